@@ -1,0 +1,68 @@
+# newsloc — offline localization of news articles.
+# `make build-es` on a fresh machine sets everything up, then builds the Spanish pages.
+
+SHELL := /bin/bash
+VENV := .venv
+NEWSLOC := $(VENV)/bin/newsloc
+PYTHON := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+APT_PACKAGES := apertium apertium-eng-spa apertium-es-pt apertium-fr-es \
+	hunspell-en-us hunspell-es hunspell-fr hunspell-pt-br gettext
+STAMP := $(VENV)/.newsloc-setup
+
+.PHONY: setup setup-system setup-test-system build build-es build-fr build-pt test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock
+	@$(MAKE) --no-print-directory setup-system
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet uv || \
+		{ echo "newsloc: install uv (python3 -m pip install uv) and run make setup again" >&2; exit 2; }
+	$(UV) sync --frozen
+	@touch $@
+
+# Apertium pairs and hunspell dictionaries from Debian: installed when we are root with apt,
+# otherwise we say exactly what to install.
+setup-system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "newsloc: missing system packages:$$missing"; \
+		echo "  install them with: sudo apt-get install$$missing"; \
+		echo "  (without Apertium, newsloc needs an Argos model: newsloc models install FILE.argosmodel)"; \
+	fi
+
+setup-test-system:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "newsloc: the browser and validator tests need:$$missing (sudo apt-get install$$missing)"; \
+	fi
+
+build-es: setup
+	$(NEWSLOC) build --lang es
+
+build-fr: setup
+	$(NEWSLOC) build --lang fr
+
+build-pt: setup
+	$(NEWSLOC) build --lang pt-BR
+
+build: setup
+	$(NEWSLOC) build --lang all
+
+test: setup setup-test-system
+	$(PYTHON) -m pytest
+
+bench: setup
+	$(PYTHON) bench/bench_apertium.py
+	@for script in bench/bench_*.py; do [ "$$script" = bench/bench_apertium.py ] || $(PYTHON) $$script; done
+
+clean:
+	rm -rf dist .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

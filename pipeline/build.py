@@ -1,0 +1,230 @@
+"""The build: article → template → per-locale catalogs → translations → checks → HTML.
+
+Three phases so that nothing is half-written: everything is read, parsed and
+checked first (bad input stops the run before any write); then pending segments
+are translated; then every file is written atomically, catalogs under a lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from babel.messages.catalog import Catalog, Message
+
+from pipeline import catalog as catalogs
+from pipeline import review
+from pipeline.config import Config
+from pipeline.engines import choose_engine
+from pipeline.engines.base import Progress
+from pipeline.fileio import locked, write_atomic
+from pipeline.model import (
+    ChecksFailed,
+    Document,
+    EntryState,
+    Flag,
+    InputError,
+    LocalizedArticle,
+    Locale,
+    Segment,
+    SegmentView,
+    Severity,
+)
+from pipeline.read import read_document
+from pipeline.segment import segment_document
+
+ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    locales: tuple[Locale, ...]
+    engine: str = "auto"
+    retranslate: bool = False
+    strict: bool = False
+    argos: dict = field(default_factory=dict)  # device, threads, packages_dir…
+    write_html: bool = True
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """One article read and analysed, before any locale."""
+
+    path: Path
+    text: str
+    document: Document
+    segments: tuple[Segment, ...]
+    source_flags: dict[str, tuple[Flag, ...]]  # by segment key
+    template: Catalog
+
+
+@dataclass(frozen=True)
+class LocaleResult:
+    article: LocalizedArticle
+    catalog_path: Path
+    translated: int
+    engine: str
+    written: tuple[Path, ...] = ()
+
+
+def relative(config: Config, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(config.root))
+    except ValueError:
+        return str(path)
+
+
+def find_articles(config: Config, names: Sequence[str]) -> list[Path]:
+    if names:
+        return [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in names]
+    folder = config.resolve(config.articles)
+    from pipeline.read import SUFFIXES
+
+    found = sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES and p.is_file()) if folder.is_dir() \
+        else []
+    if not found:
+        raise InputError("no articles found; put .txt, .md or .html files there or name one", folder)
+    return found
+
+
+def analyse(config: Config, path: Path, glossary=None) -> SourceArticle:
+    text, document = read_document(path, relative(config, path))
+    segments = segment_document(document)
+    segments, source_flags = review.source_review(text, document, segments, glossary)
+    template = catalogs.build_template(document, segments)
+    return SourceArticle(path, text, document, tuple(segments), source_flags, template)
+
+
+def template_path(config: Config, slug: str) -> Path:
+    return config.resolve(config.locales_dir) / f"{slug}.pot"
+
+
+def catalog_path(config: Config, slug: str, locale: Locale) -> Path:
+    return config.resolve(config.locales_dir) / locale.folder / "LC_MESSAGES" / f"{slug}.po"
+
+
+def read_catalog(path: Path) -> Catalog | None:
+    if not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("catalog is not valid UTF-8; fix the file or restore it from git", path) from None
+    return catalogs.parse_catalog(text, path)
+
+
+def load_glossary(config: Config):
+    path = config.resolve(config.glossary)
+    if not path.exists():
+        return None
+    from pipeline import glossary
+
+    return glossary.load(path)
+
+
+# ---------------------------------------------------------------- per locale
+
+
+def apply_drafts(catalog: Catalog, keys: Sequence[tuple[str, str]], drafts) -> None:
+    for key, draft in zip(keys, drafts):
+        message = catalog.get(key[0], context=key[1] or None)
+        message.string = draft.text
+        message.flags.add("fuzzy")
+        message.previous_id = ()
+        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
+        message.auto_comments = [c for c in message.auto_comments
+                                 if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
+        message.auto_comments.append(record.render())
+        message.auto_comments.extend(catalogs.render_flag(flag) for flag in draft.flags)
+
+
+def glossary_stale(catalog: Catalog, translator) -> list[tuple[str, str]]:
+    """Machine drafts made with glossary entries that have changed since."""
+    stale = []
+    for message in catalog:
+        if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
+            record = catalogs.machine_record(message)
+            if record.terms != translator.fingerprint(message.id):
+                stale.append(catalogs.key_of(message))
+    return stale
+
+
+def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, options: BuildOptions, config: Config,
+             glossary, progress_factory: ProgressFactory | None) -> tuple[Catalog, LocalizedArticle, int, str]:
+    """Merge, translate what is pending, check everything: pure but for the engine call."""
+    from pipeline.translate import Translator
+
+    merged = catalogs.merge(source.template, existing, locale, retranslate=options.retranslate)
+    catalog = merged.catalog
+    engine = choose_engine(options.engine, source.document.source_lang, locale, **options.argos)
+    translator = Translator(engine, locale, glossary=glossary, es_quotes=config.es_quotes,
+                            source_lang=source.document.source_lang)
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
+    by_key = {(s.text, s.key): s for s in source.segments}
+    if pending:
+        sources = [by_key[key].text_for_engine for key in pending]
+        label = f"{source.document.slug} → {locale.tag} ({engine.name})"
+        with (progress_factory(label, len(sources)) if progress_factory else contextlib.nullcontext(None)) as bar:
+            drafts = translator.translate(sources, progress=bar)
+        apply_drafts(catalog, pending, drafts)
+    views = review.annotate(catalog, source.segments, source.source_flags, locale, glossary)
+    article = LocalizedArticle(source.document, locale, tuple(views))
+    return catalog, article, len(pending), engine.name
+
+
+def build(config: Config, article_names: Sequence[str], options: BuildOptions,
+          progress_factory: ProgressFactory | None = None) -> list[LocaleResult]:
+    glossary = load_glossary(config)
+    sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
+    for locale in options.locales:  # fail before any write when an engine is missing
+        choose_engine(options.engine, "en", locale, **options.argos)
+    paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
+    results: list[LocaleResult] = []
+    with contextlib.ExitStack() as stack:
+        for path in paths:
+            stack.enter_context(locked(path))
+        existing = {path: read_catalog(path) for path in paths}
+        planned = []
+        for source in sources:
+            for locale in options.locales:
+                path = catalog_path(config, source.document.slug, locale)
+                catalog, article, translated, engine = localize(
+                    source, locale, existing[path], options, config, glossary, progress_factory)
+                planned.append((source, path, catalog, LocaleResult(article, path, translated, engine)))
+        if options.strict:
+            blocking = [(r.article, v, f) for _, _, _, r in planned for v in r.article.views for f in v.flags
+                        if f.severity == Severity.ERROR]
+            if blocking:
+                article, view, flag = blocking[0]
+                raise ChecksFailed(
+                    f"{len(blocking)} error flag(s) block publishing, first: {article.locale.tag} "
+                    f"line {view.segment.line} [{flag.code}] {flag.message}; fix them or build without --strict",
+                    article.document.path,
+                )
+        for source in sources:
+            write_if_changed(template_path(config, source.document.slug), catalogs.render_catalog(source.template))
+        for source, path, catalog, result in planned:
+            write_if_changed(path, catalogs.render_catalog(catalog))
+            written = write_pages(config, result.article) if options.write_html else ()
+            results.append(replace(result, written=written))
+    return results
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and catalogs.same_content(path.read_text(encoding="utf-8"), text):
+        return False
+    write_atomic(path, text)
+    return True
+
+
+def write_pages(config: Config, article: LocalizedArticle) -> tuple[Path, ...]:
+    from pipeline.publish import page_files
+
+    written = []
+    for relative_path, content in page_files(config, article):
+        target = config.resolve(config.dist) / relative_path
+        write_atomic(target, content)
+        written.append(target)
+    return tuple(written)

@@ -1,0 +1,74 @@
+"""Project configuration: `[tool.newsloc]` in pyproject.toml, with defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.model import ConfigError, Locale
+
+DEFAULT_LOCALES = ("es", "fr", "pt-BR")
+KNOWN_ENGINES = ("auto", "apertium", "argos", "pseudo")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    locales: tuple[Locale, ...] = tuple(Locale(tag) for tag in DEFAULT_LOCALES)
+    engine: str = "auto"
+    articles: Path = Path("articles")
+    locales_dir: Path = Path("locales")
+    glossary: Path = Path("glossary/newsloc.tbx")
+    dist: Path = Path("dist")
+    argos_packages_dir: Path | None = None
+    low_confidence: float = -1.5  # argos: mean log-prob per token below this → review flag
+    base_url: str = "https://example.org/news"
+    published: str = ""  # ISO date; "" = the article file's modification date
+    es_quotes: str = "«»"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.root / path
+
+    def locale(self, tag: str) -> Locale:
+        for locale in self.locales:
+            if locale.tag.lower() == tag.lower():
+                return locale
+        names = ", ".join(locale.tag for locale in self.locales)
+        raise ConfigError(f"unknown locale '{tag}': use one of {names} (or add it to [tool.newsloc] locales)")
+
+    def pick_locales(self, choice: str) -> tuple[Locale, ...]:
+        return self.locales if choice == "all" else (self.locale(choice),)
+
+
+PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir")
+
+
+def load_config(root: Path | None = None) -> Config:
+    root = (root or Path.cwd()).resolve()
+    pyproject = root / "pyproject.toml"
+    settings: dict = {}
+    if pyproject.is_file():
+        try:
+            settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"cannot read [tool.newsloc]: {error}", pyproject) from None
+    config = Config(root=root)
+    known = {f for f in Config.__dataclass_fields__ if f not in ("root", "extra")}
+    values: dict = {}
+    for key, value in settings.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            values.setdefault("extra", {})[key] = value
+        elif name == "locales":
+            values[name] = tuple(Locale(str(tag)) for tag in value)
+        elif name in PATH_KEYS:
+            values[name] = Path(value)
+        else:
+            values[name] = value
+    config = replace(config, **values)
+    if config.engine not in KNOWN_ENGINES:
+        raise ConfigError(f"unknown engine '{config.engine}' in [tool.newsloc]: use one of {', '.join(KNOWN_ENGINES)}",
+                          pyproject)
+    return config

@@ -1,0 +1,151 @@
+"""Apertium, Debian's rule-based engine: one process chain per locale per run.
+
+The whole batch goes through `apertium -f html` as one document, one <p> per
+segment, so the cost is one start-up (~0.2 s for an article) instead of one per
+segment. English reaches French and Portuguese by pivot through Spanish.
+Unknown words (`*word`), generation errors (`#word`) and transfer errors
+(`@word`) are stripped from the text and reported as flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import shutil
+import subprocess
+from typing import Sequence
+
+from pipeline.engines.base import Progress
+from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance, Severity
+
+# Pair chains from English, by target language tag.
+CHAINS: dict[str, tuple[str, ...]] = {
+    "es": ("eng-spa",),
+    "fr": ("eng-spa", "es-fr"),
+    "pt-BR": ("eng-spa", "es-pt_BR"),
+    "pt": ("eng-spa", "es-pt"),
+}
+DEBIAN_PACKAGES = {"eng-spa": "apertium-eng-spa", "es-fr": "apertium-fr-es", "es-pt_BR": "apertium-es-pt",
+                   "es-pt": "apertium-es-pt"}
+CODE_TAG = re.compile(r"<(/?)([a-z]?\d+)(/?)>")
+APERTIUM_TAG = re.compile(r"<(/?)x-([a-z]?\d+)(/?)>")
+SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
+MARK = re.compile(r"(?<![\w*#@])([*#@])[*#@]*(?=\w)")
+MARK_NAMES = {"*": ("unknown-word", "Apertium does not know"), "#": ("generation-error", "Apertium could not inflect"),
+              "@": ("transfer-error", "Apertium could not transfer")}
+TIMEOUT_SECONDS = 600
+
+
+@functools.lru_cache(maxsize=1)
+def installed_pairs() -> frozenset[str]:
+    if shutil.which("apertium") is None:
+        return frozenset()
+    try:
+        listing = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in listing.splitlines() if line.strip())
+
+
+@functools.lru_cache(maxsize=None)
+def package_version(pair: str) -> str:
+    package = DEBIAN_PACKAGES.get(pair, "")
+    if not package or shutil.which("dpkg-query") is None:
+        return ""
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def chain_for(target: Locale) -> tuple[str, ...]:
+    return CHAINS.get(target.tag) or CHAINS.get(target.language) or ()
+
+
+# Apertium's English analyser knows "Mexico's" but not "Mexico’s".
+CURLY_APOSTROPHE = re.compile(r"(?<=\w)[’‘](?=\w)")
+
+
+def to_html(index: int, text: str) -> str:
+    """Escape the text for html mode and turn our codes into tags Apertium keeps in place."""
+    text = CURLY_APOSTROPHE.sub("'", text)
+    pieces, position = [], 0
+    for tag in CODE_TAG.finditer(text):
+        pieces.append(html.escape(text[position:tag.start()], quote=False))
+        closing, name, empty = tag.groups()
+        pieces.append(f"<{closing}x-{name}{empty}>")
+        position = tag.end()
+    pieces.append(html.escape(text[position:], quote=False))
+    return f'<p data-s="{index}">{"".join(pieces)}</p>'
+
+
+def from_html(text: str) -> str:
+    pieces, position = [], 0
+    for tag in APERTIUM_TAG.finditer(text):
+        pieces.append(html.unescape(text[position:tag.start()]))
+        closing, name, empty = tag.groups()
+        pieces.append(f"<{closing}{name}{empty}>")
+        position = tag.end()
+    pieces.append(html.unescape(text[position:]))
+    return re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
+
+
+def strip_marks(text: str) -> tuple[str, tuple[Flag, ...]]:
+    flags = []
+    for match in MARK.finditer(text):
+        word = re.match(r"\w[\w'’-]*", text[match.end():]).group(0)
+        code, meaning = MARK_NAMES[match.group(1)]
+        flags.append(Flag(code, Severity.WARNING, f"{meaning} “{word}”; check this word",
+                          span=(match.start(), match.end() + len(word))))
+    return MARK.sub("", text), tuple(flags)
+
+
+class ApertiumEngine:
+    name = "apertium"
+
+    def available(self, source: str, target: Locale) -> bool:
+        chain = chain_for(target)
+        return source == "en" and bool(chain) and set(chain) <= installed_pairs()
+
+    def missing_message(self, target: Locale) -> str:
+        chain = chain_for(target)
+        if not chain:
+            return f"Apertium has no pair chain from English to {target.tag}"
+        packages = " ".join(sorted({"apertium", *(DEBIAN_PACKAGES[p] for p in chain)}))
+        return f"Apertium pairs {' + '.join(chain)} are not installed: apt-get install {packages}"
+
+    def translate(
+        self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
+    ) -> list[Hypothesis]:
+        if not texts:
+            return []
+        if not self.available(source, target):
+            raise EngineError(self.missing_message(target))
+        chain = chain_for(target)
+        document = "\n".join(to_html(index, text) for index, text in enumerate(texts))
+        output = self._run_chain(chain, document)
+        found = {int(number): body for number, body in SEGMENT.findall(output)}
+        if len(found) != len(texts):
+            raise EngineError(f"Apertium returned {len(found)} of {len(texts)} segments; check the pair installation")
+        provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+        hypotheses = []
+        for index in range(len(texts)):
+            clean, flags = strip_marks(from_html(found[index]))
+            hypotheses.append(Hypothesis(clean, provenance, flags=flags))
+        if progress:
+            progress(len(texts))
+        return hypotheses
+
+    @staticmethod
+    def _run_chain(chain: tuple[str, ...], document: str) -> str:
+        data = document
+        for pair in chain:
+            try:
+                result = subprocess.run(["apertium", "-f", "html", pair], input=data, capture_output=True,
+                                        text=True, timeout=TIMEOUT_SECONDS)
+            except (OSError, subprocess.SubprocessError) as error:
+                raise EngineError(f"Apertium {pair} failed to run: {error}") from None
+            if result.returncode != 0:
+                detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
+                raise EngineError(f"Apertium {pair} failed: {detail[0]}")
+            data = result.stdout
+        return data

@@ -1,0 +1,37 @@
+"""The engine protocol: one call translates a whole batch of segments."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Protocol, Sequence
+
+from pipeline.model import Hypothesis, Locale
+
+# Called after each finished item with the number done so far (for progress bars).
+Progress = Callable[[int], None]
+
+
+class Engine(Protocol):
+    name: str
+
+    def available(self, source: str, target: Locale) -> bool:
+        """True when this engine can translate the pair on this machine."""
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: Locale,
+        progress: Progress | None = None,
+    ) -> list[Hypothesis]:
+        """Translate every text of the batch; one hypothesis per text, same order.
+
+        Texts carry inline codes (``<1>…</1>``, ``<2/>``) and glossary
+        placeholders; an engine must hand both back untouched.
+        """
+
+
+# Markup an engine must hand back in place: inline codes (<1>, </1>, <2/>) and
+# placeholders other stages insert (<g3/> glossary term, <f4/> date or number).
+# Engines that cannot carry tags (argos) translate the text between them instead.
+FROZEN_TAG = re.compile(r"</?\d+>|<[a-z]?\d+/>")

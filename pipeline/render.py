@@ -1,0 +1,379 @@
+"""HTML for one article in one locale, built with lxml (never by pasting strings).
+
+Two views of the same body: the publish view (clean text for outlets) and the
+review view (every segment wrapped with its state, provenance and flags).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+from pipeline.inline import append_coded_text
+from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.read_text import normalize_title
+
+STYLE = """
+body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1a1a1a}
+h1,h2{font-family:Helvetica,Arial,sans-serif;line-height:1.25}
+nav.toc{border:1px solid #ccc;padding:.5rem 1rem;margin:1rem 0}
+table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}
+aside.callout{background:#f3f6fa;border-left:4px solid #3b6ea5;padding:.5rem 1rem;margin:1rem 0}
+dl.faq dt{font-weight:bold;margin-top:.8rem}dl.faq dd{margin-left:0}
+.mt-notice{background:#fff8e1;border:1px solid #e0c060;padding:.5rem 1rem;font-size:.9rem}
+@media print{nav.toc{display:none}}
+"""
+REVIEW_STYLE = """
+.seg{border-bottom:2px solid transparent}
+.seg.state-machine{background:#fff3cd}.seg.state-draft{background:#e7f0ff}
+.seg.state-untranslated{background:#eee;color:#666}.seg.state-reviewed{border-bottom-color:#3c9a5f}
+.seg.flagged.severity-warning{outline:2px solid #e0a000}.seg.flagged.severity-error{outline:2px solid #c62828}
+.flag{display:inline-block;font:600 .7rem/1.4 Helvetica,Arial,sans-serif;border-radius:3px;padding:0 .3rem;
+margin:0 .15rem;vertical-align:super;color:#fff}
+.flag.severity-error{background:#c62828}.flag.severity-warning{background:#b26a00}.flag.severity-info{background:#607d8b}
+.review-summary{font-family:Helvetica,Arial,sans-serif;font-size:.9rem;border:1px solid #999;padding:.5rem 1rem}
+.progress{display:flex;height:.8rem;border:1px solid #999;margin:.5rem 0}
+.progress span{display:block;height:100%}
+.progress .reviewed{background:#3c9a5f}.progress .draft{background:#8fb3ff}.progress .machine{background:#f0c24b}
+.progress .untranslated{background:#ccc}
+.verdict-ready{color:#2e7d32}.verdict-not-ready{color:#c62828}
+"""
+
+STATE_LABELS = {
+    EntryState.REVIEWED: "reviewed",
+    EntryState.DRAFT: "human draft, unreviewed",
+    EntryState.MACHINE: "machine draft, unreviewed",
+    EntryState.UNTRANSLATED: "untranslated (English shown)",
+}
+
+
+def anchor_id(text: str, prefix: str = "h") -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return f"{prefix}-{slug or 'section'}"
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Localized strings the page frame needs (not article content)."""
+
+    mt_notice: str = "This page contains machine translation that has not been reviewed yet."
+    label_separator: str = ": "
+
+
+class Renderer:
+    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText = PageText()):
+        self.article = article
+        self.review = review
+        self.page_text = page_text
+        self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
+        for view in article.views:
+            self.by_block[view.segment.block][view.segment.role].append(view)
+        self.heading_anchor = {
+            normalize_title(block.text): anchor_id(block.text)
+            for block in article.document.blocks
+            if block.kind == BlockKind.HEADING
+        }
+
+    # ---------------------------------------------------------------- text
+
+    def append_part(self, parent: etree._Element, block_index: int, role: Role) -> None:
+        """Append a block part's segments (joined by spaces) to an element."""
+        views = self.by_block[block_index][role]
+        for number, view in enumerate(views):
+            if number:
+                self._tail(parent, " ")
+            if self.review:
+                self._append_review_segment(parent, view)
+            else:
+                target = parent
+                if not view.target:
+                    target = etree.SubElement(parent, "span", lang=self.article.document.source_lang)
+                append_coded_text(target, view.shown, view.segment.codes)
+
+    @staticmethod
+    def _tail(parent: etree._Element, text: str) -> None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    def _append_review_segment(self, parent: etree._Element, view: SegmentView) -> None:
+        worst = max((flag.severity for flag in view.flags), key=lambda s: s.rank, default=None)
+        classes = ["seg", f"state-{view.state.value}"]
+        if worst is not None:
+            classes += ["flagged", f"severity-{worst.value}"]
+        span = etree.SubElement(parent, "span", {
+            "class": " ".join(classes),
+            "id": segment_anchor(view),
+            "data-key": view.segment.key,
+            "data-state": view.state.value,
+            "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
+        })
+        if not view.target:
+            span.set("lang", self.article.document.source_lang)
+        append_coded_text(span, view.shown, view.segment.codes)
+        for flag in view.flags:
+            badge = etree.SubElement(parent, "span", {
+                "class": f"flag severity-{flag.severity.value} flag-{flag.code}",
+                "title": flag.message,
+                "data-flag": flag.code,
+            })
+            badge.text = flag.code
+
+    def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
+        if not block.label:
+            return
+        strong = etree.SubElement(parent, "strong")
+        self.append_part(strong, block_index, Role.LABEL)
+        separator = "" if block.label.rstrip().endswith(("?", "!")) else self.page_text.label_separator.rstrip()
+        strong.tail = separator + " "
+
+    # ---------------------------------------------------------------- blocks
+
+    def body(self, container: etree._Element) -> None:
+        blocks = self.article.document.blocks
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            run_end = index + 1
+            if block.group:
+                while run_end < len(blocks) and blocks[run_end].group == block.group:
+                    run_end += 1
+            self.render_run(container, index, run_end)
+            index = run_end
+
+    def render_run(self, container: etree._Element, start: int, end: int) -> None:
+        blocks = self.article.document.blocks
+        block = blocks[start]
+        kind = block.kind
+        if kind in (BlockKind.TOC_TITLE, BlockKind.TOC_ENTRY):
+            self.render_toc(container, range(start, end))
+        elif kind == BlockKind.TABLE_CELL:
+            self.render_table(container, range(start, end))
+        elif kind in (BlockKind.LIST_ITEM, BlockKind.FAQ_ITEM) and block.group:
+            self.render_list(container, range(start, end))
+        elif kind == BlockKind.CALLOUT:
+            for number in range(start, end):
+                self.render_callout(container, number)
+        else:
+            for number in range(start, end):
+                self.render_simple(container, number)
+
+    def render_simple(self, container: etree._Element, number: int) -> None:
+        block = self.article.document.blocks[number]
+        if block.kind == BlockKind.TITLE:
+            element = etree.SubElement(container, "h1")
+        elif block.kind == BlockKind.HEADING:
+            level = min(max(block.level or 2, 2), 6)
+            element = etree.SubElement(container, f"h{level}", id=anchor_id(block.text))
+        elif block.kind == BlockKind.CODE:
+            element = etree.SubElement(etree.SubElement(container, "pre"), "code")
+            element.text = block.text
+            return
+        elif block.kind == BlockKind.BLOCKQUOTE:
+            element = etree.SubElement(etree.SubElement(container, "blockquote"), "p")
+        elif block.kind in (BlockKind.LIST_ITEM, BlockKind.FAQ_ITEM):
+            element = etree.SubElement(etree.SubElement(container, "ul"), "li")
+        else:
+            element = etree.SubElement(container, "p")
+            if block.kind == BlockKind.LEAD:
+                element.set("class", "lead")
+        self.append_label(element, number, block)
+        self.append_part(element, number, Role.BODY)
+
+    def render_toc(self, container: etree._Element, numbers: range) -> None:
+        nav = etree.SubElement(container, "nav", {"class": "toc"})
+        items = None
+        for number in numbers:
+            block = self.article.document.blocks[number]
+            if block.kind == BlockKind.TOC_TITLE:
+                title = etree.SubElement(nav, "p", {"class": "toc-title"})
+                strong = etree.SubElement(title, "strong")
+                self.append_part(strong, number, Role.BODY)
+                continue
+            if items is None:
+                items = etree.SubElement(nav, "ol")
+            item = etree.SubElement(items, "li")
+            anchor = self.heading_anchor.get(normalize_title(block.text))
+            target = etree.SubElement(item, "a", href=f"#{anchor}") if anchor else item
+            self.append_part(target, number, Role.BODY)
+
+    def render_table(self, container: etree._Element, numbers: range) -> None:
+        table = etree.SubElement(container, "table")
+        rows: dict[int, list[int]] = defaultdict(list)
+        for number in numbers:
+            rows[self.article.document.blocks[number].row].append(number)
+        head = body = None
+        for row_number in sorted(rows):
+            cells = rows[row_number]
+            is_header = all(self.article.document.blocks[n].header for n in cells)
+            if is_header:
+                head = head if head is not None else etree.SubElement(table, "thead")
+                parent = head
+            else:
+                body = body if body is not None else etree.SubElement(table, "tbody")
+                parent = body
+            tr = etree.SubElement(parent, "tr")
+            for number in cells:
+                cell = etree.SubElement(tr, "th" if is_header else "td")
+                if is_header:
+                    cell.set("scope", "col")
+                self.append_part(cell, number, Role.BODY)
+
+    def render_list(self, container: etree._Element, numbers: range) -> None:
+        first = self.article.document.blocks[numbers[0]]
+        if first.kind == BlockKind.FAQ_ITEM:
+            faq = etree.SubElement(container, "dl", {"class": "faq"})
+            for number in numbers:
+                question = etree.SubElement(faq, "dt")
+                self.append_part(question, number, Role.LABEL)
+                answer = etree.SubElement(faq, "dd")
+                self.append_part(answer, number, Role.BODY)
+            return
+        stack = [etree.SubElement(container, "ol" if first.ordered else "ul")]
+        base_level = first.level
+        for number in numbers:
+            block = self.article.document.blocks[number]
+            depth = max(block.level - base_level, 0)
+            while len(stack) - 1 < depth:
+                parent_item = stack[-1][-1] if len(stack[-1]) else etree.SubElement(stack[-1], "li")
+                stack.append(etree.SubElement(parent_item, "ol" if block.ordered else "ul"))
+            while len(stack) - 1 > depth:
+                stack.pop()
+            item = etree.SubElement(stack[-1], "li")
+            self.append_label(item, number, block)
+            self.append_part(item, number, Role.BODY)
+
+    def render_callout(self, container: etree._Element, number: int) -> None:
+        block = self.article.document.blocks[number]
+        kind = anchor_id(block.label, "callout")
+        aside = etree.SubElement(container, "aside", {"class": f"callout {kind}"})
+        paragraph = etree.SubElement(aside, "p")
+        self.append_label(paragraph, number, block)
+        self.append_part(paragraph, number, Role.BODY)
+
+
+def segment_anchor(view: SegmentView) -> str:
+    return f"seg-{view.segment.block}-{view.segment.role.value}-{view.segment.index}"
+
+
+def page_title(article: LocalizedArticle) -> str:
+    """The localized title: the title block, else the first heading."""
+    from pipeline.inline import plain_text
+
+    for kind in (BlockKind.TITLE, BlockKind.HEADING):
+        for view in article.views:
+            if article.document.blocks[view.segment.block].kind == kind:
+                return plain_text(view.shown)
+    return article.document.title or article.document.slug
+
+
+def needs_review(article: LocalizedArticle) -> bool:
+    return any(view.state != EntryState.REVIEWED for view in article.views)
+
+
+def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText = PageText(),
+               head_extras=None) -> etree._Element:
+    """The whole page as an lxml tree. `head_extras(head)` lets publishing add metadata."""
+    html = etree.Element("html", lang=article.locale.tag)
+    head = etree.SubElement(html, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    title = etree.SubElement(head, "title")
+    title.text = page_title(article) + (" — review" if review else "")
+    style = etree.SubElement(head, "style")
+    style.text = STYLE + (REVIEW_STYLE if review else "")
+    if head_extras is not None:
+        head_extras(head)
+    body = etree.SubElement(html, "body")
+    renderer = Renderer(article, review=review, page_text=page_text)
+    if review:
+        review_summary(body, article)
+    elif needs_review(article):
+        notice = etree.SubElement(body, "p", {"class": "mt-notice", "role": "note"})
+        notice.text = page_text.mt_notice
+    main = etree.SubElement(etree.SubElement(body, "main"), "article")
+    renderer.body(main)
+    return html
+
+
+def serialize(html: etree._Element) -> str:
+    return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
+
+
+# ---------------------------------------------------------------- review summary
+
+
+def state_counts(article: LocalizedArticle) -> Counter[EntryState]:
+    return Counter(view.state for view in article.views)
+
+
+def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
+    section = etree.SubElement(body, "section", {"class": "review-summary", "id": "review-summary"})
+    heading = etree.SubElement(section, "h2")
+    heading.text = f"Review — {article.document.slug} ({article.locale.tag})"
+    errors = [v for v in article.views for f in v.flags if f.severity == Severity.ERROR]
+    counts = state_counts(article)
+    total = max(len(article.views), 1)
+    ready = not errors and counts[EntryState.REVIEWED] == len(article.views)
+    verdict = etree.SubElement(section, "p", {"class": "verdict-ready" if ready else "verdict-not-ready",
+                                              "id": "verdict"})
+    verdict.text = ("Ready to publish." if ready else
+                    f"Not ready: {len(errors)} error flag(s), "
+                    f"{len(article.views) - counts[EntryState.REVIEWED]} segment(s) not reviewed.")
+    bar = etree.SubElement(section, "div", {"class": "progress", "role": "img",
+                                            "aria-label": f"{100 * counts[EntryState.REVIEWED] // total}% reviewed"})
+    for state in (EntryState.REVIEWED, EntryState.DRAFT, EntryState.MACHINE, EntryState.UNTRANSLATED):
+        if counts[state]:
+            etree.SubElement(bar, "span", {"class": state.value, "style": f"width:{100 * counts[state] / total:.2f}%",
+                                           "title": f"{STATE_LABELS[state]}: {counts[state]}"})
+    states = etree.SubElement(section, "p", {"class": "status"})
+    states.text = " · ".join(f"{STATE_LABELS[s]}: {counts[s]}" for s in EntryState) + f" · segments: {len(article.views)}"
+
+    by_flag: dict[tuple[str, Severity], list[SegmentView]] = defaultdict(list)
+    for view in article.views:
+        for flag in view.flags:
+            by_flag[(flag.code, flag.severity)].append(view)
+    if by_flag:
+        table = etree.SubElement(section, "table", {"class": "flag-summary"})
+        head_row = etree.SubElement(etree.SubElement(table, "thead"), "tr")
+        for text in ("flag", "severity", "segments"):
+            cell = etree.SubElement(head_row, "th", scope="col")
+            cell.text = text
+        tbody = etree.SubElement(table, "tbody")
+        ordered = sorted(by_flag.items(), key=lambda item: (-item[0][1].rank, item[0][0]))
+        for (code, severity), views in ordered:
+            row = etree.SubElement(tbody, "tr", {"data-flag": code})
+            cell = etree.SubElement(row, "td")
+            badge = etree.SubElement(cell, "span", {"class": f"flag severity-{severity.value}"})
+            badge.text = code
+            cell = etree.SubElement(row, "td")
+            cell.text = severity.value
+            cell = etree.SubElement(row, "td")
+            flagged = list(dict.fromkeys(views))
+            cell.text = f"{len(flagged)}: "
+            for number, view in enumerate(flagged):
+                link = etree.SubElement(cell, "a", href=f"#{segment_anchor(view)}")
+                link.text = str(number + 1)
+                link.tail = " "
+    legend = etree.SubElement(section, "details", {"class": "legend"})
+    summary = etree.SubElement(legend, "summary")
+    summary.text = "Legend"
+    items = etree.SubElement(legend, "ul")
+    for state, label in STATE_LABELS.items():
+        item = etree.SubElement(items, "li")
+        sample = etree.SubElement(item, "span", {"class": f"seg state-{state.value}"})
+        sample.text = state.value
+        sample.tail = f" — {label}"
+    for severity, meaning in ((Severity.ERROR, "blocks publishing"), (Severity.WARNING, "needs a look"),
+                              (Severity.INFO, "for information")):
+        item = etree.SubElement(items, "li")
+        badge = etree.SubElement(item, "span", {"class": f"flag severity-{severity.value}"})
+        badge.text = severity.value
+        badge.tail = f" — {meaning}; hover a badge for its message"

@@ -1,0 +1,102 @@
+"""Review flags in the build: source lint attached to segments, target checks on every entry.
+
+Flags are recomputed on every run (a fixed problem's flag disappears); only the
+engine's own signals (unknown words, low confidence) are carried from the run that
+produced a machine draft, for as long as that draft is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Sequence
+
+from babel.messages.catalog import Catalog
+
+from pipeline import catalog as catalogs
+from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
+
+# Signals only the engine run knows; kept while the machine draft is unchanged.
+ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
+
+
+def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[Flag]) -> dict[str, list[Flag]]:
+    """Give each line-level source flag to the segment whose text covers its span."""
+    lines = text.split("\n")
+    on_line: dict[int, list[Segment]] = defaultdict(list)
+    for segment in segments:
+        on_line[segment.line].append(segment)
+    attached: dict[str, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        candidates = on_line.get(flag.line or 0, [])
+        if not candidates:
+            continue
+        chosen = candidates[0]
+        if flag.span is not None and 0 < (flag.line or 0) <= len(lines):
+            line_text = lines[flag.line - 1]
+            for segment in candidates:
+                start = line_text.find(segment.text)
+                if start >= 0 and start <= flag.span[0] < start + len(segment.text) + 1:
+                    chosen = segment
+                    break
+        attached[chosen.key + "\x00" + chosen.text].append(replace(flag, source=True))
+    return attached
+
+
+def source_review(text: str, document: Document, segments: Sequence[Segment], glossary=None
+                  ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
+    """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
+    from pipeline import lint
+
+    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    attached = attach_to_segments(text, segments, flags)
+    fixed_segments = []
+    for segment in segments:
+        fixed, fix_flags = lint.engine_fixes(segment.text)
+        identity = segment.key + "\x00" + segment.text
+        attached[identity].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
+        fixed_segments.append(replace(segment, engine_text=fixed if fixed != segment.text else ""))
+    return fixed_segments, {key: tuple(value) for key, value in attached.items()}
+
+
+def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
+    from pipeline import checks, inline
+
+    flags = [*engine_flags, *checks.check_translation(segment.text, target, locale)]
+    flags += inline.code_problems(segment.text, target)
+    if glossary is not None:
+        from pipeline import glossary as glossaries
+
+        flags += glossaries.verify(segment.text, target, locale, glossary)
+    return flags
+
+
+def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[str, tuple[Flag, ...]],
+             locale: Locale, glossary=None) -> list[SegmentView]:
+    """Recompute every entry's flags, write them into its comments, and return the views."""
+    from pipeline import checks
+
+    views = []
+    for segment in segments:
+        message = catalog.get(segment.text, context=segment.key)
+        state = catalogs.entry_state(message)
+        record = catalogs.machine_record(message)
+        engine_flags = [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES] \
+            if state == EntryState.MACHINE else []
+        flags = list(source_flags.get(segment.key + "\x00" + segment.text, ()))
+        if message.string:
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags)
+        silenced = checks.silenced_codes(list(message.user_comments))
+        flags = checks.apply_silences(flags, silenced)
+        flags = list(dict.fromkeys(flags))
+        template_comments = [c for c in message.auto_comments
+                             if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
+        message.auto_comments = [
+            *template_comments,
+            *([record.render()] if record and state == EntryState.MACHINE else []),
+            *(catalogs.render_flag(flag) for flag in flags),
+        ]
+        provenance = record.provenance.describe() if record and state == EntryState.MACHINE else (
+            "translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
+    return views

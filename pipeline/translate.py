@@ -1,0 +1,114 @@
+"""The translate stage: pending segments → machine drafts, in one engine batch per locale.
+
+For each segment: source fixes → protect glossary terms, dates and numbers as
+placeholders → one engine batch → restore → locale typography. Nothing here
+reads or writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from pipeline.engines.base import Engine, Progress
+from pipeline.model import Flag, Hypothesis, Locale, Provenance
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A machine translation ready for the catalog."""
+
+    text: str
+    provenance: Provenance
+    score: float | None
+    flags: tuple[Flag, ...]
+    terms: str  # glossary fingerprint it was made with
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """What each stage needs to undo its placeholders after the engine."""
+
+    engine_input: str
+    restorers: tuple  # callables output → output, applied in reverse order
+    protected_terms: tuple[str, ...] = ()
+
+
+class Translator:
+    """Binds an engine, a locale and the text transformations around it."""
+
+    def __init__(self, engine: Engine, locale: Locale, *, glossary=None, es_quotes: str = "«»",
+                 source_lang: str = "en"):
+        self.engine = engine
+        self.locale = locale
+        self.glossary = glossary
+        self.es_quotes = es_quotes
+        self.source_lang = source_lang
+
+    def fingerprint(self, source: str) -> str:
+        if self.glossary is None:
+            return ""
+        from pipeline import glossary
+
+        return glossary.fingerprint(self.glossary, source, self.locale)
+
+    def prepare(self, source: str) -> Preparation:
+        text = source
+        restorers = []
+        from pipeline import formats
+
+        text, restore_formats = protect_formattables(text, self.locale, formats)
+        restorers.append(restore_formats)
+        if self.glossary is not None:
+            from pipeline import glossary
+
+            matches = glossary.find(self.glossary, text)
+            protected = glossary.protect(text, matches, self.locale, self.engine.name)
+            text = protected.text
+            restorers.append(lambda output, protected=protected: glossary.restore(protected, output))
+        return Preparation(text, tuple(restorers))
+
+    def finish(self, output: str) -> str:
+        from pipeline.typography import typeset
+
+        return typeset(output, self.locale, es_quotes=self.es_quotes)
+
+    def translate(self, sources: Sequence[str], progress: Progress | None = None) -> list[Draft]:
+        """Translate the sources (already lint-fixed) as one batch."""
+        preparations = [self.prepare(source) for source in sources]
+        hypotheses = self.engine.translate([p.engine_input for p in preparations], self.source_lang, self.locale,
+                                           progress)
+        drafts = []
+        for source, preparation, hypothesis in zip(sources, preparations, hypotheses):
+            output = self._choose(hypothesis, preparation)
+            for restore in reversed(preparation.restorers):
+                output = restore(output)
+            drafts.append(
+                Draft(self.finish(output), hypothesis.provenance, hypothesis.score, hypothesis.flags,
+                      self.fingerprint(source))
+            )
+        return drafts
+
+    def _choose(self, hypothesis: Hypothesis, preparation: Preparation) -> str:
+        return hypothesis.text
+
+
+def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, object]:
+    """Dates and numbers become <fN/> placeholders; restoring renders them for the locale."""
+    found = formats.find_formattables(text)
+    if not found:
+        return text, lambda output: output
+    pieces, position, rendered = [], 0, {}
+    for number, item in enumerate(found, start=1):
+        pieces.append(text[position:item.start])
+        pieces.append(f"<f{number}/>")
+        rendered[f"<f{number}/>"] = formats.render(item, locale)
+        position = item.end
+    pieces.append(text[position:])
+
+    def restore(output: str) -> str:
+        for placeholder, value in rendered.items():
+            output = output.replace(placeholder, value) if placeholder in output else f"{output} {value}"
+        return output
+
+    return "".join(pieces), restore
