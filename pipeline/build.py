@@ -8,6 +8,7 @@ are translated; then every file is written atomically, catalogs under a lock.
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime, timezone
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -193,22 +194,24 @@ def build(config: Config, article_names: Sequence[str], options: BuildOptions,
                 catalog, article, translated, engine = localize(
                     source, locale, existing[path], options, config, glossary, progress_factory)
                 planned.append((source, path, catalog, LocaleResult(article, path, translated, engine)))
-        if options.strict:
-            blocking = [(r.article, v, f) for _, _, _, r in planned for v in r.article.views for f in v.flags
-                        if f.severity == Severity.ERROR]
-            if blocking:
-                article, view, flag = blocking[0]
-                raise ChecksFailed(
-                    f"{len(blocking)} error flag(s) block publishing, first: {article.locale.tag} "
-                    f"line {view.segment.line} [{flag.code}] {flag.message}; fix them or build without --strict",
-                    article.document.path,
-                )
+        blocking = [(r.article, v, f) for _, _, _, r in planned for v in r.article.views for f in v.flags
+                    if f.severity == Severity.ERROR]
         for source in sources:
             write_if_changed(template_path(config, source.document.slug), catalogs.render_catalog(source.template))
         for source, path, catalog, result in planned:
-            write_if_changed(path, catalogs.render_catalog(catalog))
-            written = write_pages(config, result.article) if options.write_html else ()
-            results.append(replace(result, written=written))
+            write_catalog(path, catalog)
+            results.append(result)
+    publish_view = not (options.strict and blocking)
+    if options.write_html:
+        written = write_dist(config, [r.article for r in results], publish_view)
+        results = [replace(r, written=tuple(p for p in written if is_page_of(p, r.article))) for r in results]
+    if not publish_view:
+        article, view, flag = blocking[0]
+        raise ChecksFailed(
+            f"publish view not written: {len(blocking)} error flag(s) remain, first: [{article.locale.tag}] "
+            f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
+            article.document.path,
+        )
     return results
 
 
@@ -219,12 +222,27 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def write_pages(config: Config, article: LocalizedArticle) -> tuple[Path, ...]:
-    from pipeline.publish import page_files
+def write_catalog(path: Path, catalog: Catalog) -> None:
+    text = catalogs.render_catalog(catalog)
+    if path.exists() and catalogs.same_content(path.read_text(encoding="utf-8"), text):
+        return
+    catalog.revision_date = datetime.now(timezone.utc)
+    write_atomic(path, catalogs.render_catalog(catalog))
 
+
+def is_page_of(path: Path, article: LocalizedArticle) -> bool:
+    return path.parent.name == article.locale.folder and path.name.startswith(f"{article.document.slug}.")
+
+
+def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:
+    """Write everything outlets take from dist/: pages, review pages, and the files that list them."""
+    from pipeline.publish import dist_files, read_manifest
+
+    dist = config.resolve(config.dist)
     written = []
-    for relative_path, content in page_files(config, article):
-        target = config.resolve(config.dist) / relative_path
+    for relative_path, content in dist_files(config, articles, previous_manifest=read_manifest(dist),
+                                             publish_view=publish_view):
+        target = dist / relative_path
         write_atomic(target, content)
         written.append(target)
-    return tuple(written)
+    return written

@@ -23,12 +23,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po
 
 from pipeline import __version__
 from pipeline.model import Document, EntryState, Flag, InputError, Locale, Provenance, Segment, Severity
 
 PROJECT = "newsloc"
+# Until a person saves the file (Poedit and Weblate set it), the machine is the last translator;
+# babel's placeholder makes `msgfmt --check` warn.
+MACHINE_TRANSLATOR = "newsloc machine translation"
+BABEL_PLACEHOLDERS = ("", "FULL NAME <EMAIL@ADDRESS>")
 FUZZY_MATCH_CUTOFF = 0.6
 
 
@@ -123,7 +127,7 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
         version=__version__,
         copyright_holder="",
         msgid_bugs_address="",
-        last_translator="",
+        last_translator=MACHINE_TRANSLATOR if locale else "",
         language_team="",
         creation_date=creation_date or datetime.now(timezone.utc),
         fuzzy=False,
@@ -223,7 +227,8 @@ def merge(
     catalog = new_catalog(locale, existing.creation_date if existing else template.creation_date)
     if existing is not None:
         catalog.revision_date = existing.revision_date
-        catalog.last_translator = existing.last_translator
+        if existing.last_translator not in BABEL_PLACEHOLDERS:
+            catalog.last_translator = existing.last_translator
         catalog.language_team = existing.language_team
     pending: list[tuple[str, str]] = []
     used: set[tuple[str, str]] = set(exact)
@@ -328,10 +333,49 @@ def parse_catalog(text: str, path: Path) -> Catalog:
 
 
 def render_catalog(catalog: Catalog) -> str:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, include_previous=True, width=76)
-    text = buffer.getvalue().decode("utf-8")
-    return re.sub(r'("Generated-By: [^"]*\\n"\n)', rf'\1"X-Generator: newsloc {__version__}\\n"\n', text, count=1)
+    """The catalog as PO text.
+
+    Written here rather than by babel's ``write_po`` because that drops the flags and
+    extracted comments of obsolete entries (a machine draft would come back from ``#~``
+    looking reviewed) and wraps comments (an ``mt:`` record split over two lines no
+    longer parses). Strings are still wrapped at 76 columns as gettext does.
+    """
+    lines = _header_lines(catalog)
+    for message in catalog:
+        if message.id:
+            lines += ["", *_entry_lines(message, prefix="")]
+    for message in catalog.obsolete.values():
+        lines += ["", *_entry_lines(message, prefix="#~ ")]
+    return "\n".join(lines) + "\n"
+
+
+def _header_lines(catalog: Catalog) -> list[str]:
+    headers = [(name, value) for name, value in catalog.mime_headers if name not in ("Generated-By", "X-Generator")]
+    headers.append(("X-Generator", f"{PROJECT} {__version__}"))
+    header = "".join(f"{name}: {value}\n" for name, value in headers)
+    comment = [line if line.startswith("#") else f"# {line}" for line in catalog.header_comment.splitlines()]
+    return [*comment, *(["#, fuzzy"] if catalog.fuzzy else []), 'msgid ""', f"msgstr {normalize(header, width=76)}"]
+
+
+def _comment_lines(marker: str, comment: str) -> list[str]:
+    """One line per comment line, never wrapped: a wrapped record would not parse again."""
+    return [f"{marker} {line}".rstrip() for line in (comment.splitlines() or [""])]
+
+
+def _entry_lines(message: Message, prefix: str) -> list[str]:
+    lines = [line for comment in message.user_comments for line in _comment_lines("#", comment)]
+    lines += [line for comment in message.auto_comments for line in _comment_lines("#.", comment)]
+    if message.locations and not prefix:
+        lines.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in message.locations))
+    if message.flags:
+        lines.append("#, " + ", ".join(sorted(message.flags)))
+    if message.previous_id and not prefix:
+        lines.append(f"#| msgid {normalize(message.previous_id[0], prefix='#| ', width=76)}")
+    if message.context is not None:
+        lines.append(f"{prefix}msgctxt {normalize(message.context, prefix=prefix, width=76)}")
+    lines.append(f"{prefix}msgid {normalize(message.id, prefix=prefix, width=76)}")
+    lines.append(f"{prefix}msgstr {normalize(message.string or '', prefix=prefix, width=76)}")
+    return lines
 
 
 def same_content(old_text: str, new_text: str) -> bool:

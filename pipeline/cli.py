@@ -7,6 +7,7 @@ Library errors (NewslocError) become one line on stderr with exit code 2
 from __future__ import annotations
 
 import contextlib
+import sys
 import functools
 from pathlib import Path
 from typing import Any, Callable
@@ -41,7 +42,7 @@ def main() -> None:
 
 @contextlib.contextmanager
 def progress_bar(label: str, total: int):
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"),
+    with click.progressbar(length=total, label=label, file=sys.stderr,
                            show_pos=True) as bar:
         done = 0
 
@@ -101,3 +102,15 @@ def argos_options(config, device: str, threads: int) -> dict:
     if config.argos_packages_dir is not None:
         options["packages_dir"] = config.resolve(config.argos_packages_dir)
     return options
+
+
+def register_groups() -> None:
+    """Command groups that live in their own modules (each as thin as the commands here)."""
+    from pipeline.cli_glossary import glossary
+    from pipeline.cli_models import models
+
+    main.add_command(models)
+    main.add_command(glossary)
+
+
+register_groups()

@@ -1,19 +1,252 @@
-"""What goes to dist/: the pages of one localized article (publish and review views)."""
+"""What goes to dist/: each localized article's pages, and the files that list them.
+
+``dist_files`` is pure but for reading article dates: it returns every (path, text) the
+run writes. Besides the pages, it rewrites ``manifest.json`` — merged with the previous
+one, so articles and locales not built this run keep their entries — and, for each locale
+built, ``<lang>/index.html`` and ``<lang>/feed.xml`` listing every page the manifest
+knows in that folder.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import hashlib
+import json
+import re
+from collections import Counter
+from datetime import date, datetime, timezone
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Sequence
 
+from lxml import etree
+
+from pipeline import __version__
 from pipeline.config import Config
-from pipeline.model import LocalizedArticle
-from pipeline.render import build_page, serialize
+from pipeline.feed import atom_feed
+from pipeline.metadata import (
+    add_publish_footer,
+    add_publish_head,
+    clean,
+    description,
+    feed_url,
+    index_url,
+    iso_timestamp,
+    localized_title,
+    long_date,
+    page_url,
+    published_date,
+)
+from pipeline.model import ConfigError, EntryState, InputError, LocalizedArticle, Locale, Severity
+from pipeline.page_text import page_text_for
+from pipeline.render import STYLE, build_page, serialize
+
+GENERATOR = f"newsloc {__version__}"
+MANIFEST = PurePosixPath("manifest.json")
+# One safe file or folder name: what slugs (read.slug_for) and BCP 47 tags look like.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def page_files(config: Config, article: LocalizedArticle) -> list[tuple[PurePosixPath, str]]:
-    """(path under dist/, content) for each file of this article and locale."""
-    folder = PurePosixPath(article.locale.folder)
+def read_manifest(dist: Path) -> dict | None:
+    path = dist / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None  # rebuilt from this run's articles
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- paths
+
+
+def checked_path(path: PurePosixPath) -> PurePosixPath:
+    """The path, if it stays inside dist/: relative, made only of safe names."""
+    if path.is_absolute() or not path.parts or not all(SAFE_NAME.fullmatch(p) and p != ".." for p in path.parts):
+        raise InputError(f"refusing to write outside dist/ or to an unsafe name: {path}")
+    return path
+
+
+def article_folder(article: LocalizedArticle) -> PurePosixPath:
+    if not LOCALE_TAG.fullmatch(article.locale.folder):
+        raise ConfigError(f"locale '{article.locale.tag}' is not a BCP 47 tag such as es, fr or pt-BR")
+    if not SAFE_NAME.fullmatch(article.document.slug) or ".." in article.document.slug:
+        raise InputError("article slug must be letters, digits, '-', '_' or '.'; rename the file",
+                         article.document.path)
+    return PurePosixPath(article.locale.folder)
+
+
+def without_collisions(files: list[tuple[PurePosixPath, str]]) -> list[tuple[PurePosixPath, str]]:
+    """Two outputs with one path (an article named index, or x.review next to x) would overwrite each other."""
+    seen: set[PurePosixPath] = set()
+    for path, _ in files:
+        if path in seen:
+            raise InputError(f"two outputs would be written to dist/{path}; rename the article whose "
+                             f"name makes it (index, feed and <name>.review are taken)")
+        seen.add(path)
+    return files
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def page_record(config: Config, article: LocalizedArticle, published: date) -> dict:
+    """What the manifest says about one article in one locale (page fields are added by the caller)."""
+    states = Counter(view.state.value for view in article.views)
+    flags = Counter(flag.severity.value for view in article.views for flag in view.flags)
+    total = len(article.views)
+    provenances = sorted({view.provenance for view in article.views if view.provenance})
+    return {
+        "url": page_url(config, article.locale.tag, article.document.slug),
+        "title": localized_title(article),
+        "summary": description(article),
+        "published": published.isoformat(),
+        "segments": {"total": total, **{state.value: states[state.value] for state in EntryState}},
+        "reviewed_percent": round(100 * states[EntryState.REVIEWED.value] / total, 1) if total else 100.0,
+        "flags": {severity.value: flags[severity.value] for severity in Severity},
+        "engines": sorted({provenance.split()[0] for provenance in provenances}),
+        "models": provenances,
+    }
+
+
+def previous_articles(previous: dict | None) -> dict[str, dict]:
+    """slug → {"source", "locales": {tag: entry}} from the previous manifest, only well-formed, safe parts."""
+    articles = previous.get("articles") if isinstance(previous, dict) else None
+    kept: dict[str, dict] = {}
+    for slug, record in articles.items() if isinstance(articles, dict) else ():
+        locales = record.get("locales") if isinstance(record, dict) else None
+        if not SAFE_NAME.fullmatch(str(slug)) or ".." in str(slug) or not isinstance(locales, dict):
+            continue
+        kept[slug] = {"source": record.get("source"),
+                      "locales": {tag: entry for tag, entry in locales.items()
+                                  if LOCALE_TAG.fullmatch(str(tag)) and isinstance(entry, dict)}}
+    return kept
+
+
+def merged_manifest(config: Config, previous: dict | None, built: dict[tuple[str, str], dict],
+                    sources: dict[str, str], built_at: str) -> dict:
+    articles = previous_articles(previous)
+    for (slug, tag), entry in built.items():
+        record = articles.setdefault(slug, {"source": None, "locales": {}})
+        record["source"] = sources[slug]
+        record["locales"][tag] = entry
+    return {
+        "generator": GENERATOR,
+        "built": built_at,
+        "base_url": config.base_url,
+        "articles": {slug: {"source": record["source"], "locales": dict(sorted(record["locales"].items()))}
+                     for slug, record in sorted(articles.items())},
+    }
+
+
+def locale_entry(article: LocalizedArticle, record: dict, page: str | None, review: str,
+                 previous: dict | None, built_at: str) -> dict:
+    """The manifest entry: this run's counts; the publish page as it now stands on disk."""
+    folder = article_folder(article)
     slug = article.document.slug
-    return [
-        (folder / f"{slug}.html", serialize(build_page(article, review=False))),
-        (folder / f"{slug}.review.html", serialize(build_page(article, review=True))),
-    ]
+    entry = {**record, "built": built_at, "review_path": str(folder / f"{slug}.review.html"),
+             "review_sha256": sha256(review), "publish_blocked": page is None}
+    if page is not None:
+        digest = sha256(page)
+        unchanged = previous is not None and previous.get("sha256") == digest
+        entry |= {"path": str(folder / f"{slug}.html"), "sha256": digest,
+                  "updated": (previous.get("updated") or built_at) if unchanged else built_at}
+    elif previous is not None and previous.get("path"):
+        # Publishing blocked: the page from an earlier run is still what outlets have.
+        entry |= {key: previous.get(key) for key in ("path", "sha256", "updated", "title", "summary", "url")}
+    else:
+        entry |= {"path": None, "sha256": None, "updated": None}
+    return entry
+
+
+# ---------------------------------------------------------------- per-locale listings
+
+
+def listed_pages(manifest: dict, tag: str) -> list[dict]:
+    """The pages the manifest knows in a locale folder, newest first."""
+    listed = []
+    for slug, record in manifest["articles"].items():
+        entry = record["locales"].get(tag)
+        if not entry or not entry.get("path") or not isinstance(entry.get("title"), str):
+            continue
+        try:
+            published = date.fromisoformat(str(entry.get("published")))
+        except ValueError:
+            continue
+        listed.append({"slug": slug, "url": str(entry.get("url", "")), "title": entry["title"],
+                       "summary": str(entry.get("summary", "")), "published": published,
+                       "updated": str(entry.get("updated") or manifest["built"])})
+    return sorted(listed, key=lambda item: (-item["published"].toordinal(), item["title"], item["slug"]))
+
+
+def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
+    """dist/<lang>/index.html: every article page in the folder, with date and summary."""
+    page_text = page_text_for(locale)
+    html = etree.Element("html", lang=locale.tag)
+    head = etree.SubElement(html, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    title = etree.SubElement(head, "title")
+    title.text = page_text.index_title
+    etree.SubElement(head, "link", rel="canonical", href=index_url(config, locale.tag))
+    for other in config.locales:
+        etree.SubElement(head, "link", rel="alternate", hreflang=other.tag, href=index_url(config, other.tag))
+    etree.SubElement(head, "link", rel="alternate", type="application/atom+xml", href=feed_url(config, locale.tag))
+    style = etree.SubElement(head, "style")
+    style.text = STYLE
+    main = etree.SubElement(etree.SubElement(html, "body"), "main")
+    heading = etree.SubElement(main, "h1")
+    heading.text = page_text.index_title
+    items = etree.SubElement(main, "ul", {"class": "articles"})
+    for item in listed:
+        article = etree.SubElement(etree.SubElement(items, "li"), "article")
+        link = etree.SubElement(etree.SubElement(article, "h2"), "a", href=f"{item['slug']}.html")
+        link.text = clean(item["title"])
+        when = etree.SubElement(etree.SubElement(article, "p", {"class": "date"}), "time",
+                                datetime=item["published"].isoformat())
+        when.text = long_date(item["published"], locale)
+        summary = etree.SubElement(article, "p")
+        summary.text = clean(item["summary"])
+    return serialize(html)
+
+
+# ---------------------------------------------------------------- everything
+
+
+def dist_files(config: Config, articles: Sequence[LocalizedArticle], *, previous_manifest: dict | None,
+               publish_view: bool = True, now: datetime | None = None) -> list[tuple[PurePosixPath, str]]:
+    """(path under dist/, content) for every file this run writes.
+
+    ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
+    pointing at the publish page an earlier run wrote, if any.
+    """
+    built_at = iso_timestamp(now or datetime.now(timezone.utc))
+    before = previous_articles(previous_manifest)
+    files: list[tuple[PurePosixPath, str]] = []
+    built: dict[tuple[str, str], dict] = {}
+    for article in articles:
+        folder, slug, tag = article_folder(article), article.document.slug, article.locale.tag
+        published = published_date(config, article)
+        page = None
+        if publish_view:
+            extras = {"config": config, "article": article, "published": published}
+            page = serialize(build_page(article, review=False, head_extras=partial(add_publish_head, **extras),
+                                        body_extras=partial(add_publish_footer, **extras)))
+            files.append((folder / f"{slug}.html", page))
+        review = serialize(build_page(article, review=True))
+        files.append((folder / f"{slug}.review.html", review))
+        record = page_record(config, article, published)
+        earlier = before.get(slug, {}).get("locales", {}).get(tag)
+        built[(slug, tag)] = locale_entry(article, record, page, review, earlier, built_at)
+    manifest = merged_manifest(config, previous_manifest, built,
+                               {a.document.slug: a.document.path for a in articles}, built_at)
+    for locale in dict.fromkeys(article.locale for article in articles):
+        listed = listed_pages(manifest, locale.tag)
+        files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed)))
+        files.append((PurePosixPath(locale.folder) / "feed.xml", atom_feed(config, locale, listed, GENERATOR)))
+    files.append((MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    return without_collisions([(checked_path(path), content) for path, content in files])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.inline import escape_text
 from pipeline.model import Block, BlockKind, Document
 
 TOC_TITLE = re.compile(r"^\s*(table of contents|contents|in this article)\s*:?\s*$", re.I)
@@ -55,7 +56,8 @@ def table_cells(line: str) -> list[str]:
 
 
 def read_text(text: str, path: str, slug: str) -> Document:
-    lines = text.splitlines()
+    # Plain text has no markup: anything looking like an inline code is literal.
+    lines = [escape_text(line) for line in text.splitlines()]
     toc_titles = {
         normalize_title(m.group(2)) for line in lines if (m := TOC_ENTRY.match(line))
     }

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from typing import Callable
 
 import lxml.html
 from lxml import etree
 
 from pipeline.inline import append_coded_text
+from pipeline.metadata import localized_title
 from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.page_text import PageText, page_text_for
 from pipeline.read_text import normalize_title
 
 STYLE = """
@@ -26,7 +28,9 @@ table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding
 aside.callout{background:#f3f6fa;border-left:4px solid #3b6ea5;padding:.5rem 1rem;margin:1rem 0}
 dl.faq dt{font-weight:bold;margin-top:.8rem}dl.faq dd{margin-left:0}
 .mt-notice{background:#fff8e1;border:1px solid #e0c060;padding:.5rem 1rem;font-size:.9rem}
-@media print{nav.toc{display:none}}
+footer{border-top:1px solid #ccc;margin-top:2rem;font-size:.9rem}
+footer ul{list-style:none;padding:0}footer li{display:inline;margin-right:1rem}
+@media print{nav.toc,footer nav{display:none}}
 """
 REVIEW_STYLE = """
 .seg{border-bottom:2px solid transparent}
@@ -58,19 +62,11 @@ def anchor_id(text: str, prefix: str = "h") -> str:
     return f"{prefix}-{slug or 'section'}"
 
 
-@dataclass(frozen=True)
-class PageText:
-    """Localized strings the page frame needs (not article content)."""
-
-    mt_notice: str = "This page contains machine translation that has not been reviewed yet."
-    label_separator: str = ": "
-
-
 class Renderer:
-    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText = PageText()):
+    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText | None = None):
         self.article = article
         self.review = review
-        self.page_text = page_text
+        self.page_text = page_text or page_text_for(article.locale)
         self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
         for view in article.views:
             self.by_block[view.segment.block][view.segment.role].append(view)
@@ -123,6 +119,7 @@ class Renderer:
                 "class": f"flag severity-{flag.severity.value} flag-{flag.code}",
                 "title": flag.message,
                 "data-flag": flag.code,
+                "lang": "en",
             })
             badge.text = flag.code
 
@@ -265,26 +262,34 @@ def segment_anchor(view: SegmentView) -> str:
 
 def page_title(article: LocalizedArticle) -> str:
     """The localized title: the title block, else the first heading."""
-    from pipeline.inline import plain_text
-
-    for kind in (BlockKind.TITLE, BlockKind.HEADING):
-        for view in article.views:
-            if article.document.blocks[view.segment.block].kind == kind:
-                return plain_text(view.shown)
-    return article.document.title or article.document.slug
+    return localized_title(article)
 
 
 def needs_review(article: LocalizedArticle) -> bool:
     return any(view.state != EntryState.REVIEWED for view in article.views)
 
 
-def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText = PageText(),
-               head_extras=None) -> etree._Element:
-    """The whole page as an lxml tree. `head_extras(head)` lets publishing add metadata."""
+def has_unreviewed_machine_text(article: LocalizedArticle) -> bool:
+    return any(view.state == EntryState.MACHINE for view in article.views)
+
+
+def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText | None = None,
+               head_extras: Callable[[etree._Element], None] | None = None,
+               body_extras: Callable[[etree._Element], None] | None = None) -> etree._Element:
+    """The whole page as an lxml tree.
+
+    `head_extras(head)` and `body_extras(body)` (called after the article) let
+    publishing add metadata and a footer.
+
+    The review page is a working document: marked noindex, its frame in English.
+    """
+    page_text = page_text or page_text_for(article.locale)
     html = etree.Element("html", lang=article.locale.tag)
     head = etree.SubElement(html, "head")
     etree.SubElement(head, "meta", charset="utf-8")
     etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    if review:
+        etree.SubElement(head, "meta", name="robots", content="noindex")
     title = etree.SubElement(head, "title")
     title.text = page_title(article) + (" — review" if review else "")
     style = etree.SubElement(head, "style")
@@ -295,11 +300,15 @@ def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText =
     renderer = Renderer(article, review=review, page_text=page_text)
     if review:
         review_summary(body, article)
-    elif needs_review(article):
+    elif has_unreviewed_machine_text(article):
         notice = etree.SubElement(body, "p", {"class": "mt-notice", "role": "note"})
+        if page_text.lang != article.locale.language:
+            notice.set("lang", page_text.lang)  # no strings for this locale yet: English, marked so
         notice.text = page_text.mt_notice
     main = etree.SubElement(etree.SubElement(body, "main"), "article")
     renderer.body(main)
+    if body_extras is not None:
+        body_extras(body)
     return html
 
 
@@ -315,7 +324,7 @@ def state_counts(article: LocalizedArticle) -> Counter[EntryState]:
 
 
 def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
-    section = etree.SubElement(body, "section", {"class": "review-summary", "id": "review-summary"})
+    section = etree.SubElement(body, "section", {"class": "review-summary", "id": "review-summary", "lang": "en"})
     heading = etree.SubElement(section, "h2")
     heading.text = f"Review — {article.document.slug} ({article.locale.tag})"
     errors = [v for v in article.views for f in v.flags if f.severity == Severity.ERROR]

@@ -64,6 +64,7 @@ def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine
 
     flags = [*engine_flags, *checks.check_translation(segment.text, target, locale)]
     flags += inline.code_problems(segment.text, target)
+    flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
         from pipeline import glossary as glossaries
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pipeline.inline import TokenKind, codes_used, parse_codes
 from pipeline.model import Block, BlockKind, Document, InlineCode, Role, Segment
 
 # Abbreviations that never end a sentence (titles before a name, "e.g.").
@@ -27,18 +28,19 @@ SENTENCE_OPENERS = {
     "while", "after", "before", "when", "if", "for", "at", "according", "some", "many", "several",
 }
 
-CODE = re.compile(r"<(/?)(\d+)(/?)>")
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space or a glued capital.
 BOUNDARY = re.compile(r"([.!?…]+)([”’\"')\]»]*)(\s+|(?=[A-Z¿¡“\"«(\[][a-z]))")
 WORD_BEFORE = re.compile(r"([\w.’'-]+)$")
 
 
 def _open_codes_at(text: str, position: int) -> int:
+    """How many paired codes are open at `position` (escaped look-alikes do not count)."""
     depth = 0
-    for match in CODE.finditer(text, 0, position):
-        if match.group(3):
-            continue
-        depth += -1 if match.group(1) else 1
+    for token in parse_codes(text[:position]):
+        if token.kind == TokenKind.OPEN:
+            depth += 1
+        elif token.kind == TokenKind.CLOSE:
+            depth -= 1
     return depth
 
 
@@ -89,11 +91,6 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
-
-
-def codes_used(text: str, codes: tuple[InlineCode, ...]) -> tuple[InlineCode, ...]:
-    ids = {int(m.group(2)) for m in CODE.finditer(text)}
-    return tuple(code for code in codes if code.id in ids)
 
 
 UNSPLIT_KINDS = {BlockKind.HEADING, BlockKind.TOC_TITLE, BlockKind.TOC_ENTRY, BlockKind.TABLE_CELL, BlockKind.CODE}

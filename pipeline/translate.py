@@ -52,14 +52,14 @@ class Translator:
 
         return glossary.fingerprint(self.glossary, source, self.locale)
 
-    def prepare(self, source: str) -> Preparation:
+    def prepare(self, source: str, protect_terms: bool = True) -> Preparation:
         text = source
         restorers = []
         from pipeline import formats
 
         text, restore_formats = protect_formattables(text, self.locale, formats)
         restorers.append(restore_formats)
-        if self.glossary is not None:
+        if self.glossary is not None and protect_terms:
             from pipeline import glossary
 
             matches = glossary.find(self.glossary, text)
@@ -75,22 +75,47 @@ class Translator:
 
     def translate(self, sources: Sequence[str], progress: Progress | None = None) -> list[Draft]:
         """Translate the sources (already lint-fixed) as one batch."""
-        preparations = [self.prepare(source) for source in sources]
+        if self.glossary is not None and self.engine.name == "argos":
+            return self._translate_choosing_alternatives(sources, progress)
+        return self._translate(sources, progress, protect_terms=True)
+
+    def _translate(self, sources: Sequence[str], progress: Progress | None, protect_terms: bool,
+                   choose=None) -> list[Draft | None]:
+        preparations = [self.prepare(source, protect_terms) for source in sources]
         hypotheses = self.engine.translate([p.engine_input for p in preparations], self.source_lang, self.locale,
                                            progress)
-        drafts = []
+        drafts: list[Draft | None] = []
         for source, preparation, hypothesis in zip(sources, preparations, hypotheses):
-            output = self._choose(hypothesis, preparation)
+            text = choose(source, hypothesis) if choose else hypothesis.text
+            if text is None:
+                drafts.append(None)
+                continue
+            # Typography first, while terms, dates and codes are still placeholders it leaves alone.
+            output = self.finish(text)
             for restore in reversed(preparation.restorers):
                 output = restore(output)
             drafts.append(
-                Draft(self.finish(output), hypothesis.provenance, hypothesis.score, hypothesis.flags,
-                      self.fingerprint(source))
+                Draft(output, hypothesis.provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source))
             )
         return drafts
 
-    def _choose(self, hypothesis: Hypothesis, preparation: Preparation) -> str:
-        return hypothesis.text
+    def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
+        """Argos: the best N-best hypothesis that has every glossary term; else protect-and-restore."""
+        from pipeline import glossary
+
+        def choose(source: str, hypothesis: Hypothesis) -> str | None:
+            required = glossary.required_terms(self.glossary, source, self.locale)
+            if all(requirement.met_by(hypothesis.text) for requirement in required):
+                return hypothesis.text
+            return glossary.choose_alternative(hypothesis.alternatives, required)
+
+        drafts = self._translate(sources, progress, protect_terms=False, choose=choose)
+        retry = [index for index, draft in enumerate(drafts) if draft is None]
+        if retry:
+            protected = self._translate([sources[i] for i in retry], None, protect_terms=True)
+            for index, draft in zip(retry, protected):
+                drafts[index] = draft
+        return drafts
 
 
 def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, object]:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Hypothesis keeps a cache folder; tests never write into the repo.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="newsloc-hypothesis-"))
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "articles" / "mexico-rejects-us-intervention.txt"

@@ -1,0 +1,494 @@
+"""Target checks: what may be wrong with one translated segment, as review flags.
+
+``check_translation`` runs the table ``CHECKS`` over a (source, target) pair and
+collects every finding; ``describe_checks`` lists all checks, source lint
+included, for the review page legend. Glossary and confidence flags come from
+their own modules. A translator silences a flag on one segment with a
+translator comment ``newsloc: ignore <code> [<code> …]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Collection, Iterable, Iterator, Sequence
+
+from pipeline import spelling
+from pipeline.lint import ENGLISH, LINT_CHECKS, CheckInfo
+from pipeline.model import Flag, Locale, Severity
+
+INLINE_TAG = re.compile(r"</?\d+>|<[a-z]?\d+/>")  # as engines.base.FROZEN_TAG
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SPACES = " \u00a0\u202f"
+# A number as written in any of our locales: 1,234.5 / 1.234,5 / 1 234,5 (thin spaces too).
+NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+# Centuries in Roman numerals, French ordinal suffix allowed ("siglo XIX", "XIXe siècle").
+ROMAN = re.compile(
+    r"\b(?=[MDCLXVI]{2,}(?:e|er|re|ème)?\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+    r"(?=(?:e|er|re|ème)?\b)"
+)
+TRAILING_CLOSERS = re.compile(r"(?:[\s\"”»’')\]]|</\d+>|<[a-z]?\d+/>)+$")
+END_MARKS = ".?!…"
+FINAL_ABBREVIATION = re.compile(r"(?:\b[^\W\d_]{1,2}\.\s?){2,}$|\betc\.$")  # U.S. / EE.UU. / EE. UU. / etc.
+WORD_TOKEN = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+# Doubled words that are grammar in the target language ("nous nous sommes").
+GRAMMATICAL_DOUBLES = {"fr": {"nous", "vous"}, "es": set(), "pt": set()}
+# Target/source length ratio allowed, by source length in characters (tags removed).
+LENGTH_BANDS = ((40, 0.4, 3.0), (120, 0.5, 2.2), (10**9, 0.6, 1.8))
+SHORTEST_MEASURED = 10
+APERTIUM_MARK = re.compile(r"(?<![\w@.#*])([*#@])([^\W\d_][\w’'-]*)")
+# The codes the Apertium engine itself uses for its marks (pipeline.engines.apertium).
+APERTIUM_MARKS = {
+    "*": ("unknown-word", "unknown to Apertium, left untranslated"),
+    "#": ("generation-error", "Apertium could not inflect"),
+    "@": ("transfer-error", "Apertium could not transfer"),
+}
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: str
+    target: str
+    locale: Locale
+    raw_output: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str
+    span: tuple[int, int] | None = None
+    severity: Severity | None = None  # None: the check's own severity
+
+
+@dataclass(frozen=True)
+class Check:
+    info: CheckInfo
+    run: Callable[[Pair], Iterable[Finding]]
+
+
+def _masked(text: str) -> str:
+    """Tags, URLs and e-mail addresses blanked out, offsets unchanged."""
+    for pattern in (INLINE_TAG, URL, EMAIL):
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+# ---------------------------------------------------------------- presence
+
+
+def _untranslated(pair: Pair) -> Iterator[Finding]:
+    if pair.source.strip() and not pair.target.strip():
+        yield Finding("no translation")
+
+
+def _names_only(text: str) -> bool:
+    """Nothing to translate: only names, acronyms, numbers, codes ("AMLO", "Le Journal de Québec")."""
+    text = _masked(text)
+    for name in spelling.project_names():
+        text = re.sub(re.escape(name), " ", text, flags=re.I)
+    for word in spelling.words(text):
+        if not spelling.needs_checking(word.text):
+            continue
+        base = spelling.POSSESSIVE.sub("", word.text)
+        if not base[:1].isupper() or spelling.is_correct(base.lower(), ENGLISH):
+            return False
+    return True
+
+
+def _same_word_in_target_language(text: str, locale: Locale) -> bool:
+    """A short segment spelled the same in both languages ("Intervention" in French)."""
+    found = list(spelling.words(text))
+    if not found or len(found) > 3 or not spelling.available(locale.tag):
+        return False
+    name = spelling.dictionary_name(locale.tag)
+    return all(spelling.is_correct(word.text, name) for word in found)
+
+
+def _unchanged(pair: Pair) -> Iterator[Finding]:
+    if not pair.target.strip() or pair.target.strip() != pair.source.strip():
+        return
+    if not _names_only(pair.source) and not _same_word_in_target_language(pair.target, pair.locale):
+        yield Finding("target is identical to the source")
+
+
+# ---------------------------------------------------------------- numbers, URLs, codes
+
+
+def _number_values(token: str) -> set[Decimal]:
+    """Every value a written number can mean across en/es/fr/pt separators."""
+    token = re.sub(f"[{SPACES}]", "", token)
+    values = set()
+    marks = [char for char in token if char in ".,"]
+    groups = re.split(r"[.,]", token)
+    if not marks:
+        candidates = [token]
+    elif len(set(marks)) == 2:
+        decimal_mark = token[max(token.rfind("."), token.rfind(","))]
+        group_mark = "," if decimal_mark == "." else "."
+        candidates = [token.replace(group_mark, "").replace(decimal_mark, ".")]
+    else:
+        mark = marks[0]
+        candidates = []
+        if all(len(group) == 3 for group in groups[1:]):
+            candidates.append(token.replace(mark, ""))  # thousands groups
+        if len(marks) == 1:
+            candidates.append(token.replace(mark, "."))  # a decimal mark
+    for candidate in candidates:
+        try:
+            values.add(Decimal(candidate).normalize())
+        except InvalidOperation:
+            continue
+    return values
+
+
+def _roman_value(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for index, char in enumerate(numeral):
+        value = values[char]
+        following = values[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _numbers(pair: Pair) -> Iterator[Finding]:
+    target_text = _masked(pair.target)
+    source_numbers = [(m.group(), _number_values(m.group())) for m in NUMBER.finditer(_masked(pair.source))]
+    target_numbers = [(m, _number_values(m.group())) for m in NUMBER.finditer(target_text)]
+    romans = [Decimal(_roman_value(m.group())) for m in ROMAN.finditer(target_text)]
+    unused = list(target_numbers)
+    for written, values in source_numbers:
+        match = next((item for item in unused if item[1] & values), None)
+        if match:
+            unused.remove(match)
+        elif any(value in values for value in romans):  # "19th century" → "siglo XIX"
+            romans.remove(next(value for value in romans if value in values))
+        else:
+            yield Finding(f"number {written} of the source is missing from the target")
+    for match, _ in unused:
+        yield Finding(f"number {match.group()} is not in the source", match.span())
+
+
+def _urls(pair: Pair) -> Iterator[Finding]:
+    for pattern, kind in ((URL, "URL"), (EMAIL, "e-mail address")):
+        source_items = pattern.findall(pair.source)
+        target_items = pattern.findall(pair.target)
+        for item in source_items:
+            if item not in target_items:
+                yield Finding(f"{kind} {item} is missing or changed", severity=Severity.ERROR)
+            else:
+                target_items.remove(item)
+        for item in target_items:
+            yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING)
+
+
+def _inline_codes(pair: Pair) -> Iterator[Finding]:
+    source_tags = INLINE_TAG.findall(pair.source)
+    target_tags = [m for m in INLINE_TAG.finditer(pair.target)]
+    remaining = [m.group() for m in target_tags]
+    for tag in source_tags:
+        if tag in remaining:
+            remaining.remove(tag)
+        else:
+            yield Finding(f"inline code {tag} is missing")
+    for tag in remaining:
+        match = next(m for m in target_tags if m.group() == tag)
+        yield Finding(f"inline code {tag} is not in the source", match.span())
+    open_codes: list[str] = []
+    for match in target_tags:
+        tag = match.group()
+        if tag.startswith("</"):
+            number = tag[2:-1]
+            if number not in open_codes:
+                yield Finding(f"inline code {tag} closes a code that is not open", match.span())
+            else:
+                open_codes.remove(number)
+        elif not tag.endswith("/>"):
+            open_codes.append(tag[1:-1])
+    for number in open_codes:
+        yield Finding(f"inline code <{number}> is never closed")
+
+
+def _code_order(pair: Pair) -> Iterator[Finding]:
+    source_tags = INLINE_TAG.findall(pair.source)
+    target_tags = INLINE_TAG.findall(pair.target)
+    if sorted(source_tags) == sorted(target_tags) and source_tags != target_tags:
+        yield Finding("inline codes are in a different order than in the source: " + " ".join(target_tags))
+
+
+# ---------------------------------------------------------------- punctuation and spacing
+
+BRACKET_FAMILIES = (
+    ("round brackets", "(", ")"),
+    ("square brackets", "[", "]"),
+    ("quotation marks", "“«", "”»"),
+)
+
+
+def _imbalance(text: str, opening: str, closing: str) -> int:
+    return sum(text.count(char) for char in opening) - sum(text.count(char) for char in closing)
+
+
+def _unbalanced(pair: Pair) -> Iterator[Finding]:
+    source, target = INLINE_TAG.sub("", pair.source), INLINE_TAG.sub("", pair.target)
+    for name, opening, closing in BRACKET_FAMILIES:
+        wanted, found = _imbalance(source, opening, closing), _imbalance(target, opening, closing)
+        if wanted != found:
+            yield Finding(f"unbalanced {name}: {found:+d} in the target, {wanted:+d} in the source")
+    if source.count('"') % 2 != target.count('"') % 2:
+        yield Finding('unbalanced straight quotes (")')
+
+
+def _final_mark(text: str) -> str:
+    """The closing . ? ! … of a text; "abbreviation" when a final '.' may just end "U.S." or "EE. UU."."""
+    text = TRAILING_CLOSERS.sub("", text)
+    if text.endswith("..."):
+        return "…"
+    if FINAL_ABBREVIATION.search(text):
+        return "abbreviation"
+    return text[-1] if text and text[-1] in END_MARKS else ""
+
+
+def _end_punctuation(pair: Pair) -> Iterator[Finding]:
+    wanted, found = _final_mark(pair.source), _final_mark(pair.target)
+    if wanted == found or {wanted, found} <= {"abbreviation", ".", ""} and "abbreviation" in {wanted, found}:
+        return
+    if not found:
+        yield Finding(f"the source ends with “{wanted}”, the target has no final punctuation")
+    elif not wanted:
+        yield Finding(f"the target ends with “{found}”, the source has no final punctuation")
+    else:
+        yield Finding(f"the target ends with “{found}” where the source ends with “{wanted}”")
+
+
+def _inverted_marks(pair: Pair) -> Iterator[Finding]:
+    text = _masked(pair.target)
+    if pair.locale.language != "es":
+        for mark in "¿¡":
+            if mark in text:
+                yield Finding(f"“{mark}” is Spanish punctuation", (text.index(mark), text.index(mark) + 1))
+        return
+    for opening, closing in (("¿", "?"), ("¡", "!")):
+        depth = 0
+        for index, char in enumerate(text):
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                if depth == 0:
+                    yield Finding(f"“{closing}” without an opening “{opening}”", (index, index + 1))
+                else:
+                    depth -= 1
+        if depth > 0:
+            yield Finding(f"“{opening}” without a closing “{closing}”")
+
+
+def _whitespace(pair: Pair) -> Iterator[Finding]:
+    target, source = pair.target, pair.source
+    if target != target.lstrip() and source == source.lstrip():
+        yield Finding("leading whitespace", (0, len(target) - len(target.lstrip())))
+    if target != target.rstrip() and source == source.rstrip():
+        yield Finding("trailing whitespace", (len(target.rstrip()), len(target)))
+    if "  " not in source:
+        for match in re.finditer(r"(?<=\S) {2,}(?=\S)", target):
+            yield Finding("doubled space", match.span())
+
+
+def _french_spacing(pair: Pair) -> Iterator[Finding]:
+    if pair.locale.language != "fr":
+        return
+    text = _masked(pair.target)
+    for match in re.finditer(r"[;!?:]", text):
+        mark, index = match.group(), match.start()
+        before = text[index - 1] if index else ""
+        if not before or before in ";!?:" or (mark == ":" and text[index + 1 : index + 2].isdigit()):
+            continue  # "?!", start of text, times like 10:30
+        wanted = "\u00a0" if mark == ":" else "\u202f"
+        wanted_name = "a no-break space (U+00A0)" if mark == ":" else "a narrow no-break space (U+202F)"
+        if before != wanted:
+            problem = "a space of the wrong kind" if before in SPACES else "no space"
+            yield Finding(f"“{mark}” needs {wanted_name} before it, found {problem}", (max(index - 1, 0), index + 1))
+    for match in re.finditer(r"«(.?)", text):
+        if match.group(1) not in "\u00a0\u202f" or not match.group(1):
+            yield Finding("« needs a no-break space after it", match.span())
+    for match in re.finditer(r"(.?)»", text):
+        if match.group(1) not in "\u00a0\u202f" or not match.group(1):
+            yield Finding("» needs a no-break space before it", match.span())
+
+
+# ---------------------------------------------------------------- words
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(WORD_TOKEN.finditer(_masked(text)))
+
+
+def _repetition_spans(text: str) -> list[tuple[int, int, str]]:
+    """Runs where the same 1–4 word n-gram repeats 3+ times back to back."""
+    tokens = _tokens(text)
+    words = [token.group().casefold() for token in tokens]
+    runs: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(words):
+        for size in range(1, 5):
+            gram = words[index : index + size]
+            repeats = 1
+            while words[index + repeats * size : index + (repeats + 1) * size] == gram:
+                repeats += 1
+            if len(gram) == size and repeats >= 3:
+                end = index + repeats * size - 1
+                runs.append((tokens[index].start(), tokens[end].end(), " ".join(gram)))
+                index = end
+                break
+        index += 1
+    return runs
+
+
+def _repetition(pair: Pair) -> Iterator[Finding]:
+    for start, end, gram in _repetition_spans(pair.target):
+        if not _repetition_spans(pair.source):
+            yield Finding(f"“{gram}” repeats 3 or more times (an engine loop?)", (start, end))
+
+
+def _doubled_words(pair: Pair) -> Iterator[Finding]:
+    allowed = GRAMMATICAL_DOUBLES.get(pair.locale.language, set())
+    looped = [(start, end) for start, end, _ in _repetition_spans(pair.target)]
+    if re.search(r"\b(\w+)\s+\1\b", pair.source, re.I):
+        return  # the source doubles a word too; the source lint reports it
+    tokens = _tokens(pair.target)
+    for first, second in zip(tokens, tokens[1:]):
+        word = first.group().casefold()
+        if word != second.group().casefold() or word in allowed or word.isdigit():
+            continue
+        if pair.target[first.end() : second.start()].strip() or any(s <= first.start() < e for s, e in looped):
+            continue
+        yield Finding(f"word repeated: “{first.group()} {second.group()}”", (first.start(), second.end()))
+
+
+def _length(pair: Pair) -> Iterator[Finding]:
+    source = INLINE_TAG.sub("", pair.source).strip()
+    target = INLINE_TAG.sub("", pair.target).strip()
+    if len(source) < SHORTEST_MEASURED or not target:
+        return
+    ratio = len(target) / len(source)
+    low, high = next((low, high) for limit, low, high in LENGTH_BANDS if len(source) < limit)
+    if not low <= ratio <= high:
+        yield Finding(f"target is {ratio:.2f}× the source length (expected {low}–{high}×)")
+
+
+def _apertium_marks(mark: str) -> Callable[[Pair], Iterator[Finding]]:
+    """A check for one kind of Apertium mark in the raw engine output (or the target)."""
+
+    def run(pair: Pair) -> Iterator[Finding]:
+        for match in APERTIUM_MARK.finditer(pair.raw_output or pair.target):
+            if match.group(1) != mark or match.group() in pair.source:  # a hashtag or handle in the source
+                continue
+            word = match.group(2)
+            where = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", pair.target)
+            yield Finding(f"“{word}”: {APERTIUM_MARKS[mark][1]} (mark {mark})", where.span() if where else None)
+
+    return run
+
+
+def _target_spelling(pair: Pair) -> Iterator[Finding]:
+    name = spelling.dictionary_name(pair.locale.tag)
+    source_words = frozenset(
+        part.casefold() for word in spelling.words(pair.source) for part in (word.text, *word.text.split("-"))
+    )
+    for miss in spelling.misspellings(pair.target, name, ignore=source_words):
+        severity = Severity.INFO if miss.word[:1].isupper() else Severity.WARNING
+        yield Finding(f"“{miss.word}” is not in the {name} dictionary", (miss.start, miss.end), severity)
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _check(code: str, severity: Severity, description: str, run: Callable[[Pair], Iterable[Finding]]) -> Check:
+    return Check(CheckInfo(code, severity, description, False), run)
+
+
+CHECKS: tuple[Check, ...] = (
+    _check("untranslated", Severity.ERROR, "the segment has no translation", _untranslated),
+    _check("unchanged", Severity.WARNING, "the target is the source unchanged (segments of only names or numbers excepted)", _unchanged),
+    _check("numbers", Severity.WARNING, "a number of the source missing from the target, or one added (locale separators, ordinals and Roman centuries understood)", _numbers),
+    _check("urls", Severity.ERROR, "a URL or e-mail address of the source missing or changed in the target", _urls),
+    _check("inline-codes", Severity.ERROR, "an inline code (<1>…</1>, <2/>) missing, added, or closed before it opens", _inline_codes),
+    _check("code-order", Severity.WARNING, "inline codes in a different order than in the source", _code_order),
+    _check("unbalanced", Severity.WARNING, "brackets or quotation marks that do not pair up as in the source", _unbalanced),
+    _check("end-punctuation", Severity.WARNING, "the target ends with different final punctuation than the source", _end_punctuation),
+    _check("inverted-marks", Severity.WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", _inverted_marks),
+    _check("whitespace", Severity.INFO, "leading or trailing whitespace, or doubled spaces", _whitespace),
+    _check("doubled-word", Severity.WARNING, "the same word twice in a row", _doubled_words),
+    _check("repetition", Severity.ERROR, "the same words repeated 3+ times in a row (an engine loop)", _repetition),
+    _check("length", Severity.WARNING, "target length far from the source's (too short: something dropped; too long: a loop or addition)", _length),
+    _check("unknown-word", Severity.WARNING, "a word Apertium did not know and left in English (marked *)", _apertium_marks("*")),
+    _check("generation-error", Severity.WARNING, "a word Apertium translated but could not inflect (marked #)", _apertium_marks("#")),
+    _check("transfer-error", Severity.WARNING, "a word Apertium could not transfer (marked @)", _apertium_marks("@")),
+    _check("target-spelling", Severity.WARNING, "a word the target hunspell dictionary lacks and the source does not contain (info when capitalized)", _target_spelling),
+    _check("french-spacing", Severity.WARNING, "French spacing: narrow no-break space before ; ! ?, no-break space before : and inside « »", _french_spacing),
+)
+
+
+def describe_checks(include_source: bool = True) -> list[CheckInfo]:
+    """Every check (code, usual severity, description), source lint first, for the review legend.
+
+    A code both sides use ("doubled-word") is listed once, as the source check.
+    """
+    legend: dict[str, CheckInfo] = {}
+    for info in (*(LINT_CHECKS if include_source else ()), *(check.info for check in CHECKS)):
+        legend.setdefault(info.code, info)
+    return list(legend.values())
+
+
+def check_translation(
+    source: str,
+    target: str,
+    locale: Locale,
+    *,
+    engine_flags: Iterable[Flag] = (),
+    raw_output: str = "",
+    spell: bool = True,
+    skip: Collection[str] = (),
+) -> list[Flag]:
+    """Every problem found in one translated segment, engine flags first.
+
+    ``raw_output`` is the engine's text before any post-processing (Apertium's
+    ``*word`` marks); a check whose code is among ``engine_flags`` does not run
+    again (the Apertium engine reports its own marks); ``spell=False`` skips the hunspell check (slow to load for
+    pt_BR); ``skip`` names check codes not to run. An empty target yields only
+    the ``untranslated`` flag: nothing else can be judged.
+    """
+    pair = Pair(source, target, locale, raw_output)
+    flags = list(engine_flags)
+    # What the engine reported itself is not found again (Apertium marks).
+    skipped = set(skip) | {flag.code for flag in flags} | ({"target-spelling"} if not spell else set())
+    for check in CHECKS:
+        if check.info.code in skipped:
+            continue
+        for finding in check.run(pair):
+            flag = Flag(check.info.code, finding.severity or check.info.severity, finding.message, finding.span)
+            if flag not in flags:
+                flags.append(flag)
+        if not target.strip():
+            break  # nothing else can be judged on an empty target
+    return flags
+
+
+# ---------------------------------------------------------------- silencing
+
+SILENCE = re.compile(r"^\s*newsloc:\s*ignore\b(.*)$", re.I | re.M)
+
+
+def silenced_codes(translator_comments: Sequence[str]) -> set[str]:
+    """Codes named in ``newsloc: ignore spelling, numbers`` translator comments."""
+    codes: set[str] = set()
+    for comment in translator_comments:
+        for match in SILENCE.finditer(comment):
+            codes.update(code.lower() for code in re.split(r"[\s,;]+", match.group(1)) if code)
+    return codes
+
+
+def apply_silences(flags: Iterable[Flag], codes: Collection[str]) -> list[Flag]:
+    """The flags whose code the translator has not silenced."""
+    return [flag for flag in flags if flag.code not in codes]

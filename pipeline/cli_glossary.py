@@ -1,0 +1,109 @@
+"""`newsloc glossary …`: adherence report, CSV import and export. Each command makes one library call."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from pipeline.cli_support import reports_errors
+from pipeline.model import ConfigError
+
+
+@dataclass(frozen=True)
+class _Settings:
+    glossary: Path
+    locales_dir: Path
+    locales: tuple[str, ...]
+
+
+def _settings(project: Path) -> _Settings:
+    """[tool.newsloc] of the project's pyproject.toml; paths are relative to the project."""
+    config: dict = {}
+    pyproject = project / "pyproject.toml"
+    if pyproject.exists():
+        try:
+            config = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"malformed pyproject.toml: {error}", pyproject) from error
+    return _Settings(
+        project / config.get("glossary", "glossary/newsloc.tbx"),
+        project / config.get("locales_dir", "locales"),
+        tuple(config.get("locales", ("es", "fr", "pt-BR"))),
+    )
+
+
+_project = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+                        show_default=True, help="Folder holding pyproject.toml ([tool.newsloc]).")  # fmt: skip
+_glossary = click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path),
+                         help="TBX file (default: [tool.newsloc] glossary).")  # fmt: skip
+
+
+@click.group("glossary")
+def glossary() -> None:
+    """Key terms: how well translations keep them; CSV import and export of the TBX."""
+
+
+@glossary.command("report")
+@click.option("--lang", "langs", multiple=True, help="Locale to report (repeatable; default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--locales-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Catalog folder (default: [tool.newsloc] locales_dir).")  # fmt: skip
+@_glossary
+@_project
+@click.argument("articles", nargs=-1)
+@reports_errors
+def report(langs, as_json, locales_dir, glossary_path, project, articles) -> None:
+    """Per term: source occurrences and correct renderings per locale, from the built catalogs.
+
+    ARTICLES are slugs or article paths (default: every catalog template).
+    """
+    from pipeline.tbx import glossary_report  # lazy: keeps --help instant
+
+    settings = _settings(project)
+    locales = tuple(langs) or settings.locales
+    result = glossary_report(glossary_path or settings.glossary, locales_dir or settings.locales_dir,
+                             locales, [Path(a).stem for a in articles])  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    width = max([len(t.term) for t in result.terms] + [5])
+    click.echo(f"{'term':{width}}  {'found':>5}" + "".join(f"  {loc:>14}" for loc in locales))
+    for term in result.terms:
+        cells = "".join(f"  {_tally(t):>14}" for _, t in term.locales)
+        click.echo(f"{term.term:{width}}  {term.occurrences:>5}{cells}")
+    click.echo(f"{'total':{width}}  {'':>5}" + "".join(f"  {_tally(t):>14}" for _, t in result.totals))
+
+
+def _tally(tally) -> str:
+    return "—" if tally.adherence is None else f"{tally.correct}/{tally.checked} {tally.adherence:.0f}%"
+
+
+@glossary.command("import")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@_glossary
+@_project
+@reports_errors
+def import_command(csv_file, glossary_path, project) -> None:
+    """Merge FILE.csv (en, es, fr, pt-BR, variants, dnt, note) into the TBX."""
+    from pipeline.tbx import import_csv
+
+    target = glossary_path or _settings(project).glossary
+    added, updated = import_csv(target, csv_file)
+    click.echo(f"{target}: {added} added, {updated} updated")
+
+
+@glossary.command("export")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@_glossary
+@_project
+@reports_errors
+def export_command(csv_file, glossary_path, project) -> None:
+    """Write the TBX as FILE.csv for editing in a spreadsheet."""
+    from pipeline.tbx import export_csv
+
+    count = export_csv(glossary_path or _settings(project).glossary, csv_file)
+    click.echo(f"{csv_file}: {count} entries")

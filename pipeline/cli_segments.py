@@ -1,0 +1,106 @@
+"""`newsloc xliff export|import` and `newsloc status`: the segment files as translators and editors see them.
+
+Each command makes one library call; files are read and written here, at the edge,
+catalogs under their lock and atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pipeline.cli_support import reports_errors
+from pipeline.model import InputError
+
+PROJECT_HELP = "Project folder (default: the current folder)."
+LANG_HELP = "Target locale (es, fr, pt-BR…) or 'all' for every configured locale."
+
+
+def _config(project: Path | None):
+    from pipeline.config import load_config
+
+    return load_config(project)
+
+
+def _shown(config, path: Path) -> str:
+    return str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)
+
+
+@click.group("xliff")
+def xliff() -> None:
+    """Exchange a locale's segments with CAT tools as XLIFF 1.2 (locales/<lang>/<article>.xlf)."""
+
+
+@xliff.command("export")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=str))
+@click.option("--lang", default="all", show_default=True, help=LANG_HELP)
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@reports_errors
+def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -> None:
+    """Write locales/<lang>/<article>.xlf from each article's catalog (run `newsloc build` first)."""
+    from pipeline.build import catalog_path, find_articles, read_catalog
+    from pipeline.fileio import locked, write_atomic
+    from pipeline.read import slug_for
+    from pipeline.xliff import export_xliff
+
+    config = _config(project)
+    for path in find_articles(config, articles):
+        slug = slug_for(path)
+        for locale in config.pick_locales(lang):
+            po_path = catalog_path(config, slug, locale)
+            with locked(po_path):
+                catalog = read_catalog(po_path)
+            if catalog is None:
+                raise InputError(f"no catalog yet; run `newsloc build --lang {locale.tag}` first", po_path)
+            target = config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf"
+            write_atomic(target, export_xliff(catalog, locale, _shown(config, po_path)))
+            click.echo(f"wrote {_shown(config, target)} ({sum(1 for m in catalog if m.id)} units)")
+
+
+@xliff.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@reports_errors
+def import_command(files: tuple[Path, ...], project: Path | None) -> None:
+    """Merge translators' edits from XLIFF FILES back into the catalogs they were exported from."""
+    from pipeline.build import catalog_path, read_catalog, write_catalog
+    from pipeline.fileio import locked
+    from pipeline.read import slug_for
+    from pipeline.xliff import import_units, parse_xliff
+
+    config = _config(project)
+    for file in files:
+        if not file.is_file():
+            raise InputError("no such XLIFF file", file)
+        document = parse_xliff(file.read_bytes(), file)
+        locale = config.locale(document.target_language)
+        po_path = catalog_path(config, slug_for(Path(document.original)), locale)
+        with locked(po_path):
+            catalog = read_catalog(po_path)
+            if catalog is None:
+                raise InputError(f"its catalog {_shown(config, po_path)} does not exist; nothing was imported", file)
+            result = import_units(catalog, document, file)
+            if result.changed:
+                write_catalog(po_path, result.catalog)
+        click.echo(f"{_shown(config, po_path)}: {result.reviewed} reviewed, {result.drafted} drafts, "
+                   f"{result.noted} comments updated, from {len(document.units)} units")
+
+
+@click.command("status")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=str))
+@click.option("--lang", default="all", show_default=True, help=LANG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per article and locale).")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@reports_errors
+def status(articles: tuple[str, ...], lang: str, as_json: bool, project: Path | None) -> None:
+    """How far each article is per locale: segments by state, words, open flags, % reviewed."""
+    from pipeline.status import format_table, status_rows
+
+    config = _config(project)
+    rows = status_rows(config, articles, config.pick_locales(lang))
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(rows))

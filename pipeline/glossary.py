@@ -1,0 +1,507 @@
+"""The glossary: key terms that come out the same every time, whatever the engine.
+
+A concept (``Entry``) has English forms (canonical first, variants and plurals
+after) and a ``Rendering`` per target language or regional variant. Terms are
+found in English text case-insensitively, longest match first, never inside a
+word or across an inline code. Before translation ``protect`` swaps each term
+for a placeholder the engine carries through untouched; ``restore`` puts the
+locale's term back with casing and article agreement. ``verify`` checks any
+output, ``fingerprint`` tells when a draft must be redone. Files live in
+``pipeline.tbx``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from pipeline.engines.base import FROZEN_TAG
+from pipeline.model import Flag, Locale, Severity
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class TermForm:
+    text: str
+    plural: bool = False
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A concept in one target language: preferred forms and accepted alternatives."""
+
+    singular: str = ""
+    plural: str = ""
+    gender: str = ""  # "masculine" / "feminine" / "": articles are adjusted only when known
+    admitted: tuple[str, ...] = ()  # also correct (verification), never produced
+
+    def form(self, plural: bool) -> str:
+        return (self.plural or self.singular) if plural else (self.singular or self.plural)
+
+    def is_plural(self, plural: bool) -> bool:
+        return bool(self.plural) and (plural or not self.singular)
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.singular, self.plural, *self.admitted) if f)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    english: tuple[TermForm, ...]  # first is the canonical term
+    renderings: tuple[tuple[str, Rendering], ...] = ()  # (TBX langSet tag, rendering)
+    dnt: bool = False  # do-not-translate: the source form stays verbatim
+    part_of_speech: str = ""
+    definition: str = ""
+    note: str = ""
+
+    @property
+    def canonical(self) -> str:
+        return self.english[0].text
+
+    def rendering(self, locale: Locale | str) -> Rendering | None:
+        """The regional variant's rendering if it has one, else the language's."""
+        tag = str(locale)
+        by_tag = {t.lower(): r for t, r in self.renderings}
+        return by_tag.get(tag.lower()) or by_tag.get(tag.split("-")[0].lower())
+
+
+@dataclass(frozen=True)
+class Glossary:
+    entries: tuple[Entry, ...]
+    path: str = ""
+
+    @cached_property
+    def _patterns(self) -> tuple[tuple[Entry, TermForm, re.Pattern[str]], ...]:
+        return tuple(
+            (entry, form, re.compile(_form_regex(form.text), re.IGNORECASE))
+            for entry in self.entries
+            for form in entry.english
+        )
+
+
+# ---------------------------------------------------------------- matching
+
+_APOSTROPHES = "'’‘ʼ"
+_QUOTES = "\"“”„«»"
+_HYPHENS = "-‐‑–"
+_OPENERS = _QUOTES + "'‘([¿¡ "
+
+
+def _form_regex(form: str) -> str:
+    """A term's regex: any quote/apostrophe/hyphen style, any spacing, whole words only."""
+    parts: list[str] = []
+    for index, char in enumerate(form):
+        if char.isspace():
+            if not parts or parts[-1] not in (r"\s+", r"\s*"):
+                # "U.S. Department" also matches the unspaced "U.S.Department"
+                parts.append(r"\s*" if form[index - 1] == "." else r"\s+")
+        elif char in _APOSTROPHES:
+            parts.append(f"[{_APOSTROPHES}]")
+        elif char in _QUOTES:
+            parts.append(f"[{_QUOTES}]")
+        elif char in _HYPHENS:
+            parts.append(f"[{_HYPHENS}]")
+        else:
+            parts.append(re.escape(char))
+    return r"(?<!\w)" + "".join(parts) + r"(?!\w)"
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    entry: Entry
+    form: TermForm
+    start: int
+    end: int
+    text: str  # as written in the source
+
+
+def _text_chunks(text: str) -> Iterable[tuple[int, int]]:
+    """Spans between inline codes: a term never spans or sits inside a tag."""
+    position = 0
+    for tag in FROZEN_TAG.finditer(text):
+        yield position, tag.start()
+        position = tag.end()
+    yield position, len(text)
+
+
+def find_terms(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
+    """Every glossary term in ``text``, in order; overlaps resolved longest first."""
+    candidates = [
+        TermMatch(entry, form, begin + found.start(), begin + found.end(), found.group())
+        for begin, end in _text_chunks(text)
+        for entry, form, pattern in glossary._patterns
+        for found in pattern.finditer(text[begin:end])
+    ]
+    candidates.sort(key=lambda m: (m.start - m.end, m.start))
+    chosen: list[TermMatch] = []
+    for candidate in candidates:
+        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+            chosen.append(candidate)
+    return tuple(sorted(chosen, key=lambda m: m.start))
+
+
+_ABBREVIATION = re.compile(r"(?:(?<!\w)\w{1,3}\.){2,}$|(?<!\w)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Sra|Jr|Mme|Av)\.$")
+
+
+def _starts_sentence(text: str, index: int, boundaries: str) -> bool:
+    """True when only openers, spaces and tags stand between ``index`` and a sentence start."""
+    before = FROZEN_TAG.sub("", text[:index]).rstrip(_OPENERS + "\u00a0\u202f")
+    if before.endswith(".") and _ABBREVIATION.search(before):
+        return False  # "U.S. Armed", "EE.UU. Intervención": an abbreviation, not a sentence end
+    return not before or before[-1] in boundaries
+
+
+def _source_case(match: TermMatch, text: str) -> str:
+    """How the occurrence's casing differs from the glossary's: upper, capital, initial or ''."""
+    letters = [c for c in match.text if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters) and not match.form.text.isupper():
+        return "upper"
+    if match.text[:1].isupper() and not match.form.text[:1].isupper():
+        # sentence-initial capitals are the English sentence's, not the term's
+        return "initial" if _starts_sentence(text, match.start, ".!?…:") else "capital"
+    return ""
+
+
+# ---------------------------------------------------------------- protect / restore
+
+# Placeholder style per engine, measured in bench/bench_glossary.py. Apertium
+# keeps a surname it knows as a proper noun (np<cog>) verbatim through eng-spa,
+# es-fr and es-pt_BR, and still builds possessives and "said that" around it;
+# an unknown token loses "’s", and a tag in -f html mode breaks French elision.
+PLACEHOLDER_STYLE = {"apertium": "proxy", "argos": "tag", "pseudo": "tag"}
+APERTIUM_PROXIES = (
+    "Johnson", "Thompson", "Moore", "Robinson", "Jones", "Wright", "Roberts",
+    "Campbell", "Collins", "Stewart", "Murphy", "Richardson", "Ward", "Watson",
+    "Ford", "Gibson", "Murray", "Simpson", "Shaw", "Gardner", "Cunningham",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Slot:
+    placeholder: str
+    entry_id: str
+    source_text: str
+    term: str  # what restore puts back, before casing
+    case: str  # "upper" / "capital" / "initial" / "verbatim" (do-not-translate) / ""
+    gender: str
+    plural: bool
+
+
+@dataclass(frozen=True)
+class Protected:
+    text: str  # what the engine translates
+    slots: tuple[Slot, ...]
+    locale: str
+    style: str
+
+
+def _placeholders(text: str, style: str) -> Iterable[str]:
+    taken = {n for n in re.findall(r"\w+", text.lower())}
+    if style == "proxy":
+        yield from (name for name in APERTIUM_PROXIES if name.lower() not in taken)
+    number = 1 + max((int(n) for n in re.findall(r"<g(\d+)/>", text)), default=0)
+    while True:
+        candidate = f"<g{number}/>" if style == "tag" else f"Zq{number}x"
+        if candidate.lower() not in taken:
+            yield candidate
+        number += 1
+
+
+def protect(
+    text: str,
+    matches: Sequence[TermMatch],
+    locale: Locale | str,
+    engine_name: str,
+    style: str | None = None,
+) -> Protected:
+    """Swap each matched term the locale has a rendering for with a placeholder."""
+    style = style or PLACEHOLDER_STYLE.get(engine_name, "tag")
+    names = _placeholders(text, style)
+    slots: list[tuple[TermMatch, Slot]] = []
+    for match in matches:
+        rendering = match.entry.rendering(locale)
+        if match.entry.dnt:
+            term, gender, plural = match.text, "", False
+        elif rendering is not None:
+            term = rendering.form(match.form.plural)
+            gender, plural = rendering.gender, rendering.is_plural(match.form.plural)
+        else:
+            continue
+        case = "verbatim" if match.entry.dnt else _source_case(match, text)
+        slot = Slot(next(names), match.entry.id, match.text, term, case, gender, plural)
+        slots.append((match, slot))
+    protected = text
+    for match, slot in reversed(slots):
+        protected = protected[: match.start] + slot.placeholder + protected[match.end :]
+    return Protected(protected, tuple(s for _, s in slots), str(locale), style)
+
+
+def _placeholder_regex(placeholder: str) -> re.Pattern[str]:
+    if placeholder.startswith("<g"):
+        return re.compile(r"<\s*g" + placeholder[2:-2] + r"\s*/\s*>")
+    # apertium marks words it could not handle with *, # or @
+    return re.compile(r"(?<!\w)[*#@]?" + re.escape(placeholder) + r"(?!\w)")
+
+
+def restore(protected: Protected, output: str) -> str:
+    """Put each slot's term back where the engine left its placeholder."""
+    language = protected.locale.split("-")[0]
+    for slot in protected.slots:
+        pattern = _placeholder_regex(slot.placeholder)
+        while found := pattern.search(output):
+            term = _cased(slot, output, found.start())
+            before = agree_article(output[: found.start()], term, slot.gender, slot.plural, language)
+            output = before + term + output[found.end() :]
+    return output
+
+
+def _cased(slot: Slot, output: str, index: int) -> str:
+    if slot.case == "verbatim":
+        return slot.term
+    if slot.case == "upper":
+        return slot.term.upper()
+    if slot.case == "capital" or _starts_sentence(output, index, ".!?…"):
+        return _capitalized(slot.term)
+    return slot.term
+
+
+def _capitalized(term: str) -> str:
+    for index, char in enumerate(term):
+        if char.isalpha():
+            return term[:index] + char.upper() + term[index + 1 :]
+    return term
+
+
+# ---------------------------------------------------------------- article agreement
+
+# Engines build the article for the placeholder, not for the term (apertium
+# treats a proper noun as masculine singular); each tuple lists one article's
+# masculine/feminine singular, then masculine/feminine plural forms.
+_ARTICLES = {
+    "es": (("el", "la", "los", "las"), ("un", "una", "unos", "unas"),
+           ("del", "de la", "de los", "de las"), ("al", "a la", "a los", "a las")),
+    "pt": (("o", "a", "os", "as"), ("um", "uma", "uns", "umas"), ("do", "da", "dos", "das"),
+           ("no", "na", "nos", "nas"), ("ao", "à", "aos", "às"), ("pelo", "pela", "pelos", "pelas")),
+    "fr": (("le", "la", "les", "les"), ("un", "une", "des", "des"),
+           ("du", "de la", "des", "des"), ("au", "à la", "aux", "aux")),
+}  # fmt: skip
+_AMBIGUOUS = {"pt": {"a", "as"}, "fr": {"des"}}  # also prepositions or two articles' plural
+_ELISION = {"le": "l'", "la": "l'", "du": "de l'", "de la": "de l'", "au": "à l'",
+            "à la": "à l'", "de": "d'", "que": "qu'"}  # fmt: skip
+_VOWELS = "aeiouyàâäéèêëîïôöûùüœæ"
+
+
+def _article_regex(forms: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    # the article, then spaces and maybe an opening quote: le “arrière-cour”
+    return re.compile(rf"(?<!\w)({alternatives})(\s+)([{_QUOTES}‘]?)$", re.IGNORECASE)
+
+
+def _same_case(original: str, word: str) -> str:
+    if len(original) > 1 and original.isupper():
+        return word.upper()
+    return _capitalized(word) if original[:1].isupper() else word
+
+
+def agree_article(before: str, term: str, gender: str, plural: bool, language: str) -> str:
+    """``before`` with its trailing article made to agree with ``term`` (and French elision)."""
+    groups = _ARTICLES.get(language, ())
+    if gender in ("masculine", "feminine") and groups:
+        forms = {f for g in groups for f in g} - _AMBIGUOUS.get(language, set())
+        if found := _article_regex(forms).search(before):
+            word = found.group(1)
+            group = next(g for g in groups if word.lower() in g)
+            wanted = group[(gender == "feminine") + 2 * plural]
+            before = before[: found.start(1)] + _same_case(word, wanted) + found.group(2) + found.group(3)
+    if language == "fr" and term[:1].lower() in _VOWELS and (found := _article_regex(_ELISION).search(before)):
+        word = found.group(1)
+        before = before[: found.start(1)] + _same_case(word, _ELISION[word.lower()]) + found.group(3)
+    return before
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a translation of one source text must contain for one glossary entry."""
+
+    entry_id: str
+    source_text: str
+    expected: str  # the preferred target term (do-not-translate: the source form)
+    accepted: tuple[str, ...]
+    verbatim: bool = False
+
+    def met_by(self, text: str) -> bool:
+        flags = 0 if self.verbatim else re.IGNORECASE
+        return any(re.search(_form_regex(form), text, flags) for form in self.accepted)
+
+
+def required_terms(glossary: Glossary, source: str, locale: Locale | str) -> tuple[Requirement, ...]:
+    """One requirement per entry found in ``source`` (per written form for do-not-translate)."""
+    requirements: dict[tuple[str, str], Requirement] = {}
+    for match in find_terms(glossary, source):
+        entry = match.entry
+        if entry.dnt:
+            key = (entry.id, match.text)
+            requirement = Requirement(entry.id, match.text, match.text, (match.text,), verbatim=True)
+        elif (rendering := entry.rendering(locale)) is not None:
+            key = (entry.id, "")
+            expected = rendering.form(match.form.plural)
+            requirement = Requirement(entry.id, match.text, expected, rendering.accepted)
+        else:
+            continue
+        requirements.setdefault(key, requirement)
+    return tuple(requirements.values())
+
+
+def unmet_matches(
+    glossary: Glossary, source: str, output: str, locale: Locale | str
+) -> tuple[TermMatch, ...]:
+    """The matches in ``source`` whose required term ``output`` lacks: what to protect on a retry."""
+    unmet = {(r.entry_id, r.source_text if r.verbatim else "") for r in required_terms(glossary, source, locale)
+             if not r.met_by(output)}  # fmt: skip
+    return tuple(
+        m for m in find_terms(glossary, source)
+        if (m.entry.id, m.text if m.entry.dnt else "") in unmet
+    )  # fmt: skip
+
+
+def choose_alternative(
+    alternatives: Sequence[tuple[str, float]], required_terms: Sequence[Requirement | str]
+) -> str | None:
+    """The best-scoring N-best text containing every required term, or None."""
+    requirements = [
+        r if isinstance(r, Requirement) else Requirement("", r, r, (r,)) for r in required_terms
+    ]
+    fitting = [(score, text) for text, score in alternatives if all(r.met_by(text) for r in requirements)]
+    return max(fitting, key=lambda pair: pair[0])[1] if fitting else None
+
+
+def verify(source: str, target: str, locale: Locale | str, glossary: Glossary) -> list[Flag]:
+    """A ``glossary`` warning for each required term the translation lacks or alters."""
+    if not target.strip():
+        return []  # untranslated is another check's business
+    flags = []
+    for requirement in required_terms(glossary, source, locale):
+        if requirement.met_by(target):
+            continue
+        if requirement.verbatim:
+            message = f"do-not-translate “{requirement.expected}” is missing or altered"
+        else:
+            message = f"expected “{requirement.expected}” for “{requirement.source_text}”"
+        flags.append(Flag("glossary", Severity.WARNING, message))
+    return flags
+
+
+def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> str:
+    """A short hash of the entries matching ``source_text`` as they apply to ``locale``.
+
+    "" when no entry matches. It changes exactly when such an entry changes (or a
+    new one starts matching), so a machine draft whose fingerprint differs is stale.
+    """
+    entries = {m.entry.id: m.entry for m in find_terms(glossary, source_text)}
+    if not entries:
+        return ""
+    payload = [
+        [entry.id, [(f.text, f.plural) for f in entry.english], entry.dnt, entry.rendering(locale)]
+        for _, entry in sorted(entries.items())
+    ]
+    encoded = json.dumps(payload, default=lambda r: vars(r), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------- adherence report
+
+
+@dataclass(frozen=True)
+class Tally:
+    checked: int = 0  # translated segments that need the term
+    correct: int = 0  # ... whose translation has it
+
+    @property
+    def adherence(self) -> float | None:
+        return 100.0 * self.correct / self.checked if self.checked else None
+
+    def plus(self, met: bool) -> Tally:
+        return Tally(self.checked + 1, self.correct + met)
+
+
+@dataclass(frozen=True)
+class TermReport:
+    entry_id: str
+    term: str
+    occurrences: int  # matches in the source texts
+    locales: tuple[tuple[str, Tally], ...]
+
+
+@dataclass(frozen=True)
+class AdherenceReport:
+    terms: tuple[TermReport, ...]
+    totals: tuple[tuple[str, Tally], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        def tally(t: Tally) -> dict[str, object]:
+            return {"checked": t.checked, "correct": t.correct, "adherence": t.adherence}
+
+        return {
+            "terms": [
+                {"id": t.entry_id, "term": t.term, "occurrences": t.occurrences,
+                 "locales": {tag: tally(x) for tag, x in t.locales}}
+                for t in self.terms
+            ],
+            "totals": {tag: tally(x) for tag, x in self.totals},
+        }  # fmt: skip
+
+
+def measure_adherence(
+    glossary: Glossary,
+    units: Iterable[tuple[str, dict[str, str]]],
+    locales: Sequence[str],
+) -> AdherenceReport:
+    """Per term and locale, how many translations (source, {locale: target}) carry the term."""
+    occurrences: dict[str, int] = {}
+    tallies: dict[tuple[str, str], Tally] = {}
+    for source, targets in units:
+        for match in find_terms(glossary, source):
+            occurrences[match.entry.id] = occurrences.get(match.entry.id, 0) + 1
+        for locale in locales:
+            target = targets.get(locale, "")
+            if not target.strip():
+                continue
+            for requirement in required_terms(glossary, source, locale):
+                key = (requirement.entry_id, locale)
+                tallies[key] = tallies.get(key, Tally()).plus(requirement.met_by(target))
+    terms = tuple(
+        TermReport(e.id, e.canonical, occurrences[e.id],
+                   tuple((loc, tallies.get((e.id, loc), Tally())) for loc in locales))
+        for e in glossary.entries
+        if e.id in occurrences
+    )  # fmt: skip
+    totals = tuple(
+        (loc, Tally(sum(t.checked for (_, l), t in tallies.items() if l == loc),
+                    sum(t.correct for (_, l), t in tallies.items() if l == loc)))
+        for loc in locales
+    )  # fmt: skip
+    return AdherenceReport(terms, totals)
+
+
+# ---------------------------------------------------------------- names the build uses
+
+
+def find(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
+    return find_terms(glossary, text)
+
+
+def load(path) -> Glossary:
+    """Read a TBX glossary (see pipeline.tbx)."""
+    from pipeline.tbx import read_tbx  # here: tbx imports this module
+
+    return read_tbx(path)

@@ -1,0 +1,208 @@
+"""Hunspell spelling through spylls, plus the project word list.
+
+Loading a spylls Dictionary takes from half a second (en_US) to several seconds
+(pt_BR), so each one is loaded once per process and every lookup is cached.
+The project word list (``pipeline/data/words.txt``) holds what the dictionaries
+lack: people, places, outlets, and multi-word names whose capitalization the
+source lint enforces ("Lula da Silva", "Council on Foreign Relations").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from pipeline.model import ConfigError
+
+if TYPE_CHECKING:  # spylls is imported lazily: it is slow to import and to load
+    from spylls.hunspell import Dictionary
+
+HUNSPELL_DIRS = (
+    Path("/usr/share/hunspell"),
+    Path("/usr/share/myspell/dicts"),
+    Path("/usr/share/myspell"),
+    Path("/usr/local/share/hunspell"),
+)
+
+# Dictionary tried for a locale, in order, after the exact region (es-MX → es_MX).
+DEFAULT_DICTIONARIES = {
+    "en": ("en_US", "en_GB"),
+    "es": ("es_ES", "es_MX"),
+    "fr": ("fr_FR", "fr"),
+    "pt": ("pt_BR", "pt_PT"),
+}
+
+# A word: letters, with apostrophes or hyphens only inside ("isn’t", "anti-communist").
+WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
+# Text no dictionary should see: inline codes, placeholders, URLs, e-mail addresses.
+NOT_PROSE = re.compile(
+    r"</?\d+>|<[a-z]?\d+/>|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]"
+)
+POSSESSIVE = re.compile(r"[’']s$", re.I)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    word: str
+    start: int
+    end: int
+
+
+def words(text: str) -> Iterator[Word]:
+    """Every word of prose in ``text`` with its offsets, skipping codes, URLs and brackets."""
+    masked = NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+    for match in WORD.finditer(masked):
+        yield Word(match.group(), match.start(), match.end())
+
+
+def dictionary_path(name: str) -> Path | None:
+    """The .dic/.aff stem for a hunspell dictionary name ("en_US"), or None."""
+    for folder in HUNSPELL_DIRS:
+        stem = folder / name
+        if stem.with_suffix(".dic").is_file() and stem.with_suffix(".aff").is_file():
+            return stem
+    return None
+
+
+def dictionary_name(locale_tag: str) -> str:
+    """The installed hunspell dictionary for a BCP 47 tag: "pt-BR" → "pt_BR", "es" → "es_ES"."""
+    language = locale_tag.split("-")[0]
+    regional = (locale_tag.replace("-", "_"),) if "-" in locale_tag else ()
+    for name in (*regional, *DEFAULT_DICTIONARIES.get(language, ())):
+        if dictionary_path(name):
+            return name
+    folders = ", ".join(str(folder) for folder in HUNSPELL_DIRS)
+    raise ConfigError(f"no hunspell dictionary for {locale_tag} in {folders} (install hunspell-{language})")
+
+
+def available(locale_tag: str) -> bool:
+    try:
+        dictionary_name(locale_tag)
+    except ConfigError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _load(real_stem: str) -> "Dictionary":
+    from spylls.hunspell import Dictionary
+
+    return Dictionary.from_files(real_stem)
+
+
+def load_dictionary(name: str) -> "Dictionary":
+    """The spylls Dictionary for a hunspell name, loaded once (symlinked regions share one)."""
+    stem = dictionary_path(name)
+    if stem is None:
+        raise ConfigError(f"hunspell dictionary {name} not found in {HUNSPELL_DIRS[0]}")
+    return _load(str(stem.with_suffix(".dic").resolve().with_suffix("")))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _lookup(word: str, name: str) -> bool:
+    return load_dictionary(name).lookup(word)
+
+
+@functools.lru_cache(maxsize=None)
+def proper_stems(name: str) -> frozenset[str]:
+    """Dictionary stems written with a capital ("Brazil", "American"): names to the dictionary."""
+    return frozenset(entry.stem for entry in load_dictionary(name).dic.words if entry.stem[:1].isupper())
+
+
+@functools.lru_cache(maxsize=4096)
+def suggestions(word: str, name: str, limit: int = 3) -> tuple[str, ...]:
+    """Up to ``limit`` corrections (spylls suggest is ~0.1 s a word, so callers ask sparingly)."""
+    found: list[str] = []
+    for suggestion in load_dictionary(name).suggest(word):
+        found.append(suggestion)
+        if len(found) == limit:
+            break
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- project word list
+
+
+@functools.lru_cache(maxsize=None)
+def _word_list() -> tuple[str, ...]:
+    text = resources.files("pipeline").joinpath("data", "words.txt").read_text(encoding="utf-8")
+    entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(entry for entry in entries if entry)
+
+
+@functools.lru_cache(maxsize=None)
+def project_words() -> frozenset[str]:
+    """Single words the dictionaries lack, as written, including every word of a listed name."""
+    return frozenset(word.text for entry in _word_list() for word in words(entry))
+
+
+@functools.lru_cache(maxsize=None)
+def project_single_names() -> frozenset[str]:
+    """Capitalized one-word entries ("Québec"): names wherever they appear."""
+    return frozenset(entry for entry in _word_list() if " " not in entry and entry[:1].isupper())
+
+
+@functools.lru_cache(maxsize=None)
+def project_names() -> tuple[str, ...]:
+    """Multi-word names whose capitalization is fixed ("United States", "Lula da Silva")."""
+    return tuple(entry for entry in _word_list() if " " in entry)
+
+
+def in_project_words(word: str) -> bool:
+    """Listed as written; a lowercase entry also matches its capitalized or upper-case form."""
+    listed = project_words()
+    base = POSSESSIVE.sub("", word)
+    for candidate in {word, base}:
+        if candidate in listed or candidate.lower() in listed:
+            return True
+    return False
+
+
+def is_correct(word: str, name: str) -> bool:
+    """Known to the dictionary or the project list; hyphenated words pass when every part does."""
+    if _lookup(word, name) or in_project_words(word):
+        return True
+    parts = [part for part in re.split(r"-", word) if part]
+    if len(parts) > 1:
+        return all(is_correct(part, name) for part in parts)
+    base = POSSESSIVE.sub("", word)
+    return base != word and _lookup(base, name)
+
+
+def needs_checking(word: str) -> bool:
+    """Acronyms (AMLO, AMLO’s), words with digits (4th) and single letters are not spell-checked."""
+    letters = [char for char in POSSESSIVE.sub("", word) if char.isalpha()]
+    if len(letters) < 2 or any(char.isdigit() for char in word):
+        return False
+    return not all(char.isupper() for char in letters)
+
+
+def misspellings(text: str, name: str, *, ignore: frozenset[str] = frozenset()) -> list[Misspelling]:
+    """Words of ``text`` unknown to dictionary ``name`` and the project list.
+
+    ``ignore`` holds words (compared case-insensitively) to accept anyway, such
+    as every word of the English source when checking a translation.
+    """
+    found = []
+    for word in words(text):
+        # "fentanyl-muertes": each part may be a source word or a dictionary word.
+        parts = [part for part in word.text.split("-") if part]
+        if all(_accepted(part, name, ignore) for part in parts) or _accepted(word.text, name, ignore):
+            continue
+        found.append(Misspelling(word.text, word.start, word.end))
+    return found
+
+
+def _accepted(word: str, name: str, ignore: frozenset[str]) -> bool:
+    return not needs_checking(word) or word.casefold() in ignore or is_correct(word, name)

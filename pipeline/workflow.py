@@ -1,0 +1,76 @@
+"""One locale's catalog brought up to date: merge with the template, then translate what is pending.
+
+No files: the caller reads the existing catalog and writes the result. The build
+uses this per article and locale; the property tests drive it directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from babel.messages.catalog import Catalog
+
+from pipeline import catalog as catalogs
+from pipeline.engines.base import Progress
+from pipeline.model import EntryState, Locale
+
+Key = tuple[str, str]  # (msgid, msgctxt)
+ProgressForCount = Callable[[int], contextlib.AbstractContextManager[Progress | None]]
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    catalog: Catalog
+    merged: catalogs.MergeResult
+    translated: tuple[Key, ...]  # entries that got a new machine draft in this run
+
+
+def glossary_stale(catalog: Catalog, translator) -> list[Key]:
+    """Machine drafts made with glossary entries that have changed since."""
+    stale = []
+    for message in catalog:
+        if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
+            record = catalogs.machine_record(message)
+            if record.terms != translator.fingerprint(message.id):
+                stale.append(catalogs.key_of(message))
+    return stale
+
+
+def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
+    """Put machine drafts into their entries (which must be untranslated or machine drafts)."""
+    for key, draft in zip(keys, drafts, strict=True):
+        message = catalog.get(key[0], context=key[1] or None)
+        if catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
+            raise AssertionError(f"refusing to overwrite a translator's text in {key!r}")
+        message.string = draft.text
+        message.flags.add("fuzzy")
+        message.previous_id = ()
+        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
+        message.auto_comments = [c for c in message.auto_comments
+                                 if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
+        message.auto_comments.append(record.render())
+        message.auto_comments.extend(catalogs.render_flag(flag) for flag in draft.flags)
+
+
+def refresh(template: Catalog, existing: Catalog | None, locale: Locale, translator, *,
+            engine_texts: Mapping[Key, str] | None = None, retranslate: bool = False,
+            progress: ProgressForCount | None = None) -> Refreshed:
+    """Merge, then send untranslated entries (and, on request, machine drafts) to the engine.
+
+    ``engine_texts`` maps a key to the lint-fixed source the engine should see
+    (default: the msgid). A translator's text is never sent: ``merge`` only marks
+    untranslated entries and machine drafts pending, and ``apply_drafts`` refuses
+    anything else.
+    """
+    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
+    catalog = merged.catalog
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
+    if pending:
+        texts = engine_texts or {}
+        sources = [texts.get(key, key[0]) for key in pending]
+        with (progress(len(sources)) if progress else contextlib.nullcontext(None)) as bar:
+            drafts = translator.translate(sources, progress=bar)
+        apply_drafts(catalog, pending, drafts)
+    return Refreshed(catalog, merged, tuple(pending))

@@ -1,0 +1,1 @@
+"""Helpers the tests share (fixture builders), not tests themselves."""

@@ -1,0 +1,74 @@
+"""End to end through the library: article → catalogs → HTML, offline."""
+
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+from babel.messages.pofile import read_po
+
+from pipeline.build import BuildOptions, build
+from pipeline.config import load_config
+from pipeline.engines.apertium import ApertiumEngine
+from pipeline.model import Locale
+SAMPLE_SLUG = "mexico-rejects-us-intervention"
+
+LOCALES = (Locale("es"), Locale("fr"), Locale("pt-BR"))
+
+
+def po_entries(path: Path) -> list:
+    with path.open("rb") as handle:
+        return [message for message in read_po(handle) if message.id]
+
+
+def run(project: Path, engine: str, locales=LOCALES, **options):
+    config = load_config(project)
+    return build(config, [], BuildOptions(locales=locales, engine=engine, **options))
+
+
+def test_pseudo_build_writes_every_segment_everywhere(project):
+    results = run(project, "pseudo")
+    pot = po_entries(project / "locales" / f"{SAMPLE_SLUG}.pot")
+    assert len(results) == 3
+    for locale in LOCALES:
+        po = po_entries(project / "locales" / locale.tag / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po")
+        assert [(m.id, m.context) for m in po] == [(m.id, m.context) for m in pot]
+        assert all(m.string and m.fuzzy for m in po)
+        assert all(any(c.startswith("mt: pseudo") for c in m.auto_comments) for m in po)
+        page = lxml.html.parse(str(project / "dist" / locale.tag / f"{SAMPLE_SLUG}.review.html")).getroot()
+        assert page.get("lang") == locale.tag
+        assert len(page.cssselect("main span.seg")) == len(pot)
+
+
+def test_pseudo_build_page_structure(project):
+    run(project, "pseudo", locales=(Locale("es"),))
+    page = lxml.html.parse(str(project / "dist" / "es" / f"{SAMPLE_SLUG}.html")).getroot()
+    article = page.cssselect("main article")[0]
+    assert len(article.xpath(".//h2[not(ancestor::nav)]")) == 15
+    assert len(article.cssselect("nav.toc ol > li")) == 16
+    assert len(article.xpath(".//ul/li")) == 8
+    assert len(article.cssselect("dl.faq dt")) == 5
+    assert len(article.cssselect("table tr")) == 3 and len(article.cssselect("table thead th")) == 2
+    assert len(article.cssselect("aside.callout")) == 2
+    assert not page.cssselect(".seg, .flag")
+    assert "[" in article.cssselect("p.lead")[0].text_content()  # pseudo text, not English
+
+
+def test_second_run_translates_nothing_and_keeps_files(project):
+    run(project, "pseudo", locales=(Locale("es"),))
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"
+    before = po.read_text(encoding="utf-8")
+    [result] = run(project, "pseudo", locales=(Locale("es"),))
+    assert result.translated == 0
+    assert po.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.skipif(not ApertiumEngine().available("en", Locale("es")), reason="apertium missing")
+def test_apertium_build_is_spanish_and_complete(project):
+    [result] = run(project, "apertium", locales=(Locale("es"),))
+    assert result.engine == "apertium"
+    page = lxml.html.parse(str(project / "dist" / "es" / f"{SAMPLE_SLUG}.html")).getroot()
+    text = page.cssselect("main")[0].text_content()
+    assert "Estados Unidos" in text and "México" in text
+    states = Counter(view.state.value for view in result.article.views)
+    assert states == {"machine": len(result.article.views)}

@@ -1,0 +1,89 @@
+"""The command line: exit codes, one-line errors, nothing written on bad input."""
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+SLUG = "mexico-rejects-us-intervention"
+
+
+def invoke(project: Path, *args: str):
+    previous = Path.cwd()
+    os.chdir(project)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def written_files(project: Path) -> set[Path]:
+    return {p for folder in ("locales", "dist") for p in (project / folder).rglob("*") if p.is_file()}
+
+
+def test_help_is_instant_and_lists_commands():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "build" in result.output
+
+
+def test_build_pseudo_reports_counts(project):
+    result = invoke(project, "build", "--engine", "pseudo", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert f"{SLUG} [es]" in result.output and "segments" in result.output
+    assert (project / "dist" / "es" / f"{SLUG}.html").exists()
+
+
+@pytest.mark.parametrize(
+    "name,content,expected",
+    [
+        ("missing.txt", None, "no such article file"),
+        ("empty.txt", b"  \n\n", "article is empty"),
+        ("binary.txt", b"\x00\x01\x02PNG", "binary file"),
+        ("latin1.txt", "Señor López said so.\n".encode("latin-1"), "not valid UTF-8"),
+        ("notes.docx", b"PK\x03\x04", "unsupported article type"),
+    ],
+)
+def test_bad_article_is_one_line_exit_2_nothing_written(project, name, content, expected):
+    path = project / "articles" / name
+    if content is not None:
+        path.write_bytes(content)
+    result = invoke(project, "build", "--engine", "pseudo", "--lang", "es", f"articles/{name}")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and name in lines[0]
+    assert written_files(project) == set()
+
+
+def test_unknown_locale_is_one_line(project):
+    result = invoke(project, "build", "--engine", "pseudo", "--lang", "de")
+    assert result.exit_code == 2
+    assert "unknown locale 'de'" in result.output and len(result.output.strip().splitlines()) == 1
+    assert written_files(project) == set()
+
+
+def test_broken_po_stops_before_any_write(project):
+    assert invoke(project, "build", "--engine", "pseudo", "--lang", "es").exit_code == 0
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    broken = po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "unterminated\n', 1)
+    po.write_text(broken, encoding="utf-8")
+    page = project / "dist" / "es" / f"{SLUG}.html"
+    page_before = page.read_bytes()
+    result = invoke(project, "build", "--engine", "pseudo", "--lang", "es")
+    assert result.exit_code == 2
+    assert f"{SLUG}.po:" in result.output and "PO syntax error" in result.output
+    assert po.read_text(encoding="utf-8") == broken and page.read_bytes() == page_before
+
+
+def test_missing_engine_names_both_ways(project, monkeypatch):
+    from pipeline.engines import apertium
+
+    monkeypatch.setattr(apertium, "installed_pairs", lambda: frozenset())
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(project / "no-models"))
+    result = invoke(project, "build", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "newsloc models install" in result.output and "apertium" in result.output
+    assert written_files(project) == set()

@@ -1,0 +1,85 @@
+"""Hunspell through spylls: dictionary choice, caching, word splitting, the project word list."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import spelling
+from pipeline.model import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [("en", "en_US"), ("es", "es_ES"), ("es-MX", "es_MX"), ("fr", "fr_FR"), ("pt-BR", "pt_BR"), ("fr-CA", "fr_CA")],
+)
+def test_dictionary_for_each_locale(tag: str, name: str) -> None:
+    assert spelling.dictionary_name(tag) == name
+    assert spelling.available(tag)
+
+
+def test_missing_dictionary_is_a_config_error_naming_the_locale() -> None:
+    with pytest.raises(ConfigError, match="xx-YY"):
+        spelling.dictionary_name("xx-YY")
+    assert not spelling.available("xx-YY")
+    with pytest.raises(ConfigError, match="zz_ZZ"):
+        spelling.load_dictionary("zz_ZZ")
+
+
+def test_dictionary_is_loaded_once_and_regions_sharing_files_share_it() -> None:
+    first = spelling.load_dictionary("es_ES")
+    assert spelling.load_dictionary("es_ES") is first
+    assert spelling.load_dictionary("es_MX") is first  # es_MX.dic is a symlink to es_ES.dic
+
+
+def test_words_skip_codes_urls_emails_and_brackets() -> None:
+    text = "See <1>the report</1> at https://example.com/a-b or mail press@example.org [Insert name] now’s"
+    assert [word.text for word in spelling.words(text)] == ["See", "the", "report", "at", "or", "mail", "now’s"]
+    word = next(spelling.words("  Brazil’s"))
+    assert (word.start, word.end) == (2, 10)
+
+
+@pytest.mark.parametrize("word", ["their", "Washington’s", "anti-communist", "fentanyl-related", "Obrador’s", "Québec"])
+def test_correct_words(word: str) -> None:
+    assert spelling.is_correct(word, "en_US")
+
+
+@pytest.mark.parametrize("word", ["thier", "andrés", "Xqzzyv"])
+def test_incorrect_words(word: str) -> None:
+    assert not spelling.is_correct(word, "en_US")
+
+
+@pytest.mark.parametrize("word", ["AMLO", "AMLO’s", "4th", "19th", "a", "EE"])
+def test_acronyms_numbers_and_letters_are_not_checked(word: str) -> None:
+    assert not spelling.needs_checking(word)
+
+
+def test_misspellings_report_offsets_and_honour_ignore() -> None:
+    text = "Leaders express concern over thier affairs and Zorblatt."
+    found = spelling.misspellings(text, "en_US")
+    assert [(m.word, text[m.start:m.end]) for m in found] == [("thier", "thier"), ("Zorblatt", "Zorblatt")]
+    assert [m.word for m in spelling.misspellings(text, "en_US", ignore=frozenset({"zorblatt"}))] == ["thier"]
+
+
+def test_suggestions_are_limited() -> None:
+    hints = spelling.suggestions("thier", "en_US", limit=2)
+    assert hints[0] == "their" and len(hints) == 2
+
+
+def test_project_word_list_holds_names_and_phrases() -> None:
+    assert {"Obrador", "López", "Québec", "da"} <= spelling.project_words()
+    assert "Lula da Silva" in spelling.project_names()
+    assert "Council on Foreign Relations" in spelling.project_names()
+    assert "Québec" in spelling.project_single_names()
+    assert not any(" " in name for name in spelling.project_single_names())
+
+
+def test_proper_stems_are_the_capitalized_dictionary_entries() -> None:
+    stems = spelling.proper_stems("en_US")
+    assert {"Brazil", "American", "Latin"} <= stems
+    assert "president" not in stems
+
+
+def test_target_dictionaries_know_their_language() -> None:
+    assert spelling.is_correct("intervención", "es_ES")
+    assert spelling.is_correct("l’intervention", "fr_FR")
+    assert not spelling.is_correct("intervenção", "es_ES")
