@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timezone
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -67,7 +67,12 @@ class LocaleResult:
     catalog_path: Path
     translated: int
     engine: str
-    written: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    results: tuple[LocaleResult, ...]
+    written: tuple[Path, ...]  # every file written under dist/
 
 
 def relative(config: Config, path: Path) -> str:
@@ -176,7 +181,7 @@ def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, op
 
 
 def build(config: Config, article_names: Sequence[str], options: BuildOptions,
-          progress_factory: ProgressFactory | None = None) -> list[LocaleResult]:
+          progress_factory: ProgressFactory | None = None) -> BuildReport:
     glossary = load_glossary(config)
     sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
     for locale in options.locales:  # fail before any write when an engine is missing
@@ -202,9 +207,7 @@ def build(config: Config, article_names: Sequence[str], options: BuildOptions,
             write_catalog(path, catalog)
             results.append(result)
     publish_view = not (options.strict and blocking)
-    if options.write_html:
-        written = write_dist(config, [r.article for r in results], publish_view)
-        results = [replace(r, written=tuple(p for p in written if is_page_of(p, r.article))) for r in results]
+    written = write_dist(config, [r.article for r in results], publish_view) if options.write_html else []
     if not publish_view:
         article, view, flag = blocking[0]
         raise ChecksFailed(
@@ -212,7 +215,7 @@ def build(config: Config, article_names: Sequence[str], options: BuildOptions,
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return results
+    return BuildReport(tuple(results), tuple(written))
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -228,10 +231,6 @@ def write_catalog(path: Path, catalog: Catalog) -> None:
         return
     catalog.revision_date = datetime.now(timezone.utc)
     write_atomic(path, catalogs.render_catalog(catalog))
-
-
-def is_page_of(path: Path, article: LocalizedArticle) -> bool:
-    return path.parent.name == article.locale.folder and path.name.startswith(f"{article.document.slug}.")
 
 
 def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:

@@ -29,7 +29,8 @@ ROMAN = re.compile(
     r"\b(?=[MDCLXVI]{2,}(?:e|er|re|ème)?\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
     r"(?=(?:e|er|re|ème)?\b)"
 )
-TRAILING_CLOSERS = re.compile(r"(?:[\s\"”»’')\]]|</\d+>|<[a-z]?\d+/>)+$")
+# Closers after the final mark; "~" is the pseudo engine's padding ("[Ţĥé éñđ. ~~~]").
+TRAILING_CLOSERS = re.compile(r"(?:[\s\"”»’')\]~]|</\d+>|<[a-z]?\d+/>)+$")
 END_MARKS = ".?!…"
 FINAL_ABBREVIATION = re.compile(r"(?:\b[^\W\d_]{1,2}\.\s?){2,}$|\betc\.$")  # U.S. / EE.UU. / EE. UU. / etc.
 WORD_TOKEN = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")

@@ -78,23 +78,77 @@ def build(articles: tuple[str, ...], lang: str, engine: str | None, retranslate:
         strict=strict,
         argos=argos_options(config, device, threads),
     )
-    results = run_build(config, articles, options, progress_factory=progress_bar)
-    for result in results:
-        article = result.article
-        counts = {state: 0 for state in ("reviewed", "draft", "machine", "untranslated")}
-        flags = {"error": 0, "warning": 0, "info": 0}
-        for view in article.views:
-            counts[view.state.value] += 1
-            for flag in view.flags:
-                flags[flag.severity.value] += 1
-        click.echo(
-            f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-            f"{result.translated} translated now ({result.engine}); reviewed {counts['reviewed']}, "
-            f"machine {counts['machine']}, draft {counts['draft']}, untranslated {counts['untranslated']}; "
-            f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
-        )
-        for path in result.written:
-            click.echo(f"  wrote {path.relative_to(config.root) if path.is_relative_to(config.root) else path}")
+    report = run_build(config, articles, options, progress_factory=progress_bar)
+    for result in report.results:
+        click.echo(summary_line(result))
+    click.echo(f"wrote {len(report.written)} file(s) in {config.dist}/: "
+               + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written))
+
+
+def summary_line(result) -> str:
+    article = result.article
+    states = {state: 0 for state in ("reviewed", "draft", "machine", "untranslated")}
+    flags = {"error": 0, "warning": 0, "info": 0}
+    for view in article.views:
+        states[view.state.value] += 1
+        for flag in view.flags:
+            flags[flag.severity.value] += 1
+    return (f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
+            f"{result.translated} translated now ({result.engine}); reviewed {states['reviewed']}, "
+            f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
+            f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info")
+
+
+@main.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--fix", is_flag=True, help="Apply the unambiguous fixes (apostrophes, missing spaces) to the file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the flags as JSON.")
+@reports_errors
+def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
+    """Check the English copy of ARTICLES; exit 1 when an error (e.g. a placeholder) is found."""
+    import json
+
+    from pipeline.model import Severity
+    from pipeline.report import FlagRow, fix_article_file, lint_article
+
+    rows = []
+    for path in articles:
+        if fix:
+            changed = fix_article_file(path)
+            click.echo(f"{path}: fixed {changed} line(s)", err=True)
+        rows += [FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
+                 for flag in lint_article(path, str(path))]
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(row.format())
+        click.echo(f"{len(rows)} problem(s)", err=True)
+    if any(row.severity == Severity.ERROR.value for row in rows):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("articles", nargs=-1, type=click.Path(path_type=str))
+@click.option("--lang", "lang", default="all", show_default=True, help=LOCALE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per flag.")
+@project_options
+@reports_errors
+def check(articles: tuple[str, ...], lang: str, as_json: bool, config) -> None:
+    """List every review flag (source and translation); exit 1 while an error flag remains."""
+    import json
+
+    from pipeline.report import check_rows, has_errors
+
+    rows = check_rows(config, articles, config.pick_locales(lang))
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(row.format())
+        click.echo(f"{len(rows)} flag(s)", err=True)
+    if has_errors(rows):
+        sys.exit(1)
 
 
 def argos_options(config, device: str, threads: int) -> dict:

@@ -174,9 +174,10 @@ def _word_at(text: str, offset: int) -> spelling.Word | None:
 
 
 def _token_at(text: str, offset: int) -> str:
-    start = len(re.split(r"\s", text[:offset])[-1])
-    end = re.search(r"\s|$", text[offset:]).start()
-    return text[offset - start : offset + end]
+    """The whitespace-delimited token around ``offset`` ("U.S.Department", "www.state.gov")."""
+    before = len(re.split(r"\s", text[:offset])[-1])
+    after = re.search(r"\s|$", text[offset:]).start()
+    return text[offset - before : offset + after]
 
 
 def _base(word: str) -> str:
@@ -376,7 +377,8 @@ def _house_style(line: Line) -> list[Flag]:
 def lint_text(text: str, path: str) -> list[Flag]:
     """Every problem in an English article, each flag with its 1-based source line.
 
-    ``path`` names the article in messages that need it; the text is not read from it.
+    Pure: ``text`` is the article's content; ``path`` is only its name (flags
+    locate themselves by line and span, the caller pairs them with the file).
     """
     lines = [parse_line(number, line) for number, line in enumerate(text.splitlines(), start=1)]
     names = collect_names(lines)

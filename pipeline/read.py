@@ -9,6 +9,7 @@ from pipeline.fileio import read_article_text
 from pipeline.model import Block, BlockKind, Document, InputError
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+RESERVED_SLUGS = {"index", "feed", "manifest"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -18,6 +19,8 @@ def slug_for(path: Path) -> str:
     if not SLUG.fullmatch(slug) or ".." in slug:
         raise InputError("article file name must be letters, digits, '-', '_' or '.' (it becomes the URL slug); "
                          "rename the file", path)
+    if slug in RESERVED_SLUGS or slug.endswith(".review"):
+        raise InputError(f"'{slug}' would collide with a file newsloc writes in dist/; rename the article", path)
     return slug
 
 

@@ -20,26 +20,42 @@ from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentV
 ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
 
 
+def identity(segment: Segment) -> str:
+    return segment.key + "\x00" + segment.text
+
+
 def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[Flag]) -> dict[str, list[Flag]]:
-    """Give each line-level source flag to the segment whose text covers its span."""
+    """Give each line-level source flag to the segment it falls in (spans re-based to it).
+
+    A flag straddling two sentences ("cartels.These") goes to the segment where it starts:
+    no flag is dropped.
+    """
+    from pipeline import lint
+
     lines = text.split("\n")
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
         on_line[segment.line].append(segment)
     attached: dict[str, list[Flag]] = defaultdict(list)
-    for flag in flags:
-        candidates = on_line.get(flag.line or 0, [])
-        if not candidates:
+    for line, line_segments in on_line.items():
+        line_flags = [flag for flag in flags if flag.line == line]
+        if not line_flags:
             continue
-        chosen = candidates[0]
-        if flag.span is not None and 0 < (flag.line or 0) <= len(lines):
-            line_text = lines[flag.line - 1]
-            for segment in candidates:
-                start = line_text.find(segment.text)
-                if start >= 0 and start <= flag.span[0] < start + len(segment.text) + 1:
-                    chosen = segment
-                    break
-        attached[chosen.key + "\x00" + chosen.text].append(replace(flag, source=True))
+        line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        placed: set[tuple[str, str]] = set()
+        for segment in line_segments:
+            for flag in lint.flags_for_segment(line_flags, line_text, segment.text, line):
+                attached[identity(segment)].append(replace(flag, source=True))
+                placed.add((flag.code, flag.message))
+        for flag in line_flags:
+            if (flag.code, flag.message) not in placed:
+                start = flag.span[0] if flag.span else 0
+                home = line_segments[0]
+                for segment in line_segments:
+                    offset = line_text.find(segment.text)
+                    if 0 <= offset <= start:
+                        home = segment
+                attached[identity(home)].append(replace(flag, source=True))
     return attached
 
 
@@ -53,8 +69,7 @@ def source_review(text: str, document: Document, segments: Sequence[Segment], gl
     fixed_segments = []
     for segment in segments:
         fixed, fix_flags = lint.engine_fixes(segment.text)
-        identity = segment.key + "\x00" + segment.text
-        attached[identity].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
+        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
         fixed_segments.append(replace(segment, engine_text=fixed if fixed != segment.text else ""))
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
@@ -62,7 +77,9 @@ def source_review(text: str, document: Document, segments: Sequence[Segment], gl
 def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
     from pipeline import checks, inline
 
-    flags = [*engine_flags, *checks.check_translation(segment.text, target, locale)]
+    # Inline codes are checked by inline.py, which knows escapes and nesting.
+    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags),
+                                     skip={"inline-codes", "code-order"})
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
@@ -84,7 +101,7 @@ def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[s
         record = catalogs.machine_record(message)
         engine_flags = [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES] \
             if state == EntryState.MACHINE else []
-        flags = list(source_flags.get(segment.key + "\x00" + segment.text, ()))
+        flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             flags += target_flags(segment, message.string, locale, glossary, engine_flags)
         silenced = checks.silenced_codes(list(message.user_comments))

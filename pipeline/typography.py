@@ -54,11 +54,34 @@ def typeset(
     masked = re.sub(rf"(?<={_LETTER})‘(?={_LETTER})", "’", masked)  # the typo Mexico‘s
     if levels:
         masked = _quotes(masked, levels, french, opening_tags)
+    if locale.language == "es":
+        masked = _inverted_marks(masked)
     masked = _dashes(masked, french)  # after quotes: they may remove the spaces around "--"
     if french:
         masked = _french_spacing(masked)
     masked = _collapse_spaces(masked)
     return "".join(hidden.get(char, char) for char in masked)
+
+
+_SPANISH_CLOSE = re.compile(r"([?!])[\s”’»\"')\]\ue000-\uf8ff]*$")
+_LEADING = re.compile(r"^[\s“‘«\"'(\[\ue000-\uf8ff]*")
+
+
+def _inverted_marks(text: str) -> str:
+    """Spanish opens a question or exclamation with ¿ / ¡; MT from English never does.
+
+    Only a segment that is one question (or exclamation) from its first word gets the
+    opening mark, so a question closing a longer sentence is left for a reviewer.
+    """
+    end = _SPANISH_CLOSE.search(text)
+    if not end or "¿" in text or "¡" in text:
+        return text
+    body = text[: end.start()]
+    if re.search(r"[.!?;:](\s|$)", body) or not re.search(_LETTER, body):
+        return text
+    opening = "¿" if end.group(1) == "?" else "¡"
+    lead = _LEADING.match(text).end()
+    return text[:lead] + opening + text[lead:]
 
 
 def _quote_levels(language: str, es_quotes: str) -> list[str]:

@@ -23,7 +23,7 @@ def po_entries(path: Path) -> list:
 
 def run(project: Path, engine: str, locales=LOCALES, **options):
     config = load_config(project)
-    return build(config, [], BuildOptions(locales=locales, engine=engine, **options))
+    return list(build(config, [], BuildOptions(locales=locales, engine=engine, **options)).results)
 
 
 def test_pseudo_build_writes_every_segment_everywhere(project):

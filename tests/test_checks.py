@@ -59,6 +59,7 @@ PASSES = [
     ("unbalanced", "fr", "He said “we will", "Il a dit «\u00a0nous allons"),
     ("end-punctuation", "es", "Share your thoughts below!", "¡Comparta su opinión abajo!"),
     ("end-punctuation", "es", "Historical Context", "Contexto histórico"),
+    ("end-punctuation", "fr", "The end.", "[Ţĥé éñđ. ~~]"),
     ("end-punctuation", "fr", "It is “the backyard.”", f"C’est «{NNBSP}l’arrière-cour.{NNBSP}»"),
     ("end-punctuation", "es", "Read <1>this</1>.", "Lea <1>esto</1>."),
     ("end-punctuation", "es", "Regional Response to U.S. influence", "Respuesta regional a la influencia de EE. UU."),

@@ -1,23 +1,14 @@
 """The command line: exit codes, one-line errors, nothing written on bad input."""
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests_helpers import invoke
 
 SLUG = "mexico-rejects-us-intervention"
-
-
-def invoke(project: Path, *args: str):
-    previous = Path.cwd()
-    os.chdir(project)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
 
 
 def written_files(project: Path) -> set[Path]:

@@ -245,6 +245,7 @@ class Newsroom(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.blocks: list[tuple[int, int, int, int]] = []
+        self.removed: list[tuple[int, int, int, int]] = []
         self.catalog: Catalog | None = None
         self.translator = Translator(RecordingEngine(), ES)
         self.approved: dict[tuple[str, str], str] = {}
@@ -279,7 +280,13 @@ class Newsroom(RuleBasedStateMachine):
     @precondition(lambda self: self.blocks)
     @rule(at=st.integers(0, 20), build=st.booleans())
     def remove_sentence(self, at, build):
-        del self.blocks[at % len(self.blocks)]
+        self.removed.append(self.blocks.pop(at % len(self.blocks)))
+        self.maybe_rerun(build)
+
+    @precondition(lambda self: self.removed)
+    @rule(at=st.integers(0, 20), build=st.booleans())
+    def restore_sentence(self, at, build):
+        self.blocks.insert(at % (len(self.blocks) + 1), self.removed.pop())
         self.maybe_rerun(build)
 
     @rule(seed=st.randoms(use_true_random=False), build=st.booleans())

@@ -156,3 +156,22 @@ def test_tags_survive_in_order(pieces: list[str], tag: str) -> None:
     text = "".join(pieces)
     out = typeset(text, Locale(tag))
     assert FROZEN_TAG.findall(out) == FROZEN_TAG.findall(text)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Qué es la base histórica?", "¿Qué es la base histórica?"),
+        ("Comparte tus pensamientos abajo!", "¡Comparte tus pensamientos abajo!"),
+        ("Qué es <1>esto</1>?", "¿Qué es <1>esto</1>?"),
+        ("¿Ya?", "¿Ya?"),
+        ("Cómo? Así.", "Cómo? Así."),  # two sentences: left for a reviewer
+        ("Dijo: qué?", "Dijo: qué?"),
+    ],
+)
+def test_spanish_inverted_marks(text, expected):
+    assert typeset(text, Locale("es")) == expected
+
+
+def test_inverted_marks_only_in_spanish():
+    assert typeset("Quoi?", Locale("pt-BR")) == "Quoi?"

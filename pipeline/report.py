@@ -1,0 +1,77 @@
+"""Review flags as rows, for `newsloc lint` and `newsloc check` (nothing is translated or written)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Sequence
+
+from pipeline import catalog as catalogs
+from pipeline.config import Config
+from pipeline.model import Flag, InputError, Locale, Severity
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    article: str
+    locale: str  # "en" for source flags
+    segment: str  # msgctxt
+    line: int
+    code: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def format(self) -> str:
+        return f"{self.article}:{self.line}: [{self.locale}] {self.severity} {self.code}: {self.message}"
+
+
+def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
+    """Every problem in the English copy of one article, in line order."""
+    from pipeline import lint
+    from pipeline.read import read_document
+
+    text, document = read_document(path, display_path)
+    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    return sorted(flags, key=lambda flag: (flag.line or 0, flag.span or (0, 0)))
+
+
+def fix_article_file(path: Path) -> int:
+    """Apply the unambiguous fixes to the article file itself; the number of lines changed."""
+    from pipeline import lint
+    from pipeline.fileio import read_article_text, write_atomic
+
+    text = read_article_text(path)
+    fixed = lint.fix_article(text)
+    changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
+    if fixed != text:
+        write_atomic(path, fixed)
+    return changed
+
+
+def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
+    """Every flag of every segment, recomputed from the article and the current catalogs."""
+    from pipeline.build import analyse, catalog_path, find_articles, load_glossary, read_catalog, relative
+    from pipeline.review import annotate
+
+    glossary = load_glossary(config)
+    rows: list[FlagRow] = []
+    for path in find_articles(config, article_names):
+        source = analyse(config, path, glossary)
+        for locale in locales:
+            po = catalog_path(config, source.document.slug, locale)
+            existing = read_catalog(po)
+            if existing is None:
+                raise InputError(f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(config, po))
+            merged = catalogs.merge(source.template, existing, locale).catalog
+            for view in annotate(merged, source.segments, source.source_flags, locale, glossary):
+                for flag in view.flags:
+                    rows.append(FlagRow(source.document.path, "en" if flag.source else locale.tag, view.segment.key,
+                                        view.segment.line, flag.code, flag.severity.value, flag.message))
+    return rows
+
+
+def has_errors(rows: Sequence[FlagRow]) -> bool:
+    return any(row.severity == Severity.ERROR.value for row in rows)
