@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, denormalize, normalize, read_po
+from babel.messages.pofile import PoFileError, denormalize, escape, normalize, read_po
 
 from pipeline import __version__
 from pipeline.model import Document, EntryState, Flag, InputError, Locale, Provenance, Segment, Severity
@@ -223,6 +223,9 @@ def merge(
         for key, old in old_entries.items()
         if key not in exact and entry_state(old) in (EntryState.REVIEWED, EntryState.DRAFT)
     }
+    machine_candidates = {
+        key: old for key, old in old_entries.items() if key not in exact and entry_state(old) == EntryState.MACHINE
+    }
 
     catalog = new_catalog(locale, existing.creation_date if existing else template.creation_date)
     if existing is not None:
@@ -250,6 +253,11 @@ def merge(
             entry = Message(message.id, "", locations=message.locations,
                             auto_comments=list(message.auto_comments), context=message.context)
             pending.append(key)
+            # A changed sentence that only had a machine draft is translated again; the old
+            # English stays visible as the previous msgid so a reviewer sees what changed.
+            if (match := _best_fuzzy_match(message, machine_candidates)) is not None:
+                entry.previous_id = [machine_candidates.pop(match).id]
+                used.add(match)
         catalog[message.id] = entry
 
     obsoleted = 0
@@ -370,7 +378,8 @@ def _entry_lines(message: Message, prefix: str) -> list[str]:
     if message.flags:
         lines.append("#, " + ", ".join(sorted(message.flags)))
     if message.previous_id and not prefix:
-        lines.append(f"#| msgid {normalize(message.previous_id[0], prefix='#| ', width=76)}")
+        # One line: babel reads `#|` lines as comments and drops repeated ones.
+        lines.append(f"#| msgid {escape(message.previous_id[0])}")
     if message.context is not None:
         lines.append(f"{prefix}msgctxt {normalize(message.context, prefix=prefix, width=76)}")
     lines.append(f"{prefix}msgid {normalize(message.id, prefix=prefix, width=76)}")

@@ -46,6 +46,7 @@ def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -
     from pipeline.xliff import export_xliff
 
     config = _config(project)
+    missing: list[Path] = []
     for path in find_articles(config, articles):
         slug = slug_for(path)
         for locale in config.pick_locales(lang):
@@ -53,10 +54,17 @@ def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -
             with locked(po_path):
                 catalog = read_catalog(po_path)
             if catalog is None:
-                raise InputError(f"no catalog yet; run `newsloc build --lang {locale.tag}` first", po_path)
+                missing.append(po_path)
+                continue
             target = config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf"
             write_atomic(target, export_xliff(catalog, locale, _shown(config, po_path)))
             click.echo(f"wrote {_shown(config, target)} ({sum(1 for m in catalog if m.id)} units)")
+    if missing and (lang != "all" or len(missing) == len(find_articles(config, articles)) * len(config.locales)):
+        tag = lang if lang != "all" else "LANG"
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"no catalog yet{more}; run `newsloc build --lang {tag}` first", missing[0])
+    for po_path in missing:
+        click.echo(f"skipped {_shown(config, po_path)}: not built yet")
 
 
 @xliff.command("import")

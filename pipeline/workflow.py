@@ -45,8 +45,7 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         if catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
             raise AssertionError(f"refusing to overwrite a translator's text in {key!r}")
         message.string = draft.text
-        message.flags.add("fuzzy")
-        message.previous_id = ()
+        message.flags.add("fuzzy")  # previous_id stays: it shows the reviewer how the English changed
         record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
         message.auto_comments = [c for c in message.auto_comments
                                  if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]

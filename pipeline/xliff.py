@@ -142,7 +142,7 @@ def _unit(message: Message) -> etree._Element:
         if approved:
             unit.set("approved", "yes")
         unit.append(_coded_element("target", message.string, tags, state=state, state_qualifier=qualifier))
-    if message.previous_id and message.string:
+    if message.previous_id and catalogs.entry_state(message) == EntryState.DRAFT:
         alt = etree.SubElement(unit, q("alt-trans"), alttranstype="previous-version")
         alt.append(_coded_element("source", message.previous_id[0], tags))
         alt.append(_coded_element("target", message.string, tags))

@@ -127,6 +127,17 @@ def test_changed_english_makes_the_reviewed_text_a_fuzzy_draft_with_the_previous
     assert entry(catalog, "The president spoke on Tuesday.").string == "El presidente habló el lunes."
 
 
+def test_a_changed_machine_drafted_sentence_is_translated_again_and_shows_the_previous_msgid():
+    catalog = run(template_for("The president spoke on Monday."), None)
+    engine = RecordingEngine()
+    catalog = run(template_for("The president spoke on Tuesday."), catalog, engine)
+    message = entry(catalog, "The president spoke on Tuesday.")
+    assert engine.asked == ["The president spoke on Tuesday."]
+    assert catalogs.entry_state(message) == EntryState.MACHINE
+    assert message.fuzzy and list(message.previous_id) == ["The president spoke on Monday."]
+    assert not catalog.obsolete  # the old machine draft is replaced, not kept around
+
+
 def test_removed_sentences_go_obsolete_and_come_back_in_the_state_they_left():
     full = template_for("Keep me here.", "Drop me now.", "A machine draft only.")
     catalog = translator_edit(run(full, None), "Drop me now.", "Suéltame ya.")

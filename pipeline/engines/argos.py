@@ -25,7 +25,9 @@ from pipeline.engines.base import FROZEN_TAG, Progress
 from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance, Severity
 
 _SPLIT_AT_TAGS = re.compile(f"({FROZEN_TAG.pattern})")
-_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+# Whitespace, quotes, brackets and punctuation at a stretch's edges stay as written: they sit against a
+# tag (“<g1/>”), and a model that drops them would glue its words to the tag.
+_EDGES = re.compile(r"^([\s“”‘’\"'«»()\[\],;:.!?–—-]*)(.*?)([\s“”‘’\"'«»()\[\],;:.!?–—-]*)$", re.DOTALL)
 _WORDS = re.compile(r"\w")
 
 
