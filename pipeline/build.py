@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline import review
@@ -24,13 +24,11 @@ from pipeline.fileio import locked, write_atomic
 from pipeline.model import (
     ChecksFailed,
     Document,
-    EntryState,
     Flag,
     InputError,
     LocalizedArticle,
     Locale,
     Segment,
-    SegmentView,
     Severity,
 )
 from pipeline.read import read_document
@@ -133,51 +131,23 @@ def load_glossary(config: Config):
 # ---------------------------------------------------------------- per locale
 
 
-def apply_drafts(catalog: Catalog, keys: Sequence[tuple[str, str]], drafts) -> None:
-    for key, draft in zip(keys, drafts):
-        message = catalog.get(key[0], context=key[1] or None)
-        message.string = draft.text
-        message.flags.add("fuzzy")
-        message.previous_id = ()
-        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
-        message.auto_comments = [c for c in message.auto_comments
-                                 if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
-        message.auto_comments.append(record.render())
-        message.auto_comments.extend(catalogs.render_flag(flag) for flag in draft.flags)
-
-
-def glossary_stale(catalog: Catalog, translator) -> list[tuple[str, str]]:
-    """Machine drafts made with glossary entries that have changed since."""
-    stale = []
-    for message in catalog:
-        if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
-            record = catalogs.machine_record(message)
-            if record.terms != translator.fingerprint(message.id):
-                stale.append(catalogs.key_of(message))
-    return stale
-
-
 def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, options: BuildOptions, config: Config,
              glossary, progress_factory: ProgressFactory | None) -> tuple[Catalog, LocalizedArticle, int, str]:
     """Merge, translate what is pending, check everything: pure but for the engine call."""
     from pipeline.translate import Translator
+    from pipeline.workflow import refresh
 
-    merged = catalogs.merge(source.template, existing, locale, retranslate=options.retranslate)
-    catalog = merged.catalog
     engine = choose_engine(options.engine, source.document.source_lang, locale, **options.argos)
     translator = Translator(engine, locale, glossary=glossary, es_quotes=config.es_quotes,
                             source_lang=source.document.source_lang)
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
-    by_key = {(s.text, s.key): s for s in source.segments}
-    if pending:
-        sources = [by_key[key].text_for_engine for key in pending]
-        label = f"{source.document.slug} → {locale.tag} ({engine.name})"
-        with (progress_factory(label, len(sources)) if progress_factory else contextlib.nullcontext(None)) as bar:
-            drafts = translator.translate(sources, progress=bar)
-        apply_drafts(catalog, pending, drafts)
-    views = review.annotate(catalog, source.segments, source.source_flags, locale, glossary)
+    label = f"{source.document.slug} → {locale.tag} ({engine.name})"
+    refreshed = refresh(source.template, existing, locale, translator,
+                        engine_texts={(s.text, s.key): s.text_for_engine for s in source.segments},
+                        retranslate=options.retranslate,
+                        progress=(lambda total: progress_factory(label, total)) if progress_factory else None)
+    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary)
     article = LocalizedArticle(source.document, locale, tuple(views))
-    return catalog, article, len(pending), engine.name
+    return refreshed.catalog, article, len(refreshed.translated), engine.name
 
 
 def build(config: Config, article_names: Sequence[str], options: BuildOptions,

@@ -162,9 +162,12 @@ def register_groups() -> None:
     """Command groups that live in their own modules (each as thin as the commands here)."""
     from pipeline.cli_glossary import glossary
     from pipeline.cli_models import models
+    from pipeline.cli_segments import status, xliff
 
     main.add_command(models)
     main.add_command(glossary)
+    main.add_command(xliff)
+    main.add_command(status)
 
 
 register_groups()

@@ -41,7 +41,7 @@ def xliff() -> None:
 def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -> None:
     """Write locales/<lang>/<article>.xlf from each article's catalog (run `newsloc build` first)."""
     from pipeline.build import catalog_path, find_articles, read_catalog
-    from pipeline.fileio import locked, write_atomic
+    from pipeline.fileio import write_atomic
     from pipeline.read import slug_for
     from pipeline.xliff import export_xliff
 
@@ -51,8 +51,7 @@ def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -
         slug = slug_for(path)
         for locale in config.pick_locales(lang):
             po_path = catalog_path(config, slug, locale)
-            with locked(po_path):
-                catalog = read_catalog(po_path)
+            catalog = read_catalog(po_path)  # writes are atomic: a reader sees a whole file
             if catalog is None:
                 missing.append(po_path)
                 continue
@@ -85,11 +84,10 @@ def import_command(files: tuple[Path, ...], project: Path | None) -> None:
         document = parse_xliff(file.read_bytes(), file)
         locale = config.locale(document.target_language)
         po_path = catalog_path(config, slug_for(Path(document.original)), locale)
-        with locked(po_path):
-            catalog = read_catalog(po_path)
-            if catalog is None:
-                raise InputError(f"its catalog {_shown(config, po_path)} does not exist; nothing was imported", file)
-            result = import_units(catalog, document, file)
+        if not po_path.exists():
+            raise InputError(f"its catalog {_shown(config, po_path)} does not exist; nothing was imported", file)
+        with locked(po_path):  # no build may merge between our read and our write
+            result = import_units(read_catalog(po_path), document, file)
             if result.changed:
                 write_catalog(po_path, result.catalog)
         click.echo(f"{_shown(config, po_path)}: {result.reviewed} reviewed, {result.drafted} drafts, "

@@ -8,7 +8,7 @@ number stands for (tag and attributes) travels beside the text as ``InlineCode``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 

@@ -17,8 +17,9 @@ comments as ``<note from="translator">``.
 
 Import keeps every guarantee of the PO merge: an approved or ``final`` unit becomes
 reviewed; a changed target becomes a human draft; anything else changes nothing (a
-state moved backwards in a CAT tool does not unreview a translation). Any problem
-(unknown unit, changed source, broken file) stops the import before anything is written.
+state moved backwards in a CAT tool does not unreview a translation, an emptied target
+or a unit without notes erases nothing). Any problem (unknown unit, changed source,
+broken file) stops the import before anything is written.
 """
 
 from __future__ import annotations
@@ -365,7 +366,8 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
             message.flags.add("fuzzy")
             _drop_machine_record(message)
             drafted += 1
-        if list(unit.translator_notes) != list(message.user_comments):
+        # Tools that drop notes send none back: that never deletes a translator's comments.
+        if unit.translator_notes and list(unit.translator_notes) != list(message.user_comments):
             message.user_comments = list(unit.translator_notes)
             noted += 1
     return ImportResult(updated, reviewed, drafted, noted)

@@ -72,3 +72,21 @@ def test_apertium_build_is_spanish_and_complete(project):
     assert "Estados Unidos" in text and "México" in text
     states = Counter(view.state.value for view in result.article.views)
     assert states == {"machine": len(result.article.views)}
+
+
+@pytest.mark.skipif(not all(ApertiumEngine().available("en", locale) for locale in LOCALES),
+                    reason="apertium pairs missing")
+def test_apertium_build_keeps_the_glossary_in_every_locale(project):
+    import json
+
+    from tests_helpers import invoke
+
+    run(project, "apertium")
+    report = invoke(project, "glossary", "report", "--json")
+    totals = json.loads(report.stdout)["totals"]
+    for locale in LOCALES:
+        assert totals[locale.tag]["checked"] > 100 and totals[locale.tag]["adherence"] >= 99.0
+    spanish = (project / "dist" / "es" / f"{SAMPLE_SLUG}.html").read_text(encoding="utf-8")
+    assert "patio trasero" in spanish and "abrazos, no balazos" in spanish
+    assert "arrière-cour" in (project / "dist" / "fr" / f"{SAMPLE_SLUG}.html").read_text(encoding="utf-8")
+    assert "quintal" in (project / "dist" / "pt-BR" / f"{SAMPLE_SLUG}.html").read_text(encoding="utf-8")

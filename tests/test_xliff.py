@@ -46,12 +46,6 @@ def sample_catalog() -> Catalog:
     return catalog
 
 
-def units_of(data: bytes) -> dict[str, etree._Element]:
-    root = etree.fromstring(data)
-    return {unit.get("resname") + "|" + unit.find(xliff.q("source")).xpath("string()"): unit
-            for unit in root.iter(xliff.q("trans-unit"))}
-
-
 def unit_for(data: bytes, key: tuple[str, str]) -> etree._Element:
     root = etree.fromstring(data)
     message = sample_catalog().get(key[0], context=key[1])
@@ -240,6 +234,18 @@ def test_translator_notes_come_back_as_translator_comments():
     result = reimport(catalog, edited(xliff.export_xliff(catalog, ES, "a.po"), MACHINE, note))
     assert result.noted == 1
     assert result.catalog.get(*MACHINE).user_comments == ["newsloc: ignore glossary"]
+
+
+def test_a_tool_that_drops_notes_does_not_erase_translator_comments():
+    catalog = sample_catalog()
+
+    def drop_notes(unit):
+        for note in unit.findall(xliff.q("note")):
+            unit.remove(note)
+
+    result = reimport(catalog, edited(xliff.export_xliff(catalog, ES, "a.po"), DRAFT, drop_notes))
+    assert result.changed == 0
+    assert result.catalog.get(*DRAFT).user_comments == ["newsloc: ignore length"]
 
 
 def test_draft_with_codes_that_do_not_nest_goes_out_as_bx_ex_and_comes_back():
