@@ -139,7 +139,8 @@ def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, op
 
     engine = choose_engine(options.engine, source.document.source_lang, locale, **options.argos)
     translator = Translator(engine, locale, glossary=glossary, es_quotes=config.es_quotes,
-                            source_lang=source.document.source_lang)
+                            source_lang=source.document.source_lang,
+                            codes_by_text={s.text_for_engine: s.codes for s in source.segments if s.codes})
     label = f"{source.document.slug} → {locale.tag} ({engine.name})"
     refreshed = refresh(source.template, existing, locale, translator,
                         engine_texts={(s.text, s.key): s.text_for_engine for s in source.segments},

@@ -7,11 +7,12 @@ reads or writes files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from pipeline.engines.base import Engine, Progress
-from pipeline.model import Flag, Hypothesis, Locale, Provenance
+from pipeline.model import Flag, Hypothesis, InlineCode, Locale, Provenance
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ class Translator:
     """Binds an engine, a locale and the text transformations around it."""
 
     def __init__(self, engine: Engine, locale: Locale, *, glossary=None, es_quotes: str = "«»",
-                 source_lang: str = "en"):
+                 source_lang: str = "en", codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None):
         self.engine = engine
+        # Inline codes of each source text: code spans and translate="no" content never reach the engine.
+        self.codes_by_text = codes_by_text or {}
         self.locale = locale
         self.glossary = glossary
         self.es_quotes = es_quotes
@@ -57,6 +60,8 @@ class Translator:
         restorers = []
         from pipeline import formats
 
+        text, restore_verbatim = protect_verbatim(text, self.codes_by_text.get(source, ()))
+        restorers.append(restore_verbatim)
         text, restore_formats = protect_formattables(text, self.locale, formats)
         restorers.append(restore_formats)
         if self.glossary is not None and protect_terms:
@@ -118,6 +123,31 @@ class Translator:
         return drafts
 
 
+def _restorer(replacements: dict[str, str]):
+    """Put each placeholder's text back; one the engine lost is appended so nothing is dropped."""
+
+    def restore(output: str) -> str:
+        for placeholder, value in replacements.items():
+            output = output.replace(placeholder, value) if placeholder in output else f"{output} {value}"
+        return output
+
+    return restore
+
+
+def protect_verbatim(text: str, codes: tuple[InlineCode, ...]) -> tuple[str, object]:
+    """`<N>content</N>` of a code that must stay as written (code, translate="no") becomes `<kN/>`."""
+    replacements = {}
+    for code in codes:
+        if code.translate or not code.paired:
+            continue
+        span = re.search(rf"<{code.id}>.*?</{code.id}>", text, re.S)
+        if span:
+            placeholder = f"<k{code.id}/>"
+            replacements[placeholder] = span.group(0)
+            text = text[:span.start()] + placeholder + text[span.end():]
+    return text, _restorer(replacements)
+
+
 def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, object]:
     """Dates and numbers become <fN/> placeholders; restoring renders them for the locale."""
     found = formats.find_formattables(text)
@@ -130,10 +160,4 @@ def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, objec
         rendered[f"<f{number}/>"] = formats.render(item, locale)
         position = item.end
     pieces.append(text[position:])
-
-    def restore(output: str) -> str:
-        for placeholder, value in rendered.items():
-            output = output.replace(placeholder, value) if placeholder in output else f"{output} {value}"
-        return output
-
-    return "".join(pieces), restore
+    return "".join(pieces), _restorer(rendered)
