@@ -77,7 +77,7 @@ def _inverted_marks(text: str) -> str:
     if not end or "¿" in text or "¡" in text:
         return text
     body = text[: end.start()]
-    if re.search(r"[.!?;:](\s|$)", body) or not re.search(_LETTER, body):
+    if re.search(r"(?<![A-ZÁÉÍÓÚÑ.])[.!?;:](\s|$)", body) or not re.search(_LETTER, body):
         return text
     opening = "¿" if end.group(1) == "?" else "¡"
     lead = _LEADING.match(text).end()
