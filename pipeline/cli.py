@@ -106,9 +106,6 @@ def summary_line(result) -> str:
 @reports_errors
 def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
     """Check the English copy of ARTICLES; exit 1 when an error (e.g. a placeholder) is found."""
-    import json
-
-    from pipeline.model import Severity
     from pipeline.report import FlagRow, fix_article_file, lint_article
 
     rows = []
@@ -118,14 +115,7 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
             click.echo(f"{path}: fixed {changed} line(s)", err=True)
         rows += [FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
                  for flag in lint_article(path, str(path))]
-    if as_json:
-        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
-    else:
-        for row in rows:
-            click.echo(row.format())
-        click.echo(f"{len(rows)} problem(s)", err=True)
-    if any(row.severity == Severity.ERROR.value for row in rows):
-        sys.exit(1)
+    echo_flag_rows(rows, as_json, "problem(s)")
 
 
 @main.command()
@@ -136,17 +126,24 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
 @reports_errors
 def check(articles: tuple[str, ...], lang: str, as_json: bool, config) -> None:
     """List every review flag (source and translation); exit 1 while an error flag remains."""
-    import json
-
-    from pipeline.report import check_rows, has_errors
+    from pipeline.report import check_rows
 
     rows = check_rows(config, articles, config.pick_locales(lang))
+    echo_flag_rows(rows, as_json, "flag(s)")
+
+
+def echo_flag_rows(rows, as_json: bool, noun: str) -> None:
+    """Print flag rows (one line each, or JSON); exit 1 when any is an error."""
+    import json
+
+    from pipeline.report import has_errors
+
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
     else:
         for row in rows:
             click.echo(row.format())
-        click.echo(f"{len(rows)} flag(s)", err=True)
+        click.echo(f"{len(rows)} {noun}", err=True)
     if has_errors(rows):
         sys.exit(1)
 

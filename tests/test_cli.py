@@ -78,3 +78,15 @@ def test_missing_engine_names_both_ways(project, monkeypatch):
     assert result.exit_code == 2
     assert "newsloc models install" in result.output and "apertium" in result.output
     assert written_files(project) == set()
+
+
+def test_help_imports_no_engine_or_heavy_library():
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            "print(sorted(m for m in ('ctranslate2', 'argostranslate', 'spylls', 'sentencepiece', 'lxml') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
