@@ -5,7 +5,6 @@ SHELL := /bin/bash
 VENV := .venv
 NEWSLOC := $(VENV)/bin/newsloc
 PYTHON := $(VENV)/bin/python
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 APT_PACKAGES := apertium apertium-eng-spa apertium-es-pt apertium-fr-es \
 	hunspell-en-us hunspell-es hunspell-fr hunspell-pt-br gettext
 STAMP := $(VENV)/.newsloc-setup
@@ -16,9 +15,11 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml uv.lock
 	@$(MAKE) --no-print-directory setup-system
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet uv || \
-		{ echo "newsloc: install uv (python3 -m pip install uv) and run make setup again" >&2; exit 2; }
-	$(UV) sync --frozen
+	@# uv installs the locked, lean environment (no torch/stanza/spacy; see [tool.uv] in pyproject.toml).
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen; else \
+		python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv || \
+		{ echo "newsloc: install uv (python3 -m pip install uv) and run make setup again" >&2; exit 2; }; \
+		python3 -m uv sync --frozen; fi
 	@touch $@
 
 # Apertium pairs and hunspell dictionaries from Debian: installed when we are root with apt,

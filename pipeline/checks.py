@@ -38,7 +38,7 @@ WORD_TOKEN = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
 GRAMMATICAL_DOUBLES = {"fr": {"nous", "vous"}, "es": set(), "pt": set()}
 # Target/source length ratio allowed, by source length in characters (tags removed).
 LENGTH_BANDS = ((40, 0.4, 3.0), (120, 0.5, 2.2), (10**9, 0.6, 1.8))
-SHORTEST_MEASURED = 10
+SHORTEST_MEASURED = 20  # titles and labels ("Table of Contents" → "Índice") vary too much to judge
 APERTIUM_MARK = re.compile(r"(?<![\w@.#*])([*#@])([^\W\d_][\w’'-]*)")
 # The codes the Apertium engine itself uses for its marks (pipeline.engines.apertium).
 APERTIUM_MARKS = {

@@ -73,6 +73,7 @@ PASSES = [
     ("doubled-word", "es", "The the mistake.", "El el error."),
     ("repetition", "es", "Hugs, not bullets.", "Abrazos, no balazos."),
     ("length", "es", "Yes.", "Sí, efectivamente, así es."),
+    ("length", "es", "Table of Contents", "Índice"),
     ("length", "es", "The report sparked immediate controversy.", "El informe provocó una polémica inmediata."),
     ("unknown-word", "es", "The #MeToo movement.", "El movimiento #MeToo."),
     ("unknown-word", "es", "Write to a@b.org.", "Escriba a a@b.org."),
