@@ -386,3 +386,14 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         badge = etree.SubElement(item, "span", {"class": f"flag severity-{severity.value}"})
         badge.text = severity.value
         badge.tail = f" — {meaning}; hover a badge for its message"
+    codes = sorted({flag.code for view in article.views for flag in view.flags})
+    if codes:
+        from pipeline.review import flag_descriptions
+
+        described = flag_descriptions()
+        meanings = etree.SubElement(legend, "dl", {"class": "flag-meanings"})
+        for code in codes:
+            term = etree.SubElement(meanings, "dt")
+            term.text = code
+            definition = etree.SubElement(meanings, "dd")
+            definition.text = described.get(code, "see the message on the badge")

@@ -90,3 +90,31 @@ def test_apertium_build_keeps_the_glossary_in_every_locale(project):
     assert "patio trasero" in spanish and "abrazos, no balazos" in spanish
     assert "arrière-cour" in (project / "dist" / "fr" / f"{SAMPLE_SLUG}.html").read_text(encoding="utf-8")
     assert "quintal" in (project / "dist" / "pt-BR" / f"{SAMPLE_SLUG}.html").read_text(encoding="utf-8")
+
+
+def test_editing_a_glossary_entry_retranslates_exactly_the_drafts_with_the_term(project):
+    run(project, "pseudo", locales=(Locale("es"),))
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"
+    before = {(m.id, m.context): m.string for m in po_entries(po)}
+    tbx = project / "glossary" / "newsloc.tbx"
+    tbx.write_text(tbx.read_text(encoding="utf-8").replace("<term>patio trasero</term>", "<term>traspatio</term>"),
+                   encoding="utf-8")
+    [result] = run(project, "pseudo", locales=(Locale("es"),))
+    after = {(m.id, m.context): m.string for m in po_entries(po)}
+    with_term = {key for key in before if "backyard" in key[0].lower()}
+    assert result.translated == len(with_term) == 3
+    assert {key for key in before if before[key] != after[key]} == with_term
+    assert all("traspatio" in after[key].lower() for key in with_term)
+
+
+def test_a_silenced_flag_stays_silenced_across_runs(project):
+    run(project, "pseudo", locales=(Locale("es"),))
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"
+    text = po.read_text(encoding="utf-8")
+    marker = 'msgctxt "table-cell"\nmsgid "brazil"'
+    assert "flag: name-casing" in text.split(marker)[0].rsplit("\n\n", 1)[-1]
+    po.write_text(text.replace(marker, "# newsloc: ignore name-casing\n" + marker), encoding="utf-8")
+    for _ in range(2):
+        run(project, "pseudo", locales=(Locale("es"),))
+        entry = po.read_text(encoding="utf-8").split(marker)[0].rsplit("\n\n", 1)[-1]
+        assert "# newsloc: ignore name-casing" in entry and "flag: name-casing" not in entry

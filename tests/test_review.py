@@ -32,3 +32,12 @@ def test_engine_gets_the_fixed_text(sample_text):
     fixed, _ = source_review(sample_text, document, segment_document(document))
     lead = fixed[0]
     assert lead.text.startswith("Mexico‘s") and lead.text_for_engine.startswith("Mexico’s")
+
+
+def test_every_flag_code_the_pipeline_raises_is_described():
+    from pipeline.review import flag_descriptions
+
+    described = flag_descriptions()
+    for code in ("glossary", "inline-code", "low-confidence", "unknown-word", "placeholder", "target-spelling",
+                 "french-spacing", "toc-mismatch", "house-style"):
+        assert described[code]
