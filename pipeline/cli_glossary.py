@@ -61,7 +61,7 @@ def report(langs, as_json, locales_dir, glossary_path, project, articles) -> Non
 
     ARTICLES are slugs or article paths (default: every catalog template).
     """
-    from pipeline.tbx import glossary_report  # lazy: keeps --help instant
+    from pipeline.glossary_report import glossary_report  # lazy: keeps --help instant
 
     settings = _settings(project)
     locales = tuple(langs) or settings.locales

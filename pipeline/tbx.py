@@ -17,21 +17,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from pipeline.glossary import (
-    AdherenceReport,
-    Entry,
-    Glossary,
-    Rendering,
-    TermForm,
-    measure_adherence,
-)
+from pipeline.fileio import write_atomic
+from pipeline.glossary import Entry, Glossary, Rendering, TermForm
 from pipeline.model import InputError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -65,19 +57,6 @@ def _fail(path: str | Path, problems: list[tuple[int | None, str]]) -> None:
     more = "".join(f"; line {l}: {m}" for l, m in problems[1:4])
     extra = f" (+{len(problems) - 1} more{more})" if len(problems) > 1 else ""
     raise InputError(message + extra, path, line)
-
-
-def write_atomic(path: str | Path, data: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 # ---------------------------------------------------------------- TBX
@@ -361,56 +340,3 @@ def import_csv(tbx_path: str | Path, csv_path: str | Path) -> tuple[int, int]:
     write_tbx(merged, tbx_path)
     added = len(merged.entries) - len(glossary.entries)
     return added, len(rows) - added
-
-
-# ---------------------------------------------------------------- catalogs (report)
-
-
-def read_catalog_units(
-    locales_dir: str | Path, locales: Sequence[str], slugs: Sequence[str] = ()
-) -> list[tuple[str, dict[str, str]]]:
-    """(English msgid, {locale: msgstr}) for every POT entry of the chosen articles."""
-    from babel.messages.pofile import read_po
-
-    locales_dir = Path(locales_dir)
-    templates = [locales_dir / f"{s}.pot" for s in slugs] or sorted(locales_dir.glob("*.pot"))
-    if not templates:
-        raise InputError("no catalog templates (*.pot) here (run the build first)", locales_dir)
-    units = []
-    for template in templates:
-        messages = _read_catalog(template, read_po)
-        if messages is None:
-            raise InputError("no such catalog template (run the build first)", template)
-        translations = {
-            locale: _read_catalog(locales_dir / locale / "LC_MESSAGES" / f"{template.stem}.po", read_po) or {}
-            for locale in locales
-        }
-        for key, source in messages.items():
-            units.append((source, {loc: translations[loc].get(key, "") for loc in locales}))
-    return units
-
-
-def _read_catalog(path: Path, read_po) -> dict[tuple[str | None, str], str] | None:
-    if not path.exists():
-        return None
-    try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
-    except Exception as error:  # babel raises PoFileError and others, all unusable input
-        line = getattr(error, "lineno", None)
-        raise InputError(f"cannot read catalog: {error}", path, line) from error
-    found = {}
-    for message in catalog:
-        if not message.id:
-            continue
-        source = message.id[0] if isinstance(message.id, tuple) else message.id
-        string = message.string[0] if isinstance(message.string, tuple) else message.string
-        found[(message.context, source)] = (string or "") if path.suffix == ".po" else source
-    return found
-
-
-def glossary_report(
-    tbx_path: str | Path, locales_dir: str | Path, locales: Sequence[str], slugs: Sequence[str] = ()
-) -> AdherenceReport:
-    """Adherence of the built catalogs to the glossary, per term and locale."""
-    return measure_adherence(read_tbx(tbx_path), read_catalog_units(locales_dir, locales, slugs), locales)

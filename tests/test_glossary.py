@@ -18,13 +18,13 @@ from pipeline.glossary import (
     choose_alternative,
     find_terms,
     fingerprint,
-    measure_adherence,
     protect,
     required_terms,
     restore,
     unmet_matches,
     verify,
 )
+from pipeline.glossary_report import measure_adherence
 from pipeline.model import Severity
 from pipeline.tbx import read_tbx
 

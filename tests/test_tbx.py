@@ -9,11 +9,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from pipeline.glossary import find_terms
+from pipeline.glossary_report import glossary_report
 from pipeline.model import InputError
 from pipeline.tbx import (
     csv_text,
     export_csv,
-    glossary_report,
     import_csv,
     parse_tbx,
     read_tbx,
