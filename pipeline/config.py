@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.model import ConfigError, Locale
@@ -26,7 +26,6 @@ class Config:
     base_url: str = "https://example.org/news"
     published: str = ""  # ISO date; "" = the article file's modification date
     es_quotes: str = "«»"
-    extra: dict = field(default_factory=dict, compare=False)
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -55,20 +54,42 @@ def load_config(root: Path | None = None) -> Config:
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"cannot read [tool.newsloc]: {error}", pyproject) from None
     config = Config(root=root)
-    known = {f for f in Config.__dataclass_fields__ if f not in ("root", "extra")}
+    known = {f for f in Config.__dataclass_fields__ if f != "root"}
     values: dict = {}
     for key, value in settings.items():
         name = key.replace("-", "_")
         if name not in known:
-            values.setdefault("extra", {})[key] = value
-        elif name == "locales":
+            raise ConfigError(f"unknown setting '{key}' in [tool.newsloc]; known: {', '.join(sorted(known))}",
+                              pyproject)
+        if name == "locales":
             values[name] = tuple(Locale(str(tag)) for tag in value)
         elif name in PATH_KEYS:
             values[name] = Path(value)
         else:
             values[name] = value
     config = replace(config, **values)
+    check_values(config, pyproject)
+    return config
+
+
+def check_values(config: Config, pyproject: Path) -> None:
+    """Catch a bad setting when the project loads, not halfway through a build."""
+    from datetime import date
+
+    from babel import Locale as BabelLocale, UnknownLocaleError
+
+    for locale in config.locales:
+        try:
+            BabelLocale.parse(locale.babel)
+        except (ValueError, UnknownLocaleError):
+            raise ConfigError(f"locale '{locale.tag}' in [tool.newsloc] locales is not a BCP 47 tag babel knows "
+                              f"(e.g. es, fr, pt-BR)", pyproject) from None
+    if config.published:
+        try:
+            date.fromisoformat(str(config.published)[:10])
+        except ValueError:
+            raise ConfigError(f"published = {config.published!r} in [tool.newsloc] is not a date such as "
+                              f"2025-11-04", pyproject) from None
     if config.engine not in KNOWN_ENGINES:
         raise ConfigError(f"unknown engine '{config.engine}' in [tool.newsloc]: use one of {', '.join(KNOWN_ENGINES)}",
                           pyproject)
-    return config
