@@ -19,7 +19,7 @@ from pipeline import catalog as catalogs
 from pipeline import review
 from pipeline.config import Config
 from pipeline.engines import choose_engine
-from pipeline.engines.base import Progress
+from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, write_atomic
 from pipeline.model import (
     ChecksFailed,
@@ -109,14 +109,19 @@ def catalog_path(config: Config, slug: str, locale: Locale) -> Path:
     return config.resolve(config.locales_dir) / locale.folder / "LC_MESSAGES" / f"{slug}.po"
 
 
-def read_catalog(path: Path) -> Catalog | None:
+def read_catalog_text(path: Path) -> str | None:
+    """A catalog or template file's text, None when there is none yet."""
     if not path.exists():
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("catalog is not valid UTF-8; fix the file or restore it from git", path) from None
-    return catalogs.parse_catalog(text, path)
+
+
+def read_catalog(path: Path) -> Catalog | None:
+    text = read_catalog_text(path)
+    return None if text is None else catalogs.parse_catalog(text, path)
 
 
 def load_glossary(config: Config):
@@ -131,13 +136,13 @@ def load_glossary(config: Config):
 # ---------------------------------------------------------------- per locale
 
 
-def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, options: BuildOptions, config: Config,
-             glossary, progress_factory: ProgressFactory | None) -> tuple[Catalog, LocalizedArticle, int, str]:
+def localize(source: SourceArticle, locale: Locale, existing: Catalog | None, engine: Engine, options: BuildOptions,
+             config: Config, glossary, progress_factory: ProgressFactory | None
+             ) -> tuple[Catalog, LocalizedArticle, int, str]:
     """Merge, translate what is pending, check everything: pure but for the engine call."""
     from pipeline.translate import Translator
     from pipeline.workflow import refresh
 
-    engine = choose_engine(options.engine, source.document.source_lang, locale, **options.argos)
     translator = Translator(engine, locale, glossary=glossary, es_quotes=config.es_quotes,
                             source_lang=source.document.source_lang,
                             codes_by_text={s.text_for_engine: s.codes for s in source.segments if s.codes})
@@ -155,27 +160,31 @@ def build(config: Config, article_names: Sequence[str], options: BuildOptions,
           progress_factory: ProgressFactory | None = None) -> BuildReport:
     glossary = load_glossary(config)
     sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
-    for locale in options.locales:  # fail before any write when an engine is missing
-        choose_engine(options.engine, "en", locale, **options.argos)
+    # One engine per locale for the whole run (an Argos engine keeps its loaded models); chosen
+    # before any write, so a missing engine stops the run with nothing half-done.
+    engines = {locale: choose_engine(options.engine, "en", locale, **options.argos) for locale in options.locales}
     paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
     results: list[LocaleResult] = []
     with contextlib.ExitStack() as stack:
         for path in paths:
             stack.enter_context(locked(path))
-        existing = {path: read_catalog(path) for path in paths}
+        on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
+        existing = {path: None if text is None else catalogs.parse_catalog(text, path)
+                    for path, text in on_disk.items()}
         planned = []
         for source in sources:
             for locale in options.locales:
                 path = catalog_path(config, source.document.slug, locale)
                 catalog, article, translated, engine = localize(
-                    source, locale, existing[path], options, config, glossary, progress_factory)
-                planned.append((source, path, catalog, LocaleResult(article, path, translated, engine)))
-        blocking = [(r.article, v, f) for _, _, _, r in planned for v in r.article.views for f in v.flags
+                    source, locale, existing[path], engines[locale], options, config, glossary, progress_factory)
+                planned.append((path, catalog, LocaleResult(article, path, translated, engine)))
+        blocking = [(r.article, v, f) for _, _, r in planned for v in r.article.views for f in v.flags
                     if f.severity == Severity.ERROR]
         for source in sources:
-            write_if_changed(template_path(config, source.document.slug), catalogs.render_catalog(source.template))
-        for source, path, catalog, result in planned:
-            write_catalog(path, catalog)
+            pot = template_path(config, source.document.slug)
+            write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
+        for path, catalog, result in planned:
+            write_catalog(path, catalog, on_disk[path])
             results.append(result)
     publish_view = not (options.strict and blocking)
     written = write_dist(config, [r.article for r in results], publish_view) if options.write_html else []
@@ -189,19 +198,18 @@ def build(config: Config, article_names: Sequence[str], options: BuildOptions,
     return BuildReport(tuple(results), tuple(written))
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    if path.exists() and catalogs.same_content(path.read_text(encoding="utf-8"), text):
+def write_if_changed(path: Path, text: str, on_disk: str | None) -> bool:
+    """Write unless the file (``on_disk``: its text as read, None if absent) differs only in its dates."""
+    if on_disk is not None and catalogs.same_content(on_disk, text):
         return False
     write_atomic(path, text)
     return True
 
 
-def write_catalog(path: Path, catalog: Catalog) -> None:
-    text = catalogs.render_catalog(catalog)
-    if path.exists() and catalogs.same_content(path.read_text(encoding="utf-8"), text):
-        return
+def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> None:
+    """Write a changed catalog with a new revision date (the date alone is not a change)."""
     catalog.revision_date = datetime.now(timezone.utc)
-    write_atomic(path, catalogs.render_catalog(catalog))
+    write_if_changed(path, catalogs.render_catalog(catalog), on_disk)
 
 
 def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:

@@ -87,6 +87,11 @@ def machine_record(message: Message) -> MachineRecord | None:
     return None
 
 
+def template_comments(message: Message) -> list[str]:
+    """The entry's auto comments without the ones a run writes (machine record, flags)."""
+    return [c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c)]
+
+
 def entry_flags(message: Message) -> list[Flag]:
     return [flag for comment in message.auto_comments if (flag := parse_flag(comment))]
 
@@ -250,13 +255,18 @@ def merge(
             entry.previous_id = [old.id]
             fuzzy_matched += 1
         else:
+            # A translator's comments survive even where there is no translation to keep.
+            untranslated = old_entries.get(key)
             entry = Message(message.id, "", locations=message.locations,
-                            auto_comments=list(message.auto_comments), context=message.context)
+                            auto_comments=list(message.auto_comments), context=message.context,
+                            user_comments=list(untranslated.user_comments) if untranslated else [])
             pending.append(key)
             # A changed sentence that only had a machine draft is translated again; the old
             # English stays visible as the previous msgid so a reviewer sees what changed.
             if (match := _best_fuzzy_match(message, machine_candidates)) is not None:
-                entry.previous_id = [machine_candidates.pop(match).id]
+                machine_draft = machine_candidates.pop(match)
+                entry.previous_id = [machine_draft.id]
+                entry.user_comments = entry.user_comments or list(machine_draft.user_comments)
                 used.add(match)
         catalog[message.id] = entry
 

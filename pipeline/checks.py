@@ -3,7 +3,7 @@
 ``check_translation`` runs the table ``CHECKS`` over a (source, target) pair and
 collects every finding; ``describe_checks`` lists all checks, source lint
 included, for the review page legend. Glossary and confidence flags come from
-their own modules. A translator silences a flag on one segment with a
+their own modules, inline codes from ``pipeline.inline.code_problems``. A translator silences a flag on one segment with a
 translator comment ``newsloc: ignore <code> [<code> …]``.
 """
 
@@ -15,10 +15,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from pipeline import spelling
+from pipeline.engines.apertium import MARK_NAMES, find_marks
+from pipeline.engines.base import FROZEN_TAG
 from pipeline.lint import ENGLISH, LINT_CHECKS, CheckInfo
 from pipeline.model import Flag, Locale, Severity
 
-INLINE_TAG = re.compile(r"</?\d+>|<[a-z]?\d+/>")  # as engines.base.FROZEN_TAG
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SPACES = " \u00a0\u202f"
@@ -39,13 +40,6 @@ GRAMMATICAL_DOUBLES = {"fr": {"nous", "vous"}, "es": set(), "pt": set()}
 # Target/source length ratio allowed, by source length in characters (tags removed).
 LENGTH_BANDS = ((40, 0.4, 3.0), (120, 0.5, 2.2), (10**9, 0.6, 1.8))
 SHORTEST_MEASURED = 20  # titles and labels ("Table of Contents" → "Índice") vary too much to judge
-APERTIUM_MARK = re.compile(r"(?<![\w@.#*])([*#@])([^\W\d_][\w’'-]*)")
-# The codes the Apertium engine itself uses for its marks (pipeline.engines.apertium).
-APERTIUM_MARKS = {
-    "*": ("unknown-word", "unknown to Apertium, left untranslated"),
-    "#": ("generation-error", "Apertium could not inflect"),
-    "@": ("transfer-error", "Apertium could not transfer"),
-}
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Check:
 
 def _masked(text: str) -> str:
     """Tags, URLs and e-mail addresses blanked out, offsets unchanged."""
-    for pattern in (INLINE_TAG, URL, EMAIL):
+    for pattern in (FROZEN_TAG, URL, EMAIL):
         text = pattern.sub(lambda m: " " * len(m.group()), text)
     return text
 
@@ -114,7 +108,7 @@ def _unchanged(pair: Pair) -> Iterator[Finding]:
         yield Finding("target is identical to the source")
 
 
-# ---------------------------------------------------------------- numbers, URLs, codes
+# ---------------------------------------------------------------- numbers, URLs
 
 
 def _number_values(token: str) -> set[Decimal]:
@@ -185,40 +179,6 @@ def _urls(pair: Pair) -> Iterator[Finding]:
             yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING)
 
 
-def _inline_codes(pair: Pair) -> Iterator[Finding]:
-    source_tags = INLINE_TAG.findall(pair.source)
-    target_tags = [m for m in INLINE_TAG.finditer(pair.target)]
-    remaining = [m.group() for m in target_tags]
-    for tag in source_tags:
-        if tag in remaining:
-            remaining.remove(tag)
-        else:
-            yield Finding(f"inline code {tag} is missing")
-    for tag in remaining:
-        match = next(m for m in target_tags if m.group() == tag)
-        yield Finding(f"inline code {tag} is not in the source", match.span())
-    open_codes: list[str] = []
-    for match in target_tags:
-        tag = match.group()
-        if tag.startswith("</"):
-            number = tag[2:-1]
-            if number not in open_codes:
-                yield Finding(f"inline code {tag} closes a code that is not open", match.span())
-            else:
-                open_codes.remove(number)
-        elif not tag.endswith("/>"):
-            open_codes.append(tag[1:-1])
-    for number in open_codes:
-        yield Finding(f"inline code <{number}> is never closed")
-
-
-def _code_order(pair: Pair) -> Iterator[Finding]:
-    source_tags = INLINE_TAG.findall(pair.source)
-    target_tags = INLINE_TAG.findall(pair.target)
-    if sorted(source_tags) == sorted(target_tags) and source_tags != target_tags:
-        yield Finding("inline codes are in a different order than in the source: " + " ".join(target_tags))
-
-
 # ---------------------------------------------------------------- punctuation and spacing
 
 BRACKET_FAMILIES = (
@@ -233,7 +193,7 @@ def _imbalance(text: str, opening: str, closing: str) -> int:
 
 
 def _unbalanced(pair: Pair) -> Iterator[Finding]:
-    source, target = INLINE_TAG.sub("", pair.source), INLINE_TAG.sub("", pair.target)
+    source, target = FROZEN_TAG.sub("", pair.source), FROZEN_TAG.sub("", pair.target)
     for name, opening, closing in BRACKET_FAMILIES:
         wanted, found = _imbalance(source, opening, closing), _imbalance(target, opening, closing)
         if wanted != found:
@@ -368,8 +328,8 @@ def _doubled_words(pair: Pair) -> Iterator[Finding]:
 
 
 def _length(pair: Pair) -> Iterator[Finding]:
-    source = INLINE_TAG.sub("", pair.source).strip()
-    target = INLINE_TAG.sub("", pair.target).strip()
+    source = FROZEN_TAG.sub("", pair.source).strip()
+    target = FROZEN_TAG.sub("", pair.target).strip()
     if len(source) < SHORTEST_MEASURED or not target:
         return
     ratio = len(target) / len(source)
@@ -378,16 +338,15 @@ def _length(pair: Pair) -> Iterator[Finding]:
         yield Finding(f"target is {ratio:.2f}× the source length (expected {low}–{high}×)")
 
 
-def _apertium_marks(mark: str) -> Callable[[Pair], Iterator[Finding]]:
+def _apertium_marks(symbol: str) -> Callable[[Pair], Iterator[Finding]]:
     """A check for one kind of Apertium mark in the raw engine output (or the target)."""
 
     def run(pair: Pair) -> Iterator[Finding]:
-        for match in APERTIUM_MARK.finditer(pair.raw_output or pair.target):
-            if match.group(1) != mark or match.group() in pair.source:  # a hashtag or handle in the source
+        for mark in find_marks(pair.raw_output or pair.target, pair.source):
+            if mark.symbol != symbol:
                 continue
-            word = match.group(2)
-            where = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", pair.target)
-            yield Finding(f"“{word}”: {APERTIUM_MARKS[mark][1]} (mark {mark})", where.span() if where else None)
+            where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", pair.target)
+            yield Finding(f"{MARK_NAMES[symbol][1]} “{mark.word}” (mark {symbol})", where.span() if where else None)
 
     return run
 
@@ -414,8 +373,6 @@ CHECKS: tuple[Check, ...] = (
     _check("unchanged", Severity.WARNING, "the target is the source unchanged (segments of only names or numbers excepted)", _unchanged),
     _check("numbers", Severity.WARNING, "a number of the source missing from the target, or one added (locale separators, ordinals and Roman centuries understood)", _numbers),
     _check("urls", Severity.ERROR, "a URL or e-mail address of the source missing or changed in the target", _urls),
-    _check("inline-codes", Severity.ERROR, "an inline code (<1>…</1>, <2/>) missing, added, or closed before it opens", _inline_codes),
-    _check("code-order", Severity.WARNING, "inline codes in a different order than in the source", _code_order),
     _check("unbalanced", Severity.WARNING, "brackets or quotation marks that do not pair up as in the source", _unbalanced),
     _check("end-punctuation", Severity.WARNING, "the target ends with different final punctuation than the source", _end_punctuation),
     _check("inverted-marks", Severity.WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", _inverted_marks),

@@ -8,31 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import functools
 from pathlib import Path
-from typing import Any, Callable
 
 import click
 
 from pipeline import __version__
-from pipeline.cli_support import reports_errors
-
-LOCALE_HELP = "Target locale (es, fr, pt-BR…) or 'all' for every configured locale."
-
-
-def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--project: the folder whose pyproject.toml [tool.newsloc] configures the run."""
-
-    @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Project folder (default: the current folder).")
-    @functools.wraps(command)
-    def wrapper(*args: Any, project_root: Path | None = None, **kwargs: Any) -> Any:
-        from pipeline.config import load_config
-
-        return command(*args, config=load_config(project_root), **kwargs)
-
-    return wrapper
-
+from pipeline.cli_support import LOCALE_HELP, project_options, reports_errors
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsloc")

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import json
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from pipeline.cli_support import reports_errors
-from pipeline.model import ConfigError
 
 
-@dataclass(frozen=True)
-class _Settings:
-    glossary: Path
-    locales_dir: Path
-    locales: tuple[str, ...]
+def _config(project: Path):
+    """The project's [tool.newsloc], read only when an option left a setting to it."""
+    from pipeline.config import load_config
+
+    return load_config(project)
 
 
-def _settings(project: Path) -> _Settings:
-    """[tool.newsloc] of the project's pyproject.toml; paths are relative to the project."""
-    config: dict = {}
-    pyproject = project / "pyproject.toml"
-    if pyproject.exists():
-        try:
-            config = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"malformed pyproject.toml: {error}", pyproject) from error
-    return _Settings(
-        project / config.get("glossary", "glossary/newsloc.tbx"),
-        project / config.get("locales_dir", "locales"),
-        tuple(config.get("locales", ("es", "fr", "pt-BR"))),
-    )
+def _glossary_of(project: Path) -> Path:
+    config = _config(project)
+    return config.resolve(config.glossary)
 
 
 _project = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -63,9 +49,10 @@ def report(langs, as_json, locales_dir, glossary_path, project, articles) -> Non
     """
     from pipeline.glossary_report import glossary_report  # lazy: keeps --help instant
 
-    settings = _settings(project)
-    locales = tuple(langs) or settings.locales
-    result = glossary_report(glossary_path or settings.glossary, locales_dir or settings.locales_dir,
+    config = _config(project)
+    locales = tuple(langs) or tuple(locale.tag for locale in config.locales)
+    result = glossary_report(glossary_path or config.resolve(config.glossary),
+                             locales_dir or config.resolve(config.locales_dir),
                              locales, [Path(a).stem for a in articles])  # fmt: skip
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -91,7 +78,7 @@ def import_command(csv_file, glossary_path, project) -> None:
     """Merge FILE.csv (en, es, fr, pt-BR, variants, dnt, note) into the TBX."""
     from pipeline.tbx import import_csv
 
-    target = glossary_path or _settings(project).glossary
+    target = glossary_path or _glossary_of(project)
     added, updated = import_csv(target, csv_file)
     click.echo(f"{target}: {added} added, {updated} updated")
 
@@ -105,5 +92,5 @@ def export_command(csv_file, glossary_path, project) -> None:
     """Write the TBX as FILE.csv for editing in a spreadsheet."""
     from pipeline.tbx import export_csv
 
-    count = export_csv(glossary_path or _settings(project).glossary, csv_file)
+    count = export_csv(glossary_path or _glossary_of(project), csv_file)
     click.echo(f"{csv_file}: {count} entries")

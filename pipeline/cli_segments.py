@@ -11,21 +11,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_support import reports_errors
+from pipeline.cli_support import LOCALE_HELP, project_options, reports_errors
 from pipeline.model import InputError
-
-PROJECT_HELP = "Project folder (default: the current folder)."
-LANG_HELP = "Target locale (es, fr, pt-BR…) or 'all' for every configured locale."
-
-
-def _config(project: Path | None):
-    from pipeline.config import load_config
-
-    return load_config(project)
-
-
-def _shown(config, path: Path) -> str:
-    return str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)
 
 
 @click.group("xliff")
@@ -35,19 +22,19 @@ def xliff() -> None:
 
 @xliff.command("export")
 @click.argument("articles", nargs=-1, type=click.Path(path_type=str))
-@click.option("--lang", default="all", show_default=True, help=LANG_HELP)
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@click.option("--lang", default="all", show_default=True, help=LOCALE_HELP)
+@project_options
 @reports_errors
-def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -> None:
+def export_command(articles: tuple[str, ...], lang: str, config) -> None:
     """Write locales/<lang>/<article>.xlf from each article's catalog (run `newsloc build` first)."""
-    from pipeline.build import catalog_path, find_articles, read_catalog
+    from pipeline.build import catalog_path, find_articles, read_catalog, relative
     from pipeline.fileio import write_atomic
     from pipeline.read import slug_for
     from pipeline.xliff import export_xliff
 
-    config = _config(project)
     missing: list[Path] = []
-    for path in find_articles(config, articles):
+    paths = find_articles(config, articles)
+    for path in paths:
         slug = slug_for(path)
         for locale in config.pick_locales(lang):
             po_path = catalog_path(config, slug, locale)
@@ -56,28 +43,28 @@ def export_command(articles: tuple[str, ...], lang: str, project: Path | None) -
                 missing.append(po_path)
                 continue
             target = config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf"
-            write_atomic(target, export_xliff(catalog, locale, _shown(config, po_path)))
-            click.echo(f"wrote {_shown(config, target)} ({sum(1 for m in catalog if m.id)} units)")
-    if missing and (lang != "all" or len(missing) == len(find_articles(config, articles)) * len(config.locales)):
+            write_atomic(target, export_xliff(catalog, locale, relative(config, po_path)))
+            click.echo(f"wrote {relative(config, target)} ({sum(1 for m in catalog if m.id)} units)")
+    if missing and (lang != "all" or len(missing) == len(paths) * len(config.locales)):
         tag = lang if lang != "all" else "LANG"
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise InputError(f"no catalog yet{more}; run `newsloc build --lang {tag}` first", missing[0])
     for po_path in missing:
-        click.echo(f"skipped {_shown(config, po_path)}: not built yet")
+        click.echo(f"skipped {relative(config, po_path)}: not built yet")
 
 
 @xliff.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@project_options
 @reports_errors
-def import_command(files: tuple[Path, ...], project: Path | None) -> None:
+def import_command(files: tuple[Path, ...], config) -> None:
     """Merge translators' edits from XLIFF FILES back into the catalogs they were exported from."""
-    from pipeline.build import catalog_path, read_catalog, write_catalog
+    from pipeline import catalog as catalogs
+    from pipeline.build import catalog_path, read_catalog_text, relative, write_catalog
     from pipeline.fileio import locked
     from pipeline.read import slug_for
     from pipeline.xliff import import_units, parse_xliff
 
-    config = _config(project)
     for file in files:
         if not file.is_file():
             raise InputError("no such XLIFF file", file)
@@ -85,26 +72,26 @@ def import_command(files: tuple[Path, ...], project: Path | None) -> None:
         locale = config.locale(document.target_language)
         po_path = catalog_path(config, slug_for(Path(document.original)), locale)
         if not po_path.exists():
-            raise InputError(f"its catalog {_shown(config, po_path)} does not exist; nothing was imported", file)
+            raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
         with locked(po_path):  # no build may merge between our read and our write
-            result = import_units(read_catalog(po_path), document, file)
+            on_disk = read_catalog_text(po_path)
+            result = import_units(catalogs.parse_catalog(on_disk, po_path), document, file)
             if result.changed:
-                write_catalog(po_path, result.catalog)
-        click.echo(f"{_shown(config, po_path)}: {result.reviewed} reviewed, {result.drafted} drafts, "
+                write_catalog(po_path, result.catalog, on_disk)
+        click.echo(f"{relative(config, po_path)}: {result.reviewed} reviewed, {result.drafted} drafts, "
                    f"{result.noted} comments updated, from {len(document.units)} units")
 
 
 @click.command("status")
 @click.argument("articles", nargs=-1, type=click.Path(path_type=str))
-@click.option("--lang", default="all", show_default=True, help=LANG_HELP)
+@click.option("--lang", default="all", show_default=True, help=LOCALE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per article and locale).")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None, help=PROJECT_HELP)
+@project_options
 @reports_errors
-def status(articles: tuple[str, ...], lang: str, as_json: bool, project: Path | None) -> None:
+def status(articles: tuple[str, ...], lang: str, as_json: bool, config) -> None:
     """How far each article is per locale: segments by state, words, open flags, % reviewed."""
     from pipeline.status import format_table, status_rows
 
-    config = _config(project)
     rows = status_rows(config, articles, config.pick_locales(lang))
     if as_json:
         click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))

@@ -1,9 +1,10 @@
-"""What every click command shares: turning library errors into one line."""
+"""What every click command shares: the project option, and turning library errors into one line."""
 
 from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -21,5 +22,23 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except NewslocError as error:
             click.echo(f"newsloc: {error}", err=True)
             sys.exit(error.exit_code)
+
+    return wrapper
+
+
+LOCALE_HELP = "Target locale (es, fr, pt-BR…) or 'all' for every configured locale."
+
+
+def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--project: the folder whose pyproject.toml [tool.newsloc] configures the run; passed on as ``config``."""
+
+    @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Project folder (default: the current folder).")
+    @functools.wraps(command)
+    @reports_errors  # a bad [tool.newsloc] is one line too, not a traceback
+    def wrapper(*args: Any, project_root: Path | None = None, **kwargs: Any) -> Any:
+        from pipeline.config import load_config
+
+        return command(*args, config=load_config(project_root), **kwargs)
 
     return wrapper

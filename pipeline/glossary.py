@@ -344,21 +344,23 @@ class Requirement:
         return any(re.search(_form_regex(form), text, flags) for form in self.accepted)
 
 
+def _requirement(match: TermMatch, locale: Locale | str) -> tuple[tuple[str, str], Requirement] | None:
+    """What a match asks of a translation, keyed per entry (per written form for do-not-translate)."""
+    entry = match.entry
+    if entry.dnt:
+        return (entry.id, match.text), Requirement(entry.id, match.text, match.text, (match.text,), verbatim=True)
+    if (rendering := entry.rendering(locale)) is not None:
+        expected = rendering.form(match.form.plural)
+        return (entry.id, ""), Requirement(entry.id, match.text, expected, rendering.accepted)
+    return None
+
+
 def required_terms(glossary: Glossary, source: str, locale: Locale | str) -> tuple[Requirement, ...]:
     """One requirement per entry found in ``source`` (per written form for do-not-translate)."""
     requirements: dict[tuple[str, str], Requirement] = {}
     for match in find_terms(glossary, source):
-        entry = match.entry
-        if entry.dnt:
-            key = (entry.id, match.text)
-            requirement = Requirement(entry.id, match.text, match.text, (match.text,), verbatim=True)
-        elif (rendering := entry.rendering(locale)) is not None:
-            key = (entry.id, "")
-            expected = rendering.form(match.form.plural)
-            requirement = Requirement(entry.id, match.text, expected, rendering.accepted)
-        else:
-            continue
-        requirements.setdefault(key, requirement)
+        if (keyed := _requirement(match, locale)) is not None:
+            requirements.setdefault(*keyed)
     return tuple(requirements.values())
 
 
@@ -366,11 +368,9 @@ def unmet_matches(
     glossary: Glossary, source: str, output: str, locale: Locale | str
 ) -> tuple[TermMatch, ...]:
     """The matches in ``source`` whose required term ``output`` lacks: what to protect on a retry."""
-    unmet = {(r.entry_id, r.source_text if r.verbatim else "") for r in required_terms(glossary, source, locale)
-             if not r.met_by(output)}  # fmt: skip
     return tuple(
-        m for m in find_terms(glossary, source)
-        if (m.entry.id, m.text if m.entry.dnt else "") in unmet
+        match for match in find_terms(glossary, source)
+        if (keyed := _requirement(match, locale)) is not None and not keyed[1].met_by(output)
     )  # fmt: skip
 
 
@@ -419,10 +419,6 @@ def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> s
 
 
 # ---------------------------------------------------------------- names the build uses
-
-
-def find(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
-    return find_terms(glossary, text)
 
 
 def load(path) -> Glossary:

@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Iterable, Iterator, Sequence
 
 from pipeline import spelling
+from pipeline.engines.base import FROZEN_TAG
 from pipeline.model import BlockKind, Document, Flag, Severity
 
 ENGLISH = "en_US"
@@ -77,7 +78,6 @@ DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+(\1)\b", re.I)
 DOUBLES_THAT_ARE_GRAMMAR = frozenset({"had", "that"})
 APOSTROPHE_AS_QUOTE = re.compile(r"(?<=[^\W_])‘")
 ACCENT_AS_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[´`](?=[^\W\d_])")
-INLINE_CODE = re.compile(r"</?\d+>|<[a-z]?\d+/>")
 
 
 # ---------------------------------------------------------------- data files
@@ -398,7 +398,7 @@ def lint_text(text: str, path: str) -> list[Flag]:
 
 
 def _comparable_title(text: str) -> str:
-    text = unicodedata.normalize("NFKC", INLINE_CODE.sub("", text)).casefold()
+    text = unicodedata.normalize("NFKC", FROZEN_TAG.sub("", text)).casefold()
     text = re.sub(r"[‘’`´]", "'", re.sub(r"[“”«»]", '"', re.sub(r"[–—]", "-", text)))
     return re.sub(r"\s+", " ", text).strip(" .:")
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from pipeline.config import Config
 from pipeline.inline import plain_text
-from pipeline.model import BlockKind, ConfigError, Locale, LocalizedArticle
+from pipeline.model import BlockKind, ConfigError, Locale, LocalizedArticle, SegmentView
 from pipeline.page_text import page_text_for
 
 # Characters XML (and so lxml) cannot hold; a translator's stray control character is dropped.
@@ -62,30 +62,33 @@ def publisher_name(config: Config) -> str:
 # ---------------------------------------------------------------- text
 
 
-def localized_title(article: LocalizedArticle) -> str:
-    """The title block's translation, else the first heading's, else the English title."""
-    for kind in (BlockKind.TITLE, BlockKind.HEADING):
+def first_view(article: LocalizedArticle, kinds: tuple[BlockKind, ...]) -> SegmentView | None:
+    """The first segment in a block of the first of ``kinds`` the article has."""
+    for kind in kinds:
         for view in article.views:
             if article.document.blocks[view.segment.block].kind == kind:
-                return clean(plain_text(view.shown))
-    return clean(article.document.title or article.document.slug)
+                return view
+    return None
+
+
+TITLE_KINDS = (BlockKind.TITLE, BlockKind.HEADING)
+
+
+def localized_title(article: LocalizedArticle) -> str:
+    """The title block's translation, else the first heading's, else the English title."""
+    view = first_view(article, TITLE_KINDS)
+    return clean(plain_text(view.shown) if view else article.document.title or article.document.slug)
 
 
 def english_title(article: LocalizedArticle) -> str:
-    for kind in (BlockKind.TITLE, BlockKind.HEADING):
-        for view in article.views:
-            if article.document.blocks[view.segment.block].kind == kind:
-                return clean(plain_text(view.segment.text))
-    return clean(article.document.title or article.document.slug)
+    view = first_view(article, TITLE_KINDS)
+    return clean(plain_text(view.segment.text) if view else article.document.title or article.document.slug)
 
 
 def description(article: LocalizedArticle) -> str:
     """The first sentence of the lead (else of the first paragraph), as translated."""
-    for kind in (BlockKind.LEAD, BlockKind.PARAGRAPH):
-        for view in article.views:
-            if article.document.blocks[view.segment.block].kind == kind:
-                return clean(plain_text(view.shown))
-    return localized_title(article)
+    view = first_view(article, (BlockKind.LEAD, BlockKind.PARAGRAPH))
+    return clean(plain_text(view.shown)) if view else localized_title(article)
 
 
 # ---------------------------------------------------------------- dates

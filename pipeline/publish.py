@@ -38,7 +38,7 @@ from pipeline.metadata import (
 )
 from pipeline.model import ConfigError, EntryState, InputError, LocalizedArticle, Locale, Severity
 from pipeline.page_text import page_text_for
-from pipeline.render import STYLE, build_page, serialize
+from pipeline.render import STYLE, build_page, page_frame, serialize
 
 GENERATOR = f"newsloc {__version__}"
 MANIFEST = PurePosixPath("manifest.json")
@@ -48,7 +48,7 @@ LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def read_manifest(dist: Path) -> dict | None:
-    path = dist / "manifest.json"
+    path = dist / MANIFEST
     if not path.exists():
         return None
     try:
@@ -127,9 +127,10 @@ def previous_articles(previous: dict | None) -> dict[str, dict]:
     return kept
 
 
-def merged_manifest(config: Config, previous: dict | None, built: dict[tuple[str, str], dict],
+def merged_manifest(config: Config, before: dict[str, dict], built: dict[tuple[str, str], dict],
                     sources: dict[str, str], built_at: str) -> dict:
-    articles = previous_articles(previous)
+    """``before`` (the previous manifest's ``previous_articles``) with this run's entries put in."""
+    articles = {slug: {**record, "locales": dict(record["locales"])} for slug, record in before.items()}
     for (slug, tag), entry in built.items():
         record = articles.setdefault(slug, {"source": None, "locales": {}})
         record["source"] = sources[slug]
@@ -186,18 +187,11 @@ def listed_pages(manifest: dict, tag: str) -> list[dict]:
 def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
     """dist/<lang>/index.html: every article page in the folder, with date and summary."""
     page_text = page_text_for(locale)
-    html = etree.Element("html", lang=locale.tag)
-    head = etree.SubElement(html, "head")
-    etree.SubElement(head, "meta", charset="utf-8")
-    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    title = etree.SubElement(head, "title")
-    title.text = page_text.index_title
+    html, head = page_frame(locale.tag, page_text.index_title, STYLE)
     etree.SubElement(head, "link", rel="canonical", href=index_url(config, locale.tag))
     for other in config.locales:
         etree.SubElement(head, "link", rel="alternate", hreflang=other.tag, href=index_url(config, other.tag))
     etree.SubElement(head, "link", rel="alternate", type="application/atom+xml", href=feed_url(config, locale.tag))
-    style = etree.SubElement(head, "style")
-    style.text = STYLE
     main = etree.SubElement(etree.SubElement(html, "body"), "main")
     heading = etree.SubElement(main, "h1")
     heading.text = page_text.index_title
@@ -242,7 +236,7 @@ def dist_files(config: Config, articles: Sequence[LocalizedArticle], *, previous
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
         built[(slug, tag)] = locale_entry(article, record, page, review, earlier, built_at)
-    manifest = merged_manifest(config, previous_manifest, built,
+    manifest = merged_manifest(config, before, built,
                                {a.document.slug: a.document.path for a in articles}, built_at)
     for locale in dict.fromkeys(article.locale for article in articles):
         listed = listed_pages(manifest, locale.tag)

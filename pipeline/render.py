@@ -260,17 +260,21 @@ def segment_anchor(view: SegmentView) -> str:
     return f"seg-{view.segment.block}-{view.segment.role.value}-{view.segment.index}"
 
 
-def page_title(article: LocalizedArticle) -> str:
-    """The localized title: the title block, else the first heading."""
-    return localized_title(article)
-
-
-def needs_review(article: LocalizedArticle) -> bool:
-    return any(view.state != EntryState.REVIEWED for view in article.views)
-
-
 def has_unreviewed_machine_text(article: LocalizedArticle) -> bool:
     return any(view.state == EntryState.MACHINE for view in article.views)
+
+
+def page_frame(lang: str, title: str, style: str, *, noindex: bool = False) -> tuple[etree._Element, etree._Element]:
+    """``<html lang>`` and the head every page starts with: charset, viewport, robots, title, style."""
+    html = etree.Element("html", lang=lang)
+    head = etree.SubElement(html, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    if noindex:
+        etree.SubElement(head, "meta", name="robots", content="noindex")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "style").text = style
+    return html, head
 
 
 def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText | None = None,
@@ -284,16 +288,8 @@ def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText |
     The review page is a working document: marked noindex, its frame in English.
     """
     page_text = page_text or page_text_for(article.locale)
-    html = etree.Element("html", lang=article.locale.tag)
-    head = etree.SubElement(html, "head")
-    etree.SubElement(head, "meta", charset="utf-8")
-    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    if review:
-        etree.SubElement(head, "meta", name="robots", content="noindex")
-    title = etree.SubElement(head, "title")
-    title.text = page_title(article) + (" — review" if review else "")
-    style = etree.SubElement(head, "style")
-    style.text = STYLE + (REVIEW_STYLE if review else "")
+    html, head = page_frame(article.locale.tag, localized_title(article) + (" — review" if review else ""),
+                            STYLE + (REVIEW_STYLE if review else ""), noindex=review)
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")

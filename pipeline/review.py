@@ -96,9 +96,7 @@ def source_review(text: str, document: Document, segments: Sequence[Segment], gl
 def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
     from pipeline import checks, inline
 
-    # Inline codes are checked by inline.py, which knows escapes and nesting.
-    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags),
-                                     skip={"inline-codes", "code-order"})
+    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
@@ -126,10 +124,8 @@ def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[s
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         flags = list(dict.fromkeys(flags))
-        template_comments = [c for c in message.auto_comments
-                             if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
         message.auto_comments = [
-            *template_comments,
+            *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
         ]

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from pipeline.engines.base import FROZEN_TAG
 from pipeline.model import ConfigError
 
 if TYPE_CHECKING:  # spylls is imported lazily: it is slow to import and to load
@@ -40,7 +41,7 @@ DEFAULT_DICTIONARIES = {
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
 # Text no dictionary should see: inline codes, placeholders, URLs, e-mail addresses.
 NOT_PROSE = re.compile(
-    r"</?\d+>|<[a-z]?\d+/>|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]"
+    FROZEN_TAG.pattern + r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]"
 )
 POSSESSIVE = re.compile(r"[’']s$", re.I)
 

@@ -67,7 +67,7 @@ class Translator:
         if self.glossary is not None and protect_terms:
             from pipeline import glossary
 
-            matches = glossary.find(self.glossary, text)
+            matches = glossary.find_terms(self.glossary, text)
             protected = glossary.protect(text, matches, self.locale, self.engine.name)
             text = protected.text
             restorers.append(lambda output, protected=protected: glossary.restore(protected, output))

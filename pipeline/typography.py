@@ -27,7 +27,7 @@ _WORD = r"[\w\ue000-\uf8ff]"  # a letter, digit, or a masked protected span
 _LETTER = r"[^\W_]"  # a letter or digit
 _SPACES = " \u00a0\u202f"
 _OPEN_CONTEXT = set(_SPACES) | set("([{—–/¿¡“„«‘")  # a straight quote after these opens
-_OPENING_TAGS = re.compile(r"(?:</?\d+>|<[a-z]?\d+/>)*<\d+>")  # span ending in "<1>"
+_OPENING_TAGS = re.compile(rf"(?:{FROZEN_TAG.pattern})*<\d+>")  # span ending in "<1>"
 
 
 def protected_spans_in(text: str) -> list[tuple[int, int]]:

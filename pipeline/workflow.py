@@ -47,10 +47,8 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         message.string = draft.text
         message.flags.add("fuzzy")  # previous_id stays: it shows the reviewer how the English changed
         record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
-        message.auto_comments = [c for c in message.auto_comments
-                                 if not catalogs.MachineRecord.parse(c) and not catalogs.parse_flag(c)]
-        message.auto_comments.append(record.render())
-        message.auto_comments.extend(catalogs.render_flag(flag) for flag in draft.flags)
+        message.auto_comments = [*catalogs.template_comments(message), record.render(),
+                                 *(catalogs.render_flag(flag) for flag in draft.flags)]
 
 
 def refresh(template: Catalog, existing: Catalog | None, locale: Locale, translator, *,

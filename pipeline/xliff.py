@@ -119,9 +119,8 @@ def _coded_element(tag: str, coded: str, tags: dict[int, str], **attrs: str) -> 
     return element
 
 
-def _target_state(message: Message) -> tuple[str, str, bool]:
+def _target_state(message: Message, state: EntryState) -> tuple[str, str, bool]:
     """(state, state-qualifier, approved) for an entry that has a translation."""
-    state = catalogs.entry_state(message)
     if state == EntryState.REVIEWED:
         return "final", "", True
     if state == EntryState.MACHINE:
@@ -133,22 +132,23 @@ def _target_state(message: Message) -> tuple[str, str, bool]:
 
 def _unit(message: Message) -> etree._Element:
     tags = _code_tags(message)
+    entry_state = catalogs.entry_state(message)
     unit = etree.Element(q("trans-unit"), id=unit_id(message))
     if message.context:
         unit.set("resname", message.context)
     unit.set(f"{{{XML_NS}}}space", "preserve")
     unit.append(_coded_element("source", message.id, tags))
     if message.string:
-        state, qualifier, approved = _target_state(message)
+        state, qualifier, approved = _target_state(message, entry_state)
         if approved:
             unit.set("approved", "yes")
         unit.append(_coded_element("target", message.string, tags, state=state, state_qualifier=qualifier))
-    if message.previous_id and catalogs.entry_state(message) == EntryState.DRAFT:
+    if message.previous_id and entry_state == EntryState.DRAFT:
         alt = etree.SubElement(unit, q("alt-trans"), alttranstype="previous-version")
         alt.append(_coded_element("source", message.previous_id[0], tags))
         alt.append(_coded_element("target", message.string, tags))
     record = catalogs.machine_record(message)
-    if record and catalogs.entry_state(message) == EntryState.MACHINE:
+    if record and entry_state == EntryState.MACHINE:
         note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": "9", "annotates": "target"})
         note.text = f"machine draft: {record.provenance.describe()}"
     for flag in catalogs.entry_flags(message):

@@ -64,6 +64,19 @@ def test_second_run_translates_nothing_and_keeps_files(project):
 
 
 @pytest.mark.skipif(not ApertiumEngine().available("en", Locale("es")), reason="apertium missing")
+def test_one_engine_per_locale_serves_every_article(project, monkeypatch):
+    import pipeline.build
+
+    (project / "articles" / "second.txt").write_text("Second story\n\nA short paragraph.\n", encoding="utf-8")
+    chosen = []
+    real_choose = pipeline.build.choose_engine
+    monkeypatch.setattr(pipeline.build, "choose_engine",
+                        lambda name, source, locale, **options: chosen.append(locale.tag)
+                        or real_choose(name, source, locale, **options))
+    results = run(project, "pseudo", locales=(Locale("es"), Locale("fr")))
+    assert len(results) == 4 and sorted(chosen) == ["es", "fr"]
+
+
 def test_apertium_build_is_spanish_and_complete(project):
     [result] = run(project, "apertium", locales=(Locale("es"),))
     assert result.engine == "apertium"

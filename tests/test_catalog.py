@@ -93,6 +93,18 @@ def test_changed_sentence_of_a_machine_draft_is_translated_again():
     assert again.pending == (("The president spoke on Tuesday.", "paragraph"),)
 
 
+def test_translator_comments_survive_where_no_translation_is_kept():
+    first = catalogs.merge(template_for("One. Two is here."), None, ES).catalog
+    first.get("One.", context="paragraph").user_comments = ["ask the desk about this"]
+    machine(first, "Two is here.", "Dos está aquí.")
+    first.get("Two is here.", context="paragraph").user_comments = ["newsloc: ignore length"]
+    second = catalogs.merge(template_for("One. Two is here now."), roundtrip(first), ES)
+    assert second.pending == (("One.", "paragraph"), ("Two is here now.", "paragraph"))
+    assert second.catalog.get("One.", context="paragraph").user_comments == ["ask the desk about this"]
+    changed = second.catalog.get("Two is here now.", context="paragraph")
+    assert changed.user_comments == ["newsloc: ignore length"] and changed.previous_id == ["Two is here."]
+
+
 def test_removed_sentence_becomes_obsolete_and_comes_back():
     first = catalogs.merge(template_for("Keep me. Drop me."), None, ES).catalog
     review(first, "Keep me.", "Quédate.")

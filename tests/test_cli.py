@@ -56,6 +56,18 @@ def test_unknown_locale_is_one_line(project):
     assert written_files(project) == set()
 
 
+@pytest.mark.parametrize("command", [["build", "--engine", "pseudo"], ["check"], ["status"], ["xliff", "export"]])
+def test_bad_project_setting_is_one_line_exit_2(project, command):
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("[tool.newsloc]", "[tool.newsloc]\nbogus = 1"),
+                         encoding="utf-8")
+    result = invoke(project, *command)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "pyproject.toml: unknown setting 'bogus'" in lines[0]
+    assert written_files(project) == set()
+
+
 def test_broken_po_stops_before_any_write(project):
     assert invoke(project, "build", "--engine", "pseudo", "--lang", "es").exit_code == 0
     po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"

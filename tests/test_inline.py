@@ -151,6 +151,20 @@ def test_code_problems_collects_every_problem_with_spans():
 
 
 @pytest.mark.parametrize(
+    "source, target, severity",
+    [
+        ("The <1>Council</1> said<2/> no.", "El Consejo dijo<2/> no.", Severity.ERROR),
+        ("The <1>Council</1> said.", "El <1>Consejo</1> <3/>dijo.", Severity.ERROR),
+        ("The <1>Council</1> said.", "El </1>Consejo<1> dijo.", Severity.ERROR),
+        ("The <1>big</1> <2>house</2>.", "La <2>casa</2> <1>grande</1>.", Severity.WARNING),
+    ],
+)
+def test_code_problems_on_short_sentences(source, target, severity):
+    assert passes(source, source=source)
+    fails(target, severity, source=source)
+
+
+@pytest.mark.parametrize(
     "target",
     ["<3/>Lea <1>el informe <2>completo</2></1>.", "Lea <2>completo</2> <1>el informe</1>.<3/>"],
 )

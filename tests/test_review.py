@@ -1,7 +1,6 @@
 """Source flags reach the segments; target flags are recomputed and written into the catalog."""
 
 from pipeline import lint
-from pipeline.model import Locale
 from pipeline.read_text import read_text
 from pipeline.review import attach_to_segments, source_review
 from pipeline.segment import segment_document

@@ -4,7 +4,8 @@ The whole batch goes through `apertium -f html` as one document, one <p> per
 segment, so the cost is one start-up (~0.2 s for an article) instead of one per
 segment. English reaches French and Portuguese by pivot through Spanish.
 Unknown words (`*word`), generation errors (`#word`) and transfer errors
-(`@word`) are stripped from the text and reported as flags.
+(`@word`) are stripped from the text and reported as flags; a hashtag or handle
+of the source (`#MeToo`, `@newsloc`) is not a mark.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import html
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from typing import Sequence
 
 from pipeline.engines.base import Progress
@@ -31,7 +33,10 @@ DEBIAN_PACKAGES = {"eng-spa": "apertium-eng-spa", "es-fr": "apertium-fr-es", "es
 CODE_TAG = re.compile(r"<(/?)([a-z]?\d+)(/?)>")
 APERTIUM_TAG = re.compile(r"<(/?)x-([a-z]?\d+)(/?)>")
 SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
-MARK = re.compile(r"(?<![\w*#@])([*#@])[*#@]*(?=\w)")
+# A run of mark characters and the word after it; Apertium writes its mark right before the word,
+# after any "#" or "@" the source had ("#*MeToo": the hashtag #MeToo, unknown to Apertium).
+MARK = re.compile(r"(?<![\w.*#@])([*#@]+)([^\W\d_](?:[\w’'-]*[^\W_])?)")
+# Flag code and meaning of each mark (pipeline.checks reports the same codes).
 MARK_NAMES = {"*": ("unknown-word", "Apertium does not know"), "#": ("generation-error", "Apertium could not inflect"),
               "@": ("transfer-error", "Apertium could not transfer")}
 TIMEOUT_SECONDS = 600
@@ -89,14 +94,36 @@ def from_html(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
 
 
-def strip_marks(text: str) -> tuple[str, tuple[Flag, ...]]:
-    flags = []
+@dataclass(frozen=True)
+class Mark:
+    symbol: str  # "*", "#" or "@"
+    word: str
+    offset: int  # of the mark character in the text
+
+
+def find_marks(text: str, source: str = "") -> list[Mark]:
+    """Apertium's marks in ``text``, except mark-like prefixes the ``source`` already has."""
+    marks = []
     for match in MARK.finditer(text):
-        word = re.match(r"\w[\w'’-]*", text[match.end():]).group(0)
-        code, meaning = MARK_NAMES[match.group(1)]
-        flags.append(Flag(code, Severity.WARNING, f"{meaning} “{word}”; check this word",
-                          span=(match.start(), match.end() + len(word))))
-    return MARK.sub("", text), tuple(flags)
+        run, word = match.groups()
+        if re.search(rf"(?<![\w.]){re.escape(run + word)}(?!\w)", source):
+            continue  # "#MeToo" in the source too: a hashtag, not a mark
+        marks.append(Mark(run[-1], word, match.end(1) - 1))
+    return marks
+
+
+def strip_marks(text: str, source: str = "") -> tuple[str, tuple[Flag, ...]]:
+    """The text without Apertium's marks, and one flag per mark (span: the word in the returned text)."""
+    pieces, flags, position = [], [], 0
+    for mark in find_marks(text, source):
+        pieces.append(text[position : mark.offset])
+        start = sum(map(len, pieces))
+        code, meaning = MARK_NAMES[mark.symbol]
+        flags.append(Flag(code, Severity.WARNING, f"{meaning} “{mark.word}”; check this word",
+                          span=(start, start + len(mark.word))))
+        position = mark.offset + 1
+    pieces.append(text[position:])
+    return "".join(pieces), tuple(flags)
 
 
 class ApertiumEngine:
@@ -129,7 +156,7 @@ class ApertiumEngine:
         provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
         hypotheses = []
         for index in range(len(texts)):
-            clean, flags = strip_marks(from_html(found[index]))
+            clean, flags = strip_marks(from_html(found[index]), texts[index])
             hypotheses.append(Hypothesis(clean, provenance, flags=flags))
         if progress:
             progress(len(texts))

@@ -52,6 +52,21 @@ def test_marks_are_stripped():
     text, flags = strip_marks("El *backyard y #vinieron @x")
     assert text == "El backyard y vinieron x"
     assert [f.code for f in flags] == ["unknown-word", "generation-error", "transfer-error"]
+    assert [text[slice(*f.span)] for f in flags] == ["backyard", "vinieron", "x"]
+
+
+def test_a_hashtag_or_handle_of_the_source_is_not_a_mark():
+    source = "The #MeToo movement, @newsloc and item #1."
+    text, flags = strip_marks("El movimiento #*MeToo, @newsloc y el elemento #1.", source)
+    assert text == "El movimiento #MeToo, @newsloc y el elemento #1."
+    assert [(f.code, text[slice(*f.span)]) for f in flags] == [("unknown-word", "MeToo")]
+
+
+@needs_apertium
+def test_hashtags_keep_their_mark_through_the_engine():
+    [hypothesis] = engine.translate(["The #MeToo movement and @newsloc wrote."], "en", Locale("es"))
+    assert "#MeToo" in hypothesis.text and "@newsloc" in hypothesis.text
+    assert {flag.code for flag in hypothesis.flags} <= {"unknown-word"}
 
 
 def test_missing_pair_names_the_package(monkeypatch):
