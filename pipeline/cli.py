@@ -49,7 +49,7 @@ def progress_bar(label: str, total: int):
 @reports_errors
 def build(articles: tuple[str, ...], lang: str, engine: str | None, retranslate: bool, strict: bool, device: str,
           threads: int, config) -> None:
-    """Translate ARTICLES (default: every article in articles/) and write catalogs and HTML."""
+    """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML."""
     from pipeline.build import BuildOptions, build as run_build
 
     options = BuildOptions(

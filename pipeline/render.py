@@ -121,7 +121,7 @@ class Renderer:
                 "data-flag": flag.code,
                 "lang": "en",
             })
-            badge.text = flag.code
+            badge.text = badge_text(flag)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
@@ -254,6 +254,17 @@ class Renderer:
         paragraph = etree.SubElement(aside, "p")
         self.append_label(paragraph, number, block)
         self.append_part(paragraph, number, Role.BODY)
+
+
+# Apertium's own marks, shown on the badge the way Apertium writes them ("*backyard").
+ENGINE_MARKS = {"unknown-word": "*", "generation-error": "#", "transfer-error": "@"}
+QUOTED = re.compile(r"“([^”]+)”")
+
+
+def badge_text(flag) -> str:
+    mark = ENGINE_MARKS.get(flag.code)
+    word = QUOTED.search(flag.message) if mark else None
+    return f"{flag.code} {mark}{word.group(1)}" if word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:

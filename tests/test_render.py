@@ -121,3 +121,14 @@ def test_french_labels_get_a_no_break_space_before_the_colon():
     html = page(localized(SAMPLE, Locale("fr")), review=False)
     labels = [strong.tail for strong in html.xpath("//main//li/strong") if strong.tail]
     assert labels and all(tail.startswith("\u00a0: ") for tail in labels if ":" in tail)
+
+
+def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
+    from pipeline.model import Flag, Severity
+    from pipeline.render import badge_text
+
+    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
+    assert badge_text(flag) == "unknown-word *backyard"
+    assert badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”")) == \
+        "generation-error #vino"
+    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”")) == "glossary"
