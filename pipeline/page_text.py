@@ -23,6 +23,7 @@ class PageText:
     feed_title: str = "Latest articles"
     published: str = "Published"
     other_languages: str = "Other languages"
+    reviewed_share: str = "Machine translation, {percent} reviewed so far."
 
 
 PAGE_TEXTS = {
@@ -33,6 +34,7 @@ PAGE_TEXTS = {
         feed_title="Últimos artículos",
         published="Publicado",
         other_languages="Otros idiomas",
+        reviewed_share="Traducción automática, revisada en un {percent} hasta ahora.",
     ),
     "fr": PageText(
         lang="fr",
@@ -42,6 +44,7 @@ PAGE_TEXTS = {
         feed_title="Derniers articles",
         published="Publié le",
         other_languages="Autres langues",
+        reviewed_share="Traduction automatique, relue à {percent} pour l’instant.",
     ),
     "pt": PageText(
         lang="pt",
@@ -50,6 +53,7 @@ PAGE_TEXTS = {
         feed_title="Últimos artigos",
         published="Publicado em",
         other_languages="Outros idiomas",
+        reviewed_share="Tradução automática, {percent} revisada até agora.",
     ),
 }
 

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
+from babel.numbers import format_percent
 from lxml import etree
 
 from pipeline import __version__
@@ -180,7 +181,8 @@ def listed_pages(manifest: dict, tag: str) -> list[dict]:
             continue
         listed.append({"slug": slug, "url": str(entry.get("url", "")), "title": entry["title"],
                        "summary": str(entry.get("summary", "")), "published": published,
-                       "updated": str(entry.get("updated") or manifest["built"])})
+                       "updated": str(entry.get("updated") or manifest["built"]),
+                       "reviewed_percent": entry.get("reviewed_percent")})
     return sorted(listed, key=lambda item: (-item["published"].toordinal(), item["title"], item["slug"]))
 
 
@@ -203,6 +205,10 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
         when = etree.SubElement(etree.SubElement(article, "p", {"class": "date"}), "time",
                                 datetime=item["published"].isoformat())
         when.text = long_date(item["published"], locale)
+        if isinstance(item["reviewed_percent"], (int, float)) and item["reviewed_percent"] < 100:
+            status = etree.SubElement(article, "p", {"class": "review-status"})
+            status.text = page_text.reviewed_share.format(percent=format_percent(item["reviewed_percent"] / 100,
+                                                                                 locale=locale.babel))
         summary = etree.SubElement(article, "p")
         summary.text = clean(item["summary"])
     return serialize(html)

@@ -226,3 +226,19 @@ def test_outputs_that_would_overwrite_each_other_are_refused(config, slug):
     other = replace(made, document=replace(made.document, slug=slug))
     with pytest.raises(InputError, match="two outputs"):
         dist_files(config, [made, other], previous_manifest=None)
+
+
+def test_index_says_how_much_of_a_machine_translated_article_is_reviewed(tmp_path):
+    import shutil
+
+    from pipeline.build import BuildOptions, build
+    from pipeline.config import load_config
+    from pipeline.model import Locale
+
+    repo = Path(__file__).resolve().parent.parent
+    (tmp_path / "articles").mkdir()
+    shutil.copy(repo / "articles" / "mexico-rejects-us-intervention.txt", tmp_path / "articles")
+    shutil.copy(repo / "pyproject.toml", tmp_path)
+    build(load_config(tmp_path), [], BuildOptions(locales=(Locale("es"),), engine="pseudo"))
+    index = (tmp_path / "dist" / "es" / "index.html").read_text(encoding="utf-8")
+    assert "Traducción automática, revisada en un 0\u00a0% hasta ahora." in index
