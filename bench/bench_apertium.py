@@ -14,10 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.engines.apertium import ApertiumEngine, chain_for  # noqa: E402
-from pipeline.model import Locale  # noqa: E402
-from pipeline.read import read_document  # noqa: E402
-from pipeline.segment import segment_document  # noqa: E402
+from pipeline.engines.apertium import ApertiumEngine, chain_for
+from pipeline.model import Locale
+from pipeline.readers import read_document
+from pipeline.segment import segment_document
 
 ARTICLE = ROOT / "articles" / "mexico-rejects-us-intervention.txt"
 
@@ -28,8 +28,7 @@ def per_segment(texts: list[str], locale: Locale) -> float:
     for text in texts:
         data = text
         for pair in chain_for(locale):
-            data = subprocess.run(["apertium", pair], input=data, capture_output=True, text=True,
-                                  check=True).stdout
+            data = subprocess.run(["apertium", pair], input=data, capture_output=True, text=True, check=True).stdout
     return time.perf_counter() - start
 
 
@@ -53,9 +52,11 @@ def main() -> int:
         batched(texts[:3], locale)  # warm the page cache for both paths alike
         naive = per_segment(texts, locale)
         fast = batched(texts, locale)
-        print(f"  {tag} ({'+'.join(chain_for(locale))}): per segment {len(texts) / naive:7.1f} seg/s "
-              f"({naive:5.2f} s)  batched {len(texts) / fast:7.1f} seg/s ({fast:5.2f} s)  "
-              f"ratio {naive / fast:5.1f}x")
+        print(
+            f"  {tag} ({'+'.join(chain_for(locale))}): per segment {len(texts) / naive:7.1f} seg/s "
+            f"({naive:5.2f} s)  batched {len(texts) / fast:7.1f} seg/s ({fast:5.2f} s)  "
+            f"ratio {naive / fast:5.1f}x"
+        )
     return 0
 
 

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the model builder is the tests' own
 
-from support.argos_tiny import ARGOS_EN_ES, article_sentences, build_argosmodel  # noqa: E402
+from support.argos_tiny import ARGOS_EN_ES, article_sentences, build_argosmodel
 
-from pipeline.argos_models import install_package_file, package_for  # noqa: E402
-from pipeline.engines.argos import ArgosEngine, ArgosOptions  # noqa: E402
-from pipeline.model import Locale  # noqa: E402
+from pipeline.engines.argos import ArgosEngine, ArgosOptions
+from pipeline.engines.argos_packages import install_package_file, package_for
+from pipeline.model import Locale
 
 
 def per_segment(package, sentences: list[str], options: ArgosOptions) -> tuple[float, int, int]:
@@ -36,16 +36,25 @@ def per_segment(package, sentences: list[str], options: ArgosOptions) -> tuple[f
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_file=str(package.path / "sentencepiece.model"))
-    translator = ctranslate2.Translator(str(package.path / "model"), device="cpu", compute_type="int8",
-                                        inter_threads=options.inter_threads, intra_threads=options.intra_threads)
+    translator = ctranslate2.Translator(
+        str(package.path / "model"),
+        device="cpu",
+        compute_type="int8",
+        inter_threads=options.inter_threads,
+        intra_threads=options.intra_threads,
+    )
     translator.translate_batch([processor.encode(sentences[0], out_type=str)], max_decoding_length=4)  # warm up
     source_tokens = target_tokens = 0
     started = time.perf_counter()
     for sentence in sentences:
         tokens = processor.encode(sentence, out_type=str)
         [result] = translator.translate_batch(
-            [tokens], beam_size=options.beam_size, num_hypotheses=options.num_hypotheses, return_scores=True,
-            max_decoding_length=min(3 * len(tokens) + 10, options.max_decoding_length))
+            [tokens],
+            beam_size=options.beam_size,
+            num_hypotheses=options.num_hypotheses,
+            return_scores=True,
+            max_decoding_length=min(3 * len(tokens) + 10, options.max_decoding_length),
+        )
         processor.decode_pieces(result.hypotheses[0])
         source_tokens += len(tokens)
         target_tokens += len(result.hypotheses[0])
@@ -59,8 +68,13 @@ def main() -> None:
     parser.add_argument("--intra-threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--max-batch-tokens", type=int, default=4096)
     args = parser.parse_args()
-    options = ArgosOptions(device="cpu", inter_threads=args.inter_threads, intra_threads=args.intra_threads,
-                           max_decoding_length=args.cap, max_batch_tokens=args.max_batch_tokens)
+    options = ArgosOptions(
+        device="cpu",
+        inter_threads=args.inter_threads,
+        intra_threads=args.intra_threads,
+        max_decoding_length=args.cap,
+        max_batch_tokens=args.max_batch_tokens,
+    )
     sentences = article_sentences()
 
     with tempfile.TemporaryDirectory() as work:
@@ -70,9 +84,11 @@ def main() -> None:
         os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
         install_package_file(archive, work / "packages")
         package = package_for("en", Locale("es"), work / "packages")
-        print(f"model: {ARGOS_EN_ES} int8, built in {time.perf_counter() - started:.1f}s; "
-              f"{len(sentences)} sentences; cap {args.cap} tokens; beam {options.beam_size}, "
-              f"N-best {options.num_hypotheses}; threads inter {options.inter_threads} intra {options.intra_threads}")
+        print(
+            f"model: {ARGOS_EN_ES} int8, built in {time.perf_counter() - started:.1f}s; "
+            f"{len(sentences)} sentences; cap {args.cap} tokens; beam {options.beam_size}, "
+            f"N-best {options.num_hypotheses}; threads inter {options.inter_threads} intra {options.intra_threads}"
+        )
 
         naive_seconds, source_tokens, naive_target = per_segment(package, sentences, options)
         engine = ArgosEngine(work / "packages", options)
@@ -83,10 +99,14 @@ def main() -> None:
     naive_rate = source_tokens / naive_seconds
     batched_rate = run.source_tokens / run.seconds_total
     outside = (run.seconds_total - run.seconds_ctranslate2) / run.seconds_total
-    print(f"per-segment: {naive_seconds:7.2f}s  {naive_rate:8.0f} source tokens/s  "
-          f"{naive_target / naive_seconds:8.0f} target tokens/s")
-    print(f"batched:     {run.seconds_total:7.2f}s  {batched_rate:8.0f} source tokens/s  "
-          f"{run.target_tokens / run.seconds_total:8.0f} target tokens/s  ({run.pieces} pieces)")
+    print(
+        f"per-segment: {naive_seconds:7.2f}s  {naive_rate:8.0f} source tokens/s  "
+        f"{naive_target / naive_seconds:8.0f} target tokens/s"
+    )
+    print(
+        f"batched:     {run.seconds_total:7.2f}s  {batched_rate:8.0f} source tokens/s  "
+        f"{run.target_tokens / run.seconds_total:8.0f} target tokens/s  ({run.pieces} pieces)"
+    )
     print(f"ratio batched/per-segment: {batched_rate / naive_rate:.2f}x (target ≥ 3x)")
     print(f"time outside CTranslate2 (engine): {100 * outside:.1f}% (target ≤ 10%)")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.argos_tiny import build_argosmodel  # noqa: E402
+from support.argos_tiny import build_argosmodel
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -134,7 +134,7 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
         msgid_bugs_address="",
         last_translator=MACHINE_TRANSLATOR if locale else "",
         language_team="",
-        creation_date=creation_date or datetime.now(timezone.utc),
+        creation_date=creation_date or datetime.now(UTC),
         fuzzy=False,
     )
     return catalog
@@ -180,9 +180,7 @@ def _context_kind(context: str) -> str:
     return context.split("#")[0]
 
 
-def _best_fuzzy_match(
-    message: Message, candidates: dict[tuple[str, str], Message]
-) -> tuple[str, str] | None:
+def _best_fuzzy_match(message: Message, candidates: dict[tuple[str, str], Message]) -> tuple[str, str] | None:
     """The most similar unused human translation, preferring the same kind of place."""
     best: tuple[float, tuple[str, str]] | None = None
     for key, old in candidates.items():
@@ -214,9 +212,7 @@ def _carry(template_message: Message, old: Message, keep_auto: bool = True) -> M
     )
 
 
-def merge(
-    template: Catalog, existing: Catalog | None, locale: Locale, *, retranslate: bool = False
-) -> MergeResult:
+def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retranslate: bool = False) -> MergeResult:
     """Bring a locale's catalog up to date with the template without losing anyone's work."""
     old_entries = _old_entries(existing)
     active_keys = {key_of(m) for m in existing if m.id} if existing is not None else set()
@@ -257,9 +253,14 @@ def merge(
         else:
             # A translator's comments survive even where there is no translation to keep.
             untranslated = old_entries.get(key)
-            entry = Message(message.id, "", locations=message.locations,
-                            auto_comments=list(message.auto_comments), context=message.context,
-                            user_comments=list(untranslated.user_comments) if untranslated else [])
+            entry = Message(
+                message.id,
+                "",
+                locations=message.locations,
+                auto_comments=list(message.auto_comments),
+                context=message.context,
+                user_comments=list(untranslated.user_comments) if untranslated else [],
+            )
             pending.append(key)
             # A changed sentence that only had a machine draft is translated again; the old
             # English stays visible as the previous msgid so a reviewer sees what changed.
@@ -275,8 +276,12 @@ def merge(
         if key in used or not old.string:
             continue
         catalog.obsolete[catalog._key_for(old.id, old.context)] = Message(
-            old.id, old.string, flags=old.flags, auto_comments=list(old.auto_comments),
-            user_comments=list(old.user_comments), context=old.context,
+            old.id,
+            old.string,
+            flags=old.flags,
+            auto_comments=list(old.auto_comments),
+            user_comments=list(old.user_comments),
+            context=old.context,
         )
         obsoleted += key in active_keys
     revived = len(exact - active_keys)

@@ -9,14 +9,15 @@ translator comment ``newsloc: ignore <code> [<code> …]``.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from pipeline import spelling
 from pipeline.engines.apertium import MARK_NAMES, find_marks
-from pipeline.engines.base import FROZEN_TAG
+from pipeline.inline import FROZEN_TAG
 from pipeline.lint import ENGLISH, LINT_CHECKS, CheckInfo
 from pipeline.model import Flag, Locale, Severity
 
@@ -214,7 +215,7 @@ def _final_mark(text: str) -> str:
 
 def _end_punctuation(pair: Pair) -> Iterator[Finding]:
     wanted, found = _final_mark(pair.source), _final_mark(pair.target)
-    if wanted == found or {wanted, found} <= {"abbreviation", ".", ""} and "abbreviation" in {wanted, found}:
+    if wanted == found or ({wanted, found} <= {"abbreviation", ".", ""} and "abbreviation" in {wanted, found}):
         return
     if not found:
         yield Finding(f"the source ends with “{wanted}”, the target has no final punctuation")
@@ -318,7 +319,7 @@ def _doubled_words(pair: Pair) -> Iterator[Finding]:
     if re.search(r"\b(\w+)\s+\1\b", pair.source, re.I):
         return  # the source doubles a word too; the source lint reports it
     tokens = _tokens(pair.target)
-    for first, second in zip(tokens, tokens[1:]):
+    for first, second in itertools.pairwise(tokens):
         word = first.group().casefold()
         if word != second.group().casefold() or word in allowed or word.isdigit():
             continue
@@ -370,21 +371,65 @@ def _check(code: str, severity: Severity, description: str, run: Callable[[Pair]
 
 CHECKS: tuple[Check, ...] = (
     _check("untranslated", Severity.ERROR, "the segment has no translation", _untranslated),
-    _check("unchanged", Severity.WARNING, "the target is the source unchanged (segments of only names or numbers excepted)", _unchanged),
-    _check("numbers", Severity.WARNING, "a number of the source missing from the target, or one added (locale separators, ordinals and Roman centuries understood)", _numbers),
+    _check(
+        "unchanged",
+        Severity.WARNING,
+        "the target is the source unchanged (segments of only names or numbers excepted)",
+        _unchanged,
+    ),
+    _check(
+        "numbers",
+        Severity.WARNING,
+        "a number of the source missing from the target, or one added (locale separators, ordinals and Roman centuries understood)",
+        _numbers,
+    ),
     _check("urls", Severity.ERROR, "a URL or e-mail address of the source missing or changed in the target", _urls),
-    _check("unbalanced", Severity.WARNING, "brackets or quotation marks that do not pair up as in the source", _unbalanced),
-    _check("end-punctuation", Severity.WARNING, "the target ends with different final punctuation than the source", _end_punctuation),
-    _check("inverted-marks", Severity.WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", _inverted_marks),
+    _check(
+        "unbalanced", Severity.WARNING, "brackets or quotation marks that do not pair up as in the source", _unbalanced
+    ),
+    _check(
+        "end-punctuation",
+        Severity.WARNING,
+        "the target ends with different final punctuation than the source",
+        _end_punctuation,
+    ),
+    _check(
+        "inverted-marks", Severity.WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", _inverted_marks
+    ),
     _check("whitespace", Severity.INFO, "leading or trailing whitespace, or doubled spaces", _whitespace),
     _check("doubled-word", Severity.WARNING, "the same word twice in a row", _doubled_words),
     _check("repetition", Severity.ERROR, "the same words repeated 3+ times in a row (an engine loop)", _repetition),
-    _check("length", Severity.WARNING, "target length far from the source's (too short: something dropped; too long: a loop or addition)", _length),
-    _check("unknown-word", Severity.WARNING, "a word Apertium did not know and left in English (marked *)", _apertium_marks("*")),
-    _check("generation-error", Severity.WARNING, "a word Apertium translated but could not inflect (marked #)", _apertium_marks("#")),
+    _check(
+        "length",
+        Severity.WARNING,
+        "target length far from the source's (too short: something dropped; too long: a loop or addition)",
+        _length,
+    ),
+    _check(
+        "unknown-word",
+        Severity.WARNING,
+        "a word Apertium did not know and left in English (marked *)",
+        _apertium_marks("*"),
+    ),
+    _check(
+        "generation-error",
+        Severity.WARNING,
+        "a word Apertium translated but could not inflect (marked #)",
+        _apertium_marks("#"),
+    ),
     _check("transfer-error", Severity.WARNING, "a word Apertium could not transfer (marked @)", _apertium_marks("@")),
-    _check("target-spelling", Severity.WARNING, "a word the target hunspell dictionary lacks and the source does not contain (info when capitalized)", _target_spelling),
-    _check("french-spacing", Severity.WARNING, "French spacing: narrow no-break space before ; ! ?, no-break space before : and inside « »", _french_spacing),
+    _check(
+        "target-spelling",
+        Severity.WARNING,
+        "a word the target hunspell dictionary lacks and the source does not contain (info when capitalized)",
+        _target_spelling,
+    ),
+    _check(
+        "french-spacing",
+        Severity.WARNING,
+        "French spacing: narrow no-break space before ; ! ?, no-break space before : and inside « »",
+        _french_spacing,
+    ),
 )
 
 

@@ -59,8 +59,9 @@ def load_config(root: Path | None = None) -> Config:
     for key, value in settings.items():
         name = key.replace("-", "_")
         if name not in known:
-            raise ConfigError(f"unknown setting '{key}' in [tool.newsloc]; known: {', '.join(sorted(known))}",
-                              pyproject)
+            raise ConfigError(
+                f"unknown setting '{key}' in [tool.newsloc]; known: {', '.join(sorted(known))}", pyproject
+            )
         if name == "locales":
             values[name] = tuple(Locale(str(tag)) for tag in value)
         elif name in PATH_KEYS:
@@ -76,20 +77,25 @@ def check_values(config: Config, pyproject: Path) -> None:
     """Catch a bad setting when the project loads, not halfway through a build."""
     from datetime import date
 
-    from babel import Locale as BabelLocale, UnknownLocaleError
+    from babel import Locale as BabelLocale
+    from babel import UnknownLocaleError
 
     for locale in config.locales:
         try:
             BabelLocale.parse(locale.babel)
         except (ValueError, UnknownLocaleError):
-            raise ConfigError(f"locale '{locale.tag}' in [tool.newsloc] locales is not a BCP 47 tag babel knows "
-                              f"(e.g. es, fr, pt-BR)", pyproject) from None
+            raise ConfigError(
+                f"locale '{locale.tag}' in [tool.newsloc] locales is not a BCP 47 tag babel knows (e.g. es, fr, pt-BR)",
+                pyproject,
+            ) from None
     if config.published:
         try:
             date.fromisoformat(str(config.published)[:10])
         except ValueError:
-            raise ConfigError(f"published = {config.published!r} in [tool.newsloc] is not a date such as "
-                              f"2025-11-04", pyproject) from None
+            raise ConfigError(
+                f"published = {config.published!r} in [tool.newsloc] is not a date such as 2025-11-04", pyproject
+            ) from None
     if config.engine not in KNOWN_ENGINES:
-        raise ConfigError(f"unknown engine '{config.engine}' in [tool.newsloc]: use one of {', '.join(KNOWN_ENGINES)}",
-                          pyproject)
+        raise ConfigError(
+            f"unknown engine '{config.engine}' in [tool.newsloc]: use one of {', '.join(KNOWN_ENGINES)}", pyproject
+        )

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.engines.base import FROZEN_TAG
+from pipeline.inline import FROZEN_TAG
 from pipeline.model import Flag, Locale, Severity
 
 # ---------------------------------------------------------------- model
@@ -89,7 +89,7 @@ class Glossary:
 # ---------------------------------------------------------------- matching
 
 _APOSTROPHES = "'’‘ʼ"
-_QUOTES = "\"“”„«»"
+_QUOTES = '"“”„«»'
 _HYPHENS = "-‐‑–"
 _OPENERS = _QUOTES + "'‘([¿¡ "
 
@@ -364,9 +364,7 @@ def required_terms(glossary: Glossary, source: str, locale: Locale | str) -> tup
     return tuple(requirements.values())
 
 
-def unmet_matches(
-    glossary: Glossary, source: str, output: str, locale: Locale | str
-) -> tuple[TermMatch, ...]:
+def unmet_matches(glossary: Glossary, source: str, output: str, locale: Locale | str) -> tuple[TermMatch, ...]:
     """The matches in ``source`` whose required term ``output`` lacks: what to protect on a retry."""
     return tuple(
         match for match in find_terms(glossary, source)
@@ -378,9 +376,7 @@ def choose_alternative(
     alternatives: Sequence[tuple[str, float]], required_terms: Sequence[Requirement | str]
 ) -> str | None:
     """The best-scoring N-best text containing every required term, or None."""
-    requirements = [
-        r if isinstance(r, Requirement) else Requirement("", r, r, (r,)) for r in required_terms
-    ]
+    requirements = [r if isinstance(r, Requirement) else Requirement("", r, r, (r,)) for r in required_terms]
     fitting = [(score, text) for text, score in alternatives if all(r.met_by(text) for r in requirements)]
     return max(fitting, key=lambda pair: pair[0])[1] if fitting else None
 

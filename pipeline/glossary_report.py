@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pipeline.glossary import Glossary, find_terms, required_terms
 from pipeline.model import InputError
@@ -75,8 +75,8 @@ def measure_adherence(
         if e.id in occurrences
     )  # fmt: skip
     totals = tuple(
-        (loc, Tally(sum(t.checked for (_, l), t in tallies.items() if l == loc),
-                    sum(t.correct for (_, l), t in tallies.items() if l == loc)))
+        (loc, Tally(sum(t.checked for (_, lang), t in tallies.items() if lang == loc),
+                    sum(t.correct for (_, lang), t in tallies.items() if lang == loc)))
         for loc in locales
     )  # fmt: skip
     return AdherenceReport(terms, totals)
@@ -106,7 +106,7 @@ def read_catalog_units(
 
 def _read_catalog(path: Path) -> dict[tuple[str | None, str], str] | None:
     """(msgctxt, msgid) → msgstr of a PO (msgid of a POT); None when the file is missing."""
-    from pipeline.build import read_catalog
+    from pipeline.project import read_catalog
 
     catalog = read_catalog(path)
     if catalog is None:

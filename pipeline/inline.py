@@ -23,7 +23,13 @@ from lxml import etree
 
 from pipeline.model import Flag, InlineCode, Severity
 
-# A code-looking sequence, with the run of backslashes in front of it.
+# The placeholder grammar every stage shares. Markup an engine must hand back in place:
+# inline codes (<1>, </1>, <2/>) and placeholders other stages insert (<g3/> glossary term,
+# <f4/> date or number, <k5/> kept text). Engines that cannot carry tags (argos) translate
+# the text between them instead.
+FROZEN_TAG = re.compile(r"</?\d+>|<[a-z]?\d+/>")
+# What the escape rule protects: the frozen shapes and their near misses (a wider net, so a
+# literal "<a1>" can never turn into a placeholder), with the run of backslashes in front.
 _CODE_LIKE = re.compile(r"(\\*)(</?[a-z]?\d+/?>)")
 _OPEN = re.compile(r"<(\d+)>")
 _CLOSE = re.compile(r"</(\d+)>")
@@ -332,12 +338,55 @@ class CodedTextBuilder:
 
 # Inline elements a translation may carry. Anything else renders as its text only.
 ALLOWED_TAGS = frozenset(
-    "a abbr b bdi bdo br cite code del dfn em i img ins kbd mark q s samp small span strong sub sup time u var wbr"
-    .split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
 )
 VOID_TAGS = frozenset({"br", "img", "wbr"})
 ALLOWED_ATTRS = frozenset(
-    "href title lang dir translate class src alt hreflang rel datetime cite width height".split()
+    [
+        "href",
+        "title",
+        "lang",
+        "dir",
+        "translate",
+        "class",
+        "src",
+        "alt",
+        "hreflang",
+        "rel",
+        "datetime",
+        "cite",
+        "width",
+        "height",
+    ]
 )
 URL_ATTRS = frozenset({"href", "src", "cite"})
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})

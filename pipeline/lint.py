@@ -17,12 +17,12 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable, Iterator, Sequence
 
 from pipeline import spelling
-from pipeline.engines.base import FROZEN_TAG
+from pipeline.inline import FROZEN_TAG
 from pipeline.model import BlockKind, Document, Flag, Severity
 
 ENGLISH = "en_US"
@@ -39,14 +39,40 @@ class CheckInfo:
 
 
 LINT_CHECKS = (
-    CheckInfo("placeholder", Severity.ERROR, "an unresolved placeholder such as “[Insert name]” left in the text", True),
-    CheckInfo("spelling", Severity.WARNING, "a word neither the en_US dictionary nor the project word list knows (info when capitalized: likely a name)", True),
-    CheckInfo("missing-space", Severity.WARNING, "no space after a full stop, comma or other punctuation (“borders.These”)", True),
-    CheckInfo("lowercase-start", Severity.WARNING, "a sentence, heading, cell or list text that starts in lower case", True),
-    CheckInfo("name-casing", Severity.WARNING, "a name in lower case where the word list or the article capitalizes it (“latin America”)", True),
+    CheckInfo(
+        "placeholder", Severity.ERROR, "an unresolved placeholder such as “[Insert name]” left in the text", True
+    ),
+    CheckInfo(
+        "spelling",
+        Severity.WARNING,
+        "a word neither the en_US dictionary nor the project word list knows (info when capitalized: likely a name)",
+        True,
+    ),
+    CheckInfo(
+        "missing-space",
+        Severity.WARNING,
+        "no space after a full stop, comma or other punctuation (“borders.These”)",
+        True,
+    ),
+    CheckInfo(
+        "lowercase-start", Severity.WARNING, "a sentence, heading, cell or list text that starts in lower case", True
+    ),
+    CheckInfo(
+        "name-casing",
+        Severity.WARNING,
+        "a name in lower case where the word list or the article capitalizes it (“latin America”)",
+        True,
+    ),
     CheckInfo("doubled-word", Severity.WARNING, "the same word twice in a row (“the the”)", True),
-    CheckInfo("quote-character", Severity.WARNING, "an opening quote or accent used as an apostrophe (“Mexico‘s”)", True),
-    CheckInfo("link-residue", Severity.WARNING, "a bare name after a paragraph's last sentence: a link that lost its URL", True),
+    CheckInfo(
+        "quote-character", Severity.WARNING, "an opening quote or accent used as an apostrophe (“Mexico‘s”)", True
+    ),
+    CheckInfo(
+        "link-residue",
+        Severity.WARNING,
+        "a bare name after a paragraph's last sentence: a link that lost its URL",
+        True,
+    ),
     CheckInfo("house-style", Severity.WARNING, "a phrase the house style replaces (often a garbled paraphrase)", True),
     CheckInfo("toc-mismatch", Severity.WARNING, "a table-of-contents entry that matches no heading", True),
 )
@@ -59,15 +85,54 @@ TABLE_ROW = re.compile(r"^\s*\|")
 LABEL = re.compile(r"([^\s:][^:]{0,60}?):\s+(?=\S)")
 
 SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=\S)")
-OPENERS = "\"“‘«(¿¡["
+OPENERS = '"“‘«(¿¡['
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st sen rep gov gen col lt sgt jr sr vs etc no approx inc corp co ltd "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd pres prof dept".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "no",
+        "approx",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "ave",
+        "blvd",
+        "pres",
+        "prof",
+        "dept",
+    ]
 )
 LETTER_CHAIN = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "U.S", "e.g": the dot that follows is an abbreviation
-URL_LIKE = re.compile(
-    r"://|^www\.|@|\.(?:com|org|net|gov|edu|int|info|io|mx|br|fr|es|ca|uk|html?|pdf)\b", re.I
-)
+URL_LIKE = re.compile(r"://|^www\.|@|\.(?:com|org|net|gov|edu|int|info|io|mx|br|fr|es|ca|uk|html?|pdf)\b", re.I)
 MISSING_SPACE = re.compile(r"([.,;:!?])([\"”’)]?)(?=[^\W\d_])")
 PLACEHOLDER = re.compile(
     r"\[\s*(?:insert|add|enter|name of|link|source|citation|tbd|tbc|tk|todo|placeholder|xx+)\b[^\]]*\]"
@@ -95,14 +160,14 @@ class HouseStyleRule:
         return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.I)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def house_style() -> tuple[HouseStyleRule, ...]:
     """The house-style list, ``pipeline/data/house_style.tsv``: phrase, replacement, note."""
     text = resources.files("pipeline").joinpath("data", "house_style.tsv").read_text(encoding="utf-8")
     rules = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            phrase, replacement, note = (line.split("\t") + ["", ""])[:3]
+            phrase, replacement, note = ([*line.split("\t"), "", ""])[:3]
             rules.append(HouseStyleRule(phrase.strip(), replacement.strip(), note.strip()))
     return tuple(rules)
 
@@ -141,7 +206,7 @@ def _label_end(text: str, begin: int, list_item: bool) -> int | None:
     if not match or not match.group(1)[:1].isupper():
         return None
     label_words = match.group(1).split()
-    if len(label_words) > (6 if list_item else 4) or len(text[match.end():].split()) < 3:
+    if len(label_words) > (6 if list_item else 4) or len(text[match.end() :].split()) < 3:
         return None
     return match.end()
 
@@ -201,7 +266,7 @@ class Names:
     def correct_form(self, word: str) -> str | None:
         base = _base(word)
         if base in self.written:
-            return self.written[base] + word[len(base):]
+            return self.written[base] + word[len(base) :]
         capitalized = word[:1].upper() + word[1:]
         # A word the dictionary knows only capitalized ("american", "latin").
         if not spelling.is_correct(word, ENGLISH) and spelling.is_correct(capitalized, ENGLISH):
@@ -273,12 +338,19 @@ def _missing_spaces(line: Line) -> list[Flag]:
             continue
         if URL_LIKE.search(_token_at(text, mark)):
             continue
-        after = text[match.end():]
+        after = text[match.end() :]
         if match.group(1) == "." and re.match(r"[^\W\d_]\.", after):  # inside "U.S."
             continue
         token = _token_at(text, mark)
         flags.append(
-            _flag("missing-space", Severity.WARNING, f"no space after “{match.group(1)}” in “{token}”", line, mark, match.end() + 1)
+            _flag(
+                "missing-space",
+                Severity.WARNING,
+                f"no space after “{match.group(1)}” in “{token}”",
+                line,
+                mark,
+                match.end() + 1,
+            )
         )
     return flags
 
@@ -291,7 +363,11 @@ def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) ->
             continue
         if names.correct_form(word.text) or _overlaps((word.start, word.end), taken):
             continue  # a lower-case name is reported as name-casing; link residue already covers it
-        flags.append(_flag("lowercase-start", Severity.WARNING, f"starts in lower case: “{word.text}”", line, word.start, word.end))
+        flags.append(
+            _flag(
+                "lowercase-start", Severity.WARNING, f"starts in lower case: “{word.text}”", line, word.start, word.end
+            )
+        )
     return flags
 
 
@@ -323,7 +399,9 @@ def _spelling(line: Line, casing: list[Flag]) -> list[Flag]:
         if _overlaps((miss.start, miss.end), [f.span for f in casing]):
             continue
         if miss.word[:1].isupper():
-            message = f"“{miss.word}” is in neither the dictionary nor the project word list (a name? add it to words.txt)"
+            message = (
+                f"“{miss.word}” is in neither the dictionary nor the project word list (a name? add it to words.txt)"
+            )
             flags.append(_flag("spelling", Severity.INFO, message, line, miss.start, miss.end))
         else:
             hints = spelling.suggestions(miss.word, ENGLISH)
@@ -357,7 +435,7 @@ def _link_residue(line: Line) -> list[Flag]:
     tail_start = line.sentence_starts[-1]
     tail = line.text[tail_start:].rstrip()
     words = tail.split()
-    if len(line.text[: tail_start].split()) < 6 or not 1 <= len(words) <= 8:
+    if len(line.text[:tail_start].split()) < 6 or not 1 <= len(words) <= 8:
         return []
     if re.search(r"[.!?…:;,][\"”’')\]]*$", tail) or not any(word[:1].isupper() for word in words):
         return []
@@ -407,7 +485,14 @@ def toc_mismatches(doc: Document) -> list[Flag]:
     """TOC entries matching no heading (ignoring case, spacing, quote and dash style)."""
     headings = {_comparable_title(block.text) for block in doc.of_kind(BlockKind.HEADING)}
     return [
-        Flag("toc-mismatch", Severity.WARNING, f"table-of-contents entry “{block.text}” matches no heading", None, block.line, True)
+        Flag(
+            "toc-mismatch",
+            Severity.WARNING,
+            f"table-of-contents entry “{block.text}” matches no heading",
+            None,
+            block.line,
+            True,
+        )
         for block in doc.of_kind(BlockKind.TOC_ENTRY)
         if _comparable_title(block.text) not in headings
     ]
@@ -435,11 +520,13 @@ def _fixes(text: str) -> list[_Fix]:
         if match.group(1) == ",":
             fixes.append(_Fix(mark, mark + 1, ", ", "missing-space"))
             continue
-        if len(next_word.group()) < 2 or text[next_word.end(): next_word.end() + 1] == ".":
+        if len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
             continue  # "U.S" inside an abbreviation, or a lone letter
         previous = re.split(r"\s", text[:mark])[-1].lstrip(OPENERS)
         after_abbreviation = bool(LETTER_CHAIN.fullmatch(previous)) and "." in previous
-        sentence_join = previous[-2:].isalpha() and previous[-1].islower() and re.match(r"[A-Z][a-z]", next_word.group())
+        sentence_join = (
+            previous[-2:].isalpha() and previous[-1].islower() and re.match(r"[A-Z][a-z]", next_word.group())
+        )
         if after_abbreviation or sentence_join:
             fixes.append(_Fix(mark, mark + 1, ". ", "missing-space"))
     return sorted(fixes, key=lambda fix: fix.start)
@@ -452,10 +539,10 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     position = 0
     for fix in _fixes(text):
         token = _token_at(text, fix.start)
-        fixed_token = token.replace(text[fix.start:fix.end], fix.replacement, 1)
+        fixed_token = token.replace(text[fix.start : fix.end], fix.replacement, 1)
         message = f"fixed for the engine: “{token}” → “{fixed_token}”"
         flags.append(Flag(fix.code, Severity.INFO, message, (fix.start, fix.end), None, True))
-        pieces += [text[position:fix.start], fix.replacement]
+        pieces += [text[position : fix.start], fix.replacement]
         position = fix.end
     pieces.append(text[position:])
     return "".join(pieces), flags
@@ -484,7 +571,9 @@ def flags_for_segment(flags: Sequence[Flag], line_text: str, segment_text: str, 
         start, end = flag.span
         if offset >= 0:
             if offset <= start and end <= offset + len(segment_text):
-                found.append(Flag(flag.code, flag.severity, flag.message, (start - offset, end - offset), line, flag.source))
+                found.append(
+                    Flag(flag.code, flag.severity, flag.message, (start - offset, end - offset), line, flag.source)
+                )
             continue
         where = segment_text.find(line_text[start:end])
         if where >= 0:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-
 # ---------------------------------------------------------------- errors
 
 

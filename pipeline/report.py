@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 from pipeline import catalog as catalogs
 from pipeline.config import Config
@@ -31,7 +31,7 @@ class FlagRow:
 def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
     """Every problem in the English copy of one article, in line order."""
     from pipeline import lint
-    from pipeline.read import read_document
+    from pipeline.readers import read_document
 
     text, document = read_document(path, display_path)
     flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
@@ -53,8 +53,9 @@ def fix_article_file(path: Path) -> int:
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
     """Every flag of every segment, recomputed from the article and the current catalogs."""
-    from pipeline.build import analyse, catalog_path, find_articles, load_glossary, read_catalog, relative
+    from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
     from pipeline.review import annotate
+    from pipeline.source import analyse
 
     glossary = load_glossary(config)
     rows: list[FlagRow] = []
@@ -68,8 +69,17 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
             merged = catalogs.merge(source.template, existing, locale).catalog
             for view in annotate(merged, source.segments, source.source_flags, locale, glossary):
                 for flag in view.flags:
-                    rows.append(FlagRow(source.document.path, "en" if flag.source else locale.tag, view.segment.key,
-                                        view.segment.line, flag.code, flag.severity.value, flag.message))
+                    rows.append(
+                        FlagRow(
+                            source.document.path,
+                            "en" if flag.source else locale.tag,
+                            view.segment.key,
+                            view.segment.line,
+                            flag.code,
+                            flag.severity.value,
+                            flag.message,
+                        )
+                    )
     return rows
 
 

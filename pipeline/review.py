@@ -8,8 +8,8 @@ produced a machine draft, for as long as that draft is unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from babel.messages.catalog import Catalog
 
@@ -24,7 +24,7 @@ ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-
 OTHER_FLAGS = {
     "glossary": "a glossary term is missing or altered: use the term the glossary names",
     "inline-code": "an inline code (<1>…</1>, <2/>) is missing, extra, broken or moved: links and emphasis depend on it",
-    "do-not-translate": "text that must stay as written (code, translate=\"no\") was changed",
+    "do-not-translate": 'text that must stay as written (code, translate="no") was changed',
     "low-confidence": "the neural model was unsure of this translation",
     "repetition-loop": "the neural model repeated itself: the output is probably garbage",
     "input-truncated": "the sentence was too long for the model and was cut",
@@ -78,8 +78,9 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     return attached
 
 
-def source_review(text: str, document: Document, segments: Sequence[Segment], glossary=None
-                  ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
+def source_review(
+    text: str, document: Document, segments: Sequence[Segment], glossary=None
+) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
     """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
     from pipeline import lint
 
@@ -106,8 +107,13 @@ def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine
     return flags
 
 
-def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[str, tuple[Flag, ...]],
-             locale: Locale, glossary=None) -> list[SegmentView]:
+def annotate(
+    catalog: Catalog,
+    segments: Sequence[Segment],
+    source_flags: dict[str, tuple[Flag, ...]],
+    locale: Locale,
+    glossary=None,
+) -> list[SegmentView]:
     """Recompute every entry's flags, write them into its comments, and return the views."""
     from pipeline import checks
 
@@ -116,8 +122,11 @@ def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[s
         message = catalog.get(segment.text, context=segment.key)
         state = catalogs.entry_state(message)
         record = catalogs.machine_record(message)
-        engine_flags = [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES] \
-            if state == EntryState.MACHINE else []
+        engine_flags = (
+            [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES]
+            if state == EntryState.MACHINE
+            else []
+        )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             flags += target_flags(segment, message.string, locale, glossary, engine_flags)
@@ -129,7 +138,10 @@ def annotate(catalog: Catalog, segments: Sequence[Segment], source_flags: dict[s
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
         ]
-        provenance = record.provenance.describe() if record and state == EntryState.MACHINE else (
-            "translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+        provenance = (
+            record.provenance.describe()
+            if record and state == EntryState.MACHINE
+            else ("translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+        )
         views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
     return views

@@ -15,17 +15,108 @@ from pipeline.model import Block, BlockKind, Document, InlineCode, Role, Segment
 
 # Abbreviations that never end a sentence (titles before a name, "e.g.").
 TITLE_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st",
-    "jr", "sr", "rev", "hon", "pres", "sec", "amb", "adm", "maj", "cmdr", "supt", "fr", "messrs",
-    "e.g", "i.e", "vs", "etc.,", "cf", "no", "nos", "vol", "pp", "fig", "approx", "est", "inc", "corp",
-    "ltd", "co", "dept", "univ", "assn", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "mt", "ft", "ave", "blvd",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "st",
+    "jr",
+    "sr",
+    "rev",
+    "hon",
+    "pres",
+    "sec",
+    "amb",
+    "adm",
+    "maj",
+    "cmdr",
+    "supt",
+    "fr",
+    "messrs",
+    "e.g",
+    "i.e",
+    "vs",
+    "etc.,",
+    "cf",
+    "no",
+    "nos",
+    "vol",
+    "pp",
+    "fig",
+    "approx",
+    "est",
+    "inc",
+    "corp",
+    "ltd",
+    "co",
+    "dept",
+    "univ",
+    "assn",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mt",
+    "ft",
+    "ave",
+    "blvd",
 }
 # Dotted abbreviations (U.S., U.K., U.N.) end a sentence only before a typical sentence opener.
 SENTENCE_OPENERS = {
-    "the", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "in", "on",
-    "but", "and", "however", "meanwhile", "a", "an", "there", "his", "her", "their", "our", "as",
-    "while", "after", "before", "when", "if", "for", "at", "according", "some", "many", "several",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "in",
+    "on",
+    "but",
+    "and",
+    "however",
+    "meanwhile",
+    "a",
+    "an",
+    "there",
+    "his",
+    "her",
+    "their",
+    "our",
+    "as",
+    "while",
+    "after",
+    "before",
+    "when",
+    "if",
+    "for",
+    "at",
+    "according",
+    "some",
+    "many",
+    "several",
 }
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space or a glued capital.
@@ -47,13 +138,13 @@ def _open_codes_at(text: str, position: int) -> int:
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     punct, _closers, space = match.group(1), match.group(2), match.group(3)
     before = text[: match.start()]
-    after = text[match.end():]
+    after = text[match.end() :]
     if not after.strip():
         return False
     next_word = re.match(r"[¿¡“\"«(\[]*([\w’']+)", after)
     next_token = next_word.group(1) if next_word else ""
     starts_upper = bool(next_token) and (next_token[0].isupper() or next_token[0].isdigit())
-    starts_quote = after[:1] in "¿¡“\"«(["
+    starts_quote = after[:1] in '¿¡“"«(['
     word = WORD_BEFORE.search(before)
     token = word.group(1) if word else ""
     bare = token.lower().strip(".")
@@ -66,12 +157,13 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if punct == ".":
         if re.fullmatch(r"\d+", bare) and after[:1].isdigit():
             return False  # decimal
-        if bare in TITLE_ABBREVIATIONS or len(bare) == 1 and bare.isalpha():
+        if bare in TITLE_ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()):
             return False  # "Sen. Smith", "J. Smith"
-        if re.fullmatch(r"(?:[a-z]\.)+[a-z]", bare) or "." in token.rstrip("."):
-            # U.S. / U.S.-Mexico: a sentence end only before a clear opener, never glued
-            if not space or next_token.lower() not in SENTENCE_OPENERS:
-                return False
+        # U.S. / U.S.-Mexico: a sentence end only before a clear opener, never glued
+        if (re.fullmatch(r"(?:[a-z]\.)+[a-z]", bare) or "." in token.rstrip(".")) and (
+            not space or next_token.lower() not in SENTENCE_OPENERS
+        ):
+            return False
         if not space and (len(bare) < 2 or not bare.isalpha()):
             return False  # glued split only after a real word: "borders.These"
     return _open_codes_at(text, match.start()) == 0
@@ -125,7 +217,14 @@ def segment_document(document: Document) -> list[Segment]:
                 repeat = seen[(context, piece)]
                 key = context if repeat == 1 else f"{context}#{repeat}"
                 segments.append(
-                    Segment(key=key, text=piece, block=block_index, role=role, index=index, line=block.line,
-                            codes=codes_used(piece, codes))
+                    Segment(
+                        key=key,
+                        text=piece,
+                        block=block_index,
+                        role=role,
+                        index=index,
+                        line=block.line,
+                        codes=codes_used(piece, codes),
+                    )
                 )
     return segments

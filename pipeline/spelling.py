@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from pipeline.engines.base import FROZEN_TAG
+from pipeline.inline import FROZEN_TAG
 from pipeline.model import ConfigError
 
 if TYPE_CHECKING:  # spylls is imported lazily: it is slow to import and to load
@@ -40,9 +41,7 @@ DEFAULT_DICTIONARIES = {
 # A word: letters, with apostrophes or hyphens only inside ("isn’t", "anti-communist").
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
 # Text no dictionary should see: inline codes, placeholders, URLs, e-mail addresses.
-NOT_PROSE = re.compile(
-    FROZEN_TAG.pattern + r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]"
-)
+NOT_PROSE = re.compile(FROZEN_TAG.pattern + r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]")
 POSSESSIVE = re.compile(r"[’']s$", re.I)
 
 
@@ -95,14 +94,14 @@ def available(locale_tag: str) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
-def _load(real_stem: str) -> "Dictionary":
+@functools.cache
+def _load(real_stem: str) -> Dictionary:
     from spylls.hunspell import Dictionary
 
     return Dictionary.from_files(real_stem)
 
 
-def load_dictionary(name: str) -> "Dictionary":
+def load_dictionary(name: str) -> Dictionary:
     """The spylls Dictionary for a hunspell name, loaded once (symlinked regions share one)."""
     stem = dictionary_path(name)
     if stem is None:
@@ -115,7 +114,7 @@ def _lookup(word: str, name: str) -> bool:
     return load_dictionary(name).lookup(word)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def proper_stems(name: str) -> frozenset[str]:
     """Dictionary stems written with a capital ("Brazil", "American"): names to the dictionary."""
     return frozenset(entry.stem for entry in load_dictionary(name).dic.words if entry.stem[:1].isupper())
@@ -135,26 +134,26 @@ def suggestions(word: str, name: str, limit: int = 3) -> tuple[str, ...]:
 # ---------------------------------------------------------------- project word list
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _word_list() -> tuple[str, ...]:
     text = resources.files("pipeline").joinpath("data", "words.txt").read_text(encoding="utf-8")
     entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return tuple(entry for entry in entries if entry)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def project_words() -> frozenset[str]:
     """Single words the dictionaries lack, as written, including every word of a listed name."""
     return frozenset(word.text for entry in _word_list() for word in words(entry))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def project_single_names() -> frozenset[str]:
     """Capitalized one-word entries ("Québec"): names wherever they appear."""
     return frozenset(entry for entry in _word_list() if " " not in entry and entry[:1].isupper())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def project_names() -> tuple[str, ...]:
     """Multi-word names whose capitalization is fixed ("United States", "Lula da Silva")."""
     return tuple(entry for entry in _word_list() if " " in entry)
@@ -164,10 +163,7 @@ def in_project_words(word: str) -> bool:
     """Listed as written; a lowercase entry also matches its capitalized or upper-case form."""
     listed = project_words()
     base = POSSESSIVE.sub("", word)
-    for candidate in {word, base}:
-        if candidate in listed or candidate.lower() in listed:
-            return True
-    return False
+    return any(candidate in listed or candidate.lower() in listed for candidate in {word, base})
 
 
 def is_correct(word: str, name: str) -> bool:

@@ -7,8 +7,8 @@ the ones the last build wrote into the catalog's ``flag:`` comments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 from pipeline import catalog as catalogs
 from pipeline.config import Config
@@ -56,18 +56,26 @@ def row_for(slug: str, locale: Locale, template, existing) -> StatusRow:
             severities[flag.severity] += 1
         words += source_words(entry.id)
     return StatusRow(
-        slug=slug, locale=locale.tag, segments=len(entries), words=words,
-        reviewed=states[EntryState.REVIEWED], machine=states[EntryState.MACHINE], draft=states[EntryState.DRAFT],
-        untranslated=states[EntryState.UNTRANSLATED], errors=severities[Severity.ERROR],
-        warnings=severities[Severity.WARNING], infos=severities[Severity.INFO],
+        slug=slug,
+        locale=locale.tag,
+        segments=len(entries),
+        words=words,
+        reviewed=states[EntryState.REVIEWED],
+        machine=states[EntryState.MACHINE],
+        draft=states[EntryState.DRAFT],
+        untranslated=states[EntryState.UNTRANSLATED],
+        errors=severities[Severity.ERROR],
+        warnings=severities[Severity.WARNING],
+        infos=severities[Severity.INFO],
     )
 
 
-def status_rows(config: Config, articles: Sequence[str] = (), locales: Sequence[Locale] | None = None
-                ) -> list[StatusRow]:
+def status_rows(
+    config: Config, articles: Sequence[str] = (), locales: Sequence[Locale] | None = None
+) -> list[StatusRow]:
     """One row per article and locale (default: every article, every configured locale)."""
-    from pipeline.build import catalog_path, find_articles, read_catalog, relative
-    from pipeline.read import read_document
+    from pipeline.project import catalog_path, find_articles, read_catalog, relative
+    from pipeline.readers import read_document
     from pipeline.segment import segment_document
 
     rows = []
@@ -80,9 +88,20 @@ def status_rows(config: Config, articles: Sequence[str] = (), locales: Sequence[
     return rows
 
 
-COLUMNS = (("article", "slug"), ("locale", "locale"), ("segments", "segments"), ("words", "words"),
-           ("reviewed", "reviewed"), ("machine", "machine"), ("draft", "draft"), ("untranslated", "untranslated"),
-           ("errors", "errors"), ("warnings", "warnings"), ("info", "infos"), ("reviewed %", "percent_reviewed"))
+COLUMNS = (
+    ("article", "slug"),
+    ("locale", "locale"),
+    ("segments", "segments"),
+    ("words", "words"),
+    ("reviewed", "reviewed"),
+    ("machine", "machine"),
+    ("draft", "draft"),
+    ("untranslated", "untranslated"),
+    ("errors", "errors"),
+    ("warnings", "warnings"),
+    ("info", "infos"),
+    ("reviewed %", "percent_reviewed"),
+)
 
 
 def format_table(rows: Sequence[StatusRow]) -> str:
@@ -92,6 +111,9 @@ def format_table(rows: Sequence[StatusRow]) -> str:
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = []
     for line in cells:
-        lines.append("  ".join(cell.ljust(width) if i < 2 else cell.rjust(width)
-                               for i, (cell, width) in enumerate(zip(line, widths))).rstrip())
+        lines.append(
+            "  ".join(
+                cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in enumerate(zip(line, widths))
+            ).rstrip()
+        )
     return "\n".join(lines)

@@ -54,7 +54,7 @@ def _fail(path: str | Path, problems: list[tuple[int | None, str]]) -> None:
     if not problems:
         return
     line, message = problems[0]
-    more = "".join(f"; line {l}: {m}" for l, m in problems[1:4])
+    more = "".join(f"; line {n}: {m}" for n, m in problems[1:4])
     extra = f" (+{len(problems) - 1} more{more})" if len(problems) > 1 else ""
     raise InputError(message + extra, path, line)
 

@@ -8,8 +8,8 @@ reads or writes files.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from pipeline.engines.base import Engine, Progress
 from pipeline.model import Flag, Hypothesis, InlineCode, Locale, Provenance
@@ -38,8 +38,16 @@ class Preparation:
 class Translator:
     """Binds an engine, a locale and the text transformations around it."""
 
-    def __init__(self, engine: Engine, locale: Locale, *, glossary=None, es_quotes: str = "«»",
-                 source_lang: str = "en", codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        locale: Locale,
+        *,
+        glossary=None,
+        es_quotes: str = "«»",
+        source_lang: str = "en",
+        codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None,
+    ):
         self.engine = engine
         # Inline codes of each source text: code spans and translate="no" content never reach the engine.
         self.codes_by_text = codes_by_text or {}
@@ -84,11 +92,13 @@ class Translator:
             return self._translate_choosing_alternatives(sources, progress)
         return self._translate(sources, progress, protect_terms=True)
 
-    def _translate(self, sources: Sequence[str], progress: Progress | None, protect_terms: bool,
-                   choose=None) -> list[Draft | None]:
+    def _translate(
+        self, sources: Sequence[str], progress: Progress | None, protect_terms: bool, choose=None
+    ) -> list[Draft | None]:
         preparations = [self.prepare(source, protect_terms) for source in sources]
-        hypotheses = self.engine.translate([p.engine_input for p in preparations], self.source_lang, self.locale,
-                                           progress)
+        hypotheses = self.engine.translate(
+            [p.engine_input for p in preparations], self.source_lang, self.locale, progress
+        )
         drafts: list[Draft | None] = []
         for source, preparation, hypothesis in zip(sources, preparations, hypotheses):
             text = choose(source, hypothesis) if choose else hypothesis.text
@@ -144,7 +154,7 @@ def protect_verbatim(text: str, codes: tuple[InlineCode, ...]) -> tuple[str, obj
         if span:
             placeholder = f"<k{code.id}/>"
             replacements[placeholder] = span.group(0)
-            text = text[:span.start()] + placeholder + text[span.end():]
+            text = text[: span.start()] + placeholder + text[span.end() :]
     return text, _restorer(replacements)
 
 
@@ -155,7 +165,7 @@ def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, objec
         return text, lambda output: output
     pieces, position, rendered = [], 0, {}
     for number, item in enumerate(found, start=1):
-        pieces.append(text[position:item.start])
+        pieces.append(text[position : item.start])
         pieces.append(f"<f{number}/>")
         rendered[f"<f{number}/>"] = formats.render(item, locale)
         position = item.end

@@ -9,9 +9,9 @@ twice gives the same text as typesetting once.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
-from pipeline.engines.base import FROZEN_TAG
+from pipeline.inline import FROZEN_TAG
 from pipeline.model import ConfigError, Locale
 
 NNBSP = "\u202f"  # narrow no-break space: French, before ; ! ? and inside « »

@@ -7,8 +7,8 @@ uses this per article and locale; the property tests drive it directly.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 from babel.messages.catalog import Catalog
 
@@ -47,13 +47,23 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         message.string = draft.text
         message.flags.add("fuzzy")  # previous_id stays: it shows the reviewer how the English changed
         record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
-        message.auto_comments = [*catalogs.template_comments(message), record.render(),
-                                 *(catalogs.render_flag(flag) for flag in draft.flags)]
+        message.auto_comments = [
+            *catalogs.template_comments(message),
+            record.render(),
+            *(catalogs.render_flag(flag) for flag in draft.flags),
+        ]
 
 
-def refresh(template: Catalog, existing: Catalog | None, locale: Locale, translator, *,
-            engine_texts: Mapping[Key, str] | None = None, retranslate: bool = False,
-            progress: ProgressForCount | None = None) -> Refreshed:
+def refresh(
+    template: Catalog,
+    existing: Catalog | None,
+    locale: Locale,
+    translator,
+    *,
+    engine_texts: Mapping[Key, str] | None = None,
+    retranslate: bool = False,
+    progress: ProgressForCount | None = None,
+) -> Refreshed:
     """Merge, then send untranslated entries (and, on request, machine drafts) to the engine.
 
     ``engine_texts`` maps a key to the lint-fixed source the engine should see
@@ -67,7 +77,7 @@ def refresh(template: Catalog, existing: Catalog | None, locale: Locale, transla
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
-        with (progress(len(sources)) if progress else contextlib.nullcontext(None)) as bar:
+        with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
     return Refreshed(catalog, merged, tuple(pending))

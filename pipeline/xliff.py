@@ -44,8 +44,16 @@ TRANSLATOR_NOTE = "translator"
 OURS = {TOOL}  # notes we write from the catalog's own comments; never read back
 FLAG_PRIORITY = {Severity.ERROR: 1, Severity.WARNING: 3, Severity.INFO: 8}
 # XLIFF 1.2 ctype values for the inline elements CAT tools know; the rest are x-html-<tag>.
-CTYPES = {"a": "link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined",
-          "br": "lb", "img": "image"}
+CTYPES = {
+    "a": "link",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underlined",
+    "br": "lb",
+    "img": "image",
+}
 STRUCTURAL = {"xliff", "file", "header", "body", "trans-unit", "alt-trans", "context-group"}
 CODE_COMMENT = re.compile(r"^code <(\d+)(?:/>|>…</\1>) = <([\w-]+)")
 APPROVED_STATES = {"final", "signed-off"}
@@ -57,7 +65,7 @@ def q(tag: str) -> str:
 
 def unit_id(message: Message) -> str:
     """Stable across exports: the entry's identity, not its position."""
-    return hashlib.sha1(f"{message.context or ''}\x04{message.id}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{message.context or ''}\x04{message.id}".encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- export
@@ -105,8 +113,9 @@ def _fill(element: etree._Element, coded: str, tags: dict[int, str]) -> None:
         elif token.kind == TokenKind.EMPTY:
             marker("x", token.id)
         elif not nested:
-            marker("bx" if token.kind == TokenKind.OPEN else "ex", token.id, "" if token.kind == TokenKind.OPEN
-                   else "-end")
+            marker(
+                "bx" if token.kind == TokenKind.OPEN else "ex", token.id, "" if token.kind == TokenKind.OPEN else "-end"
+            )
         elif token.kind == TokenKind.OPEN:
             stack.append(marker("g", token.id))
         else:
@@ -178,8 +187,11 @@ def _indent(element: etree._Element, level: int = 0) -> None:
 def export_xliff(catalog: Catalog, locale: Locale, original: str) -> bytes:
     """The catalog's active entries as an XLIFF 1.2 document; ``original`` names the PO file."""
     root = etree.Element(q("xliff"), version="1.2", nsmap={None: NS})
-    file = etree.SubElement(root, q("file"), {"original": original, "source-language": "en",
-                                              "target-language": locale.tag, "datatype": "po"})
+    file = etree.SubElement(
+        root,
+        q("file"),
+        {"original": original, "source-language": "en", "target-language": locale.tag, "datatype": "po"},
+    )
     header = etree.SubElement(file, q("header"))
     etree.SubElement(header, q("tool"), {"tool-id": TOOL, "tool-name": TOOL, "tool-version": __version__})
     body = etree.SubElement(file, q("body"))
@@ -189,8 +201,11 @@ def export_xliff(catalog: Catalog, locale: Locale, original: str) -> bytes:
         try:
             body.append(_unit(message))
         except ValueError as error:  # lxml refuses control characters XML cannot hold
-            raise InputError(f"entry {message.context or ''} “{message.id[:40]}” cannot go into XLIFF ({error}); "
-                             "fix the text in the catalog", original) from None
+            raise InputError(
+                f"entry {message.context or ''} “{message.id[:40]}” cannot go into XLIFF ({error}); "
+                "fix the text in the catalog",
+                original,
+            ) from None
     _indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
 
@@ -255,11 +270,15 @@ def _coded_text(element: etree._Element, problems: list[tuple[int, str]]) -> str
 
     def code_of(child: etree._Element) -> None:
         name = _local(child)
-        code = (child.get("rid") if name in ("bx", "ex") and child.get("rid") else child.get("id", ""))
+        code = child.get("rid") if name in ("bx", "ex") and child.get("rid") else child.get("id", "")
         code = code.removesuffix("-end")
         if name not in ("g", "x", "bx", "ex") or not code.isdigit():
-            problems.append((child.sourceline or 0, f"unsupported inline element <{name} id=\"{code}\"> "
-                             "(only <g>, <x>, <bx>, <ex> with numeric ids)"))
+            problems.append(
+                (
+                    child.sourceline or 0,
+                    f'unsupported inline element <{name} id="{code}"> (only <g>, <x>, <bx>, <ex> with numeric ids)',
+                )
+            )
         elif name == "g":
             pieces.append((TokenKind.OPEN, f"<{int(code)}>"))
             walk(child)
@@ -279,12 +298,14 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise InputError(f"not well-formed XML ({error.msg}); fix the file or export it again", path,
-                         error.lineno) from None
+        raise InputError(
+            f"not well-formed XML ({error.msg}); fix the file or export it again", path, error.lineno
+        ) from None
     files = root.findall(q("file"))
     if _local(root) != "xliff" or root.nsmap.get(None) != NS or len(files) != 1:
-        raise InputError("not an XLIFF 1.2 file with one <file> (export it with `newsloc xliff export`)", path,
-                         root.sourceline)
+        raise InputError(
+            "not an XLIFF 1.2 file with one <file> (export it with `newsloc xliff export`)", path, root.sourceline
+        )
     file = files[0]
     problems: list[tuple[int, str]] = []
     units = []
@@ -295,15 +316,17 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
             problems.append((unit.sourceline, "trans-unit without <source>"))
             continue
         notes = tuple(note.text or "" for note in unit.findall(q("note")) if note.get("from") not in OURS)
-        units.append(XliffUnit(
-            id=unit.get("id", ""),
-            line=unit.sourceline,
-            source=_coded_text(source, problems),
-            target=_coded_text(target, problems) if target is not None else None,
-            state=target.get("state", "") if target is not None else "",
-            approved=unit.get("approved") == "yes",
-            translator_notes=notes,
-        ))
+        units.append(
+            XliffUnit(
+                id=unit.get("id", ""),
+                line=unit.sourceline,
+                source=_coded_text(source, problems),
+                target=_coded_text(target, problems) if target is not None else None,
+                state=target.get("state", "") if target is not None else "",
+                approved=unit.get("approved") == "yes",
+                translator_notes=notes,
+            )
+        )
     if not file.get("original") or not file.get("target-language"):
         problems.append((file.sourceline, "<file> needs original and target-language attributes"))
     _raise_first(problems, path)
@@ -341,11 +364,21 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
         if unit.id in seen:
             problems.append((unit.line, f"trans-unit id “{unit.id}” appears twice"))
         elif message is None:
-            problems.append((unit.line, f"trans-unit id “{unit.id}” is not in the catalog (it may be from an older "
-                                        "export: export again and redo the edit)"))
+            problems.append(
+                (
+                    unit.line,
+                    f"trans-unit id “{unit.id}” is not in the catalog (it may be from an older "
+                    "export: export again and redo the edit)",
+                )
+            )
         elif unit.source != canonical(message.id):
-            problems.append((unit.line, f"source of trans-unit “{unit.id}” differs from the catalog's English "
-                                        "(the article changed since the export, or the source was edited)"))
+            problems.append(
+                (
+                    unit.line,
+                    f"source of trans-unit “{unit.id}” differs from the catalog's English "
+                    "(the article changed since the export, or the source was edited)",
+                )
+            )
         seen.add(unit.id)
     _raise_first(problems, path)
 
@@ -378,7 +411,8 @@ def _drop_machine_record(message: Message) -> None:
     from pipeline.review import ENGINE_FLAG_CODES
 
     message.auto_comments = [
-        comment for comment in message.auto_comments
+        comment
+        for comment in message.auto_comments
         if not catalogs.MachineRecord.parse(comment)
         and not ((flag := catalogs.parse_flag(comment)) and flag.code in ENGINE_FLAG_CODES)
     ]

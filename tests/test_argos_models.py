@@ -1,7 +1,7 @@
 import io
+import json
 import subprocess
 import sys
-import json
 import urllib.error
 import urllib.request
 import zipfile
@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.argos_tiny import argos_dir, build_argosmodel, rebuild_without, tiny_argosmodel  # noqa: F401 (fixtures)
 
-from pipeline.argos_models import (
+from pipeline.cli.models import models
+from pipeline.engines.argos_packages import (
     argos_codes,
     install_from_index,
     install_package_file,
@@ -19,9 +21,7 @@ from pipeline.argos_models import (
     packages_dir,
     remove_package,
 )
-from pipeline.cli_models import models
 from pipeline.model import EngineError, InputError, Locale
-from support.argos_tiny import argos_dir, build_argosmodel, rebuild_without, tiny_argosmodel  # noqa: F401 (fixtures)
 
 
 def everything_in(folder: Path) -> list[str]:
@@ -42,8 +42,15 @@ def test_packages_dir_prefers_env_then_project_setting_then_argos_default(tmp_pa
 
 @pytest.mark.parametrize(
     "tag, codes",
-    [("es", ("es",)), ("fr", ("fr",)), ("pt", ("pt",)), ("pt-BR", ("pb", "pt")), ("pt-br", ("pb", "pt")),
-     ("pt-PT", ("pt",)), ("zh-Hant", ("zt", "zh"))],
+    [
+        ("es", ("es",)),
+        ("fr", ("fr",)),
+        ("pt", ("pt",)),
+        ("pt-BR", ("pb", "pt")),
+        ("pt-br", ("pb", "pt")),
+        ("pt-PT", ("pt",)),
+        ("zh-Hant", ("zt", "zh")),
+    ],
 )
 def test_argos_codes_try_the_regional_package_first(tag, codes):
     assert argos_codes(Locale(tag)) == codes
@@ -55,7 +62,11 @@ def test_argos_codes_try_the_regional_package_first(tag, codes):
 def test_install_from_file_lists_the_package(argos_dir, tiny_argosmodel):
     installed = install_package_file(tiny_argosmodel, argos_dir)
     assert (installed.name, installed.from_code, installed.to_code, installed.version) == (
-        "translate-en_es", "en", "es", "1.0")
+        "translate-en_es",
+        "en",
+        "es",
+        "1.0",
+    )
     assert installed.path == argos_dir / "translate-en_es"
     assert (installed.path / "model" / "model.bin").is_file()
     assert installed_packages(argos_dir) == [installed]
@@ -137,8 +148,9 @@ def loose_files(archive: Path, dest: Path) -> Path:
         (loose_files, "one top-level folder"),
     ],
 )
-def test_a_broken_package_file_is_refused_and_nothing_is_installed(argos_dir, tiny_argosmodel, tmp_path, breaks,
-                                                                   problem):
+def test_a_broken_package_file_is_refused_and_nothing_is_installed(
+    argos_dir, tiny_argosmodel, tmp_path, breaks, problem
+):
     broken = breaks(tiny_argosmodel, tmp_path / "broken.argosmodel")
     with pytest.raises(InputError) as raised:
         install_package_file(broken, argos_dir)
@@ -171,8 +183,13 @@ def fake_internet(index: list[dict], files: dict[str, bytes]):
 
 
 def index_entry(to_code: str) -> dict:
-    return {"type": "translate", "from_code": "en", "to_code": to_code, "package_version": "1.0",
-            "links": [f"https://example.org/translate-en_{to_code}.argosmodel"]}
+    return {
+        "type": "translate",
+        "from_code": "en",
+        "to_code": to_code,
+        "package_version": "1.0",
+        "links": [f"https://example.org/translate-en_{to_code}.argosmodel"],
+    }
 
 
 def test_offline_install_from_index_says_how_to_install_a_file(argos_dir, monkeypatch):
@@ -186,10 +203,12 @@ def test_offline_install_from_index_says_how_to_install_a_file(argos_dir, monkey
 
 
 @pytest.mark.parametrize("offered, installed_code", [(["pt", "pb"], "pb"), (["pt"], "pt")])
-def test_install_from_index_prefers_the_brazilian_package_for_pt_br(argos_dir, tmp_path, monkeypatch, offered,
-                                                                      installed_code):
-    files = {index_entry(code)["links"][0]: build_argosmodel(tmp_path / code, to_code=code).read_bytes()
-             for code in offered}
+def test_install_from_index_prefers_the_brazilian_package_for_pt_br(
+    argos_dir, tmp_path, monkeypatch, offered, installed_code
+):
+    files = {
+        index_entry(code)["links"][0]: build_argosmodel(tmp_path / code, to_code=code).read_bytes() for code in offered
+    }
     monkeypatch.setattr(urllib.request, "urlopen", fake_internet([index_entry(c) for c in offered], files))
     installed = install_from_index("en", Locale("pt-BR"), argos_dir)
     assert installed.to_code == installed_code
@@ -266,7 +285,9 @@ def test_cli_remove_unknown_package_exits_2(argos_dir):
 
 def test_importing_the_argos_modules_loads_neither_argostranslate_nor_ctranslate2():
     # `newsloc --help` imports these modules: the heavy libraries must wait for a real command.
-    code = ("import sys, pipeline.cli_models, pipeline.argos_models, pipeline.engines.argos; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('argostranslate', 'ctranslate2')))")
+    code = (
+        "import sys, pipeline.cli.models, pipeline.engines.argos_packages, pipeline.engines.argos; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('argostranslate', 'ctranslate2')))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"

@@ -22,12 +22,21 @@ from pipeline.model import Locale
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "mexico-rejects-us-intervention"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="headless Chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"
+)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--virtual-time-budget=3000"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=3000",
+]
 
 # After load: computed styles of the article's inline elements, and how many resources were fetched.
 PROBE = """
@@ -45,8 +54,13 @@ window.addEventListener("load", function () {
 
 
 def chromium(profile: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *arguments],
-                          capture_output=True, text=True, timeout=120, check=True)
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +120,7 @@ def test_review_page_highlights_flagged_segments(dist, browser_dir):
     for segment in plain:
         assert segment.get("data-probe-outline").startswith("none")
     # Unreviewed machine text is tinted; the same words in the publish page are not.
-    assert {s.get("data-probe-background") for s in segments if "state-machine" in classes(s)} == {
-        "rgb(255, 243, 205)"}
+    assert {s.get("data-probe-background") for s in segments if "state-machine" in classes(s)} == {"rgb(255, 243, 205)"}
     assert dom.get_element_by_id("review-summary") is not None
     assert dom.find("body").get("data-probe-resources") == "0"  # nothing fetched: works offline
 

@@ -11,6 +11,7 @@ from pipeline.build import BuildOptions, build
 from pipeline.config import load_config
 from pipeline.engines.apertium import ApertiumEngine
 from pipeline.model import Locale
+
 SAMPLE_SLUG = "mexico-rejects-us-intervention"
 
 LOCALES = (Locale("es"), Locale("fr"), Locale("pt-BR"))
@@ -70,9 +71,13 @@ def test_one_engine_per_locale_serves_every_article(project, monkeypatch):
     (project / "articles" / "second.txt").write_text("Second story\n\nA short paragraph.\n", encoding="utf-8")
     chosen = []
     real_choose = pipeline.build.choose_engine
-    monkeypatch.setattr(pipeline.build, "choose_engine",
-                        lambda name, source, locale, **options: chosen.append(locale.tag)
-                        or real_choose(name, source, locale, **options))
+    monkeypatch.setattr(
+        pipeline.build,
+        "choose_engine",
+        lambda name, source, locale, **options: (
+            chosen.append(locale.tag) or real_choose(name, source, locale, **options)
+        ),
+    )
     results = run(project, "pseudo", locales=(Locale("es"), Locale("fr")))
     assert len(results) == 4 and sorted(chosen) == ["es", "fr"]
 
@@ -87,8 +92,9 @@ def test_apertium_build_is_spanish_and_complete(project):
     assert states == {"machine": len(result.article.views)}
 
 
-@pytest.mark.skipif(not all(ApertiumEngine().available("en", locale) for locale in LOCALES),
-                    reason="apertium pairs missing")
+@pytest.mark.skipif(
+    not all(ApertiumEngine().available("en", locale) for locale in LOCALES), reason="apertium pairs missing"
+)
 def test_apertium_build_keeps_the_glossary_in_every_locale(project):
     import json
 
@@ -110,8 +116,10 @@ def test_editing_a_glossary_entry_retranslates_exactly_the_drafts_with_the_term(
     po = project / "locales" / "es" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"
     before = {(m.id, m.context): m.string for m in po_entries(po)}
     tbx = project / "glossary" / "newsloc.tbx"
-    tbx.write_text(tbx.read_text(encoding="utf-8").replace("<term>patio trasero</term>", "<term>traspatio</term>"),
-                   encoding="utf-8")
+    tbx.write_text(
+        tbx.read_text(encoding="utf-8").replace("<term>patio trasero</term>", "<term>traspatio</term>"),
+        encoding="utf-8",
+    )
     [result] = run(project, "pseudo", locales=(Locale("es"),))
     after = {(m.id, m.context): m.string for m in po_entries(po)}
     with_term = {key for key in before if "backyard" in key[0].lower()}

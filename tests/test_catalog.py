@@ -133,8 +133,13 @@ def test_written_catalog_passes_msgfmt(tmp_path):
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     text = path.read_text(encoding="utf-8")
-    for header in ("Language: pt_BR", "Plural-Forms:", "charset=utf-8", "Project-Id-Version: newsloc",
-                   "X-Generator: newsloc"):
+    for header in (
+        "Language: pt_BR",
+        "Plural-Forms:",
+        "charset=utf-8",
+        "Project-Id-Version: newsloc",
+        "X-Generator: newsloc",
+    ):
         assert header in text
 
 

@@ -81,7 +81,12 @@ PASSES = [
     ("target-spelling", "fr", "The intervention.", "L’intervention d’aujourd’hui."),
     ("target-spelling", "es", "AMLO’s <1>plan</1> in 2025.", "El <1>plan</1> de AMLO en 2025."),
     ("target-spelling", "es", "Fentanyl-related deaths.", "Muertes fentanyl-relacionadas."),
-    ("french-spacing", "fr", "Why? Because: “no”; fine!", f"Pourquoi{NNBSP}? Parce que{NBSP}: «{NBSP}non{NBSP}»{NNBSP}; bien{NNBSP}!"),
+    (
+        "french-spacing",
+        "fr",
+        "Why? Because: “no”; fine!",
+        f"Pourquoi{NNBSP}? Parce que{NBSP}: «{NBSP}non{NBSP}»{NNBSP}; bien{NNBSP}!",
+    ),
     ("french-spacing", "fr", "At 10:30, see https://example.org.", "À 10:30, voir https://example.org."),
     ("french-spacing", "fr", "Really?!", f"Vraiment{NNBSP}?!"),
     ("french-spacing", "es", "Why?", "¿Por qué?"),
@@ -119,7 +124,13 @@ FAILS = [
     ("repetition", "es", "The people said no.", "La gente dijo que sí que sí que sí."),
     ("length", "es", "The report sparked immediate controversy and prompted a strong reaction.", "El informe."),
     ("length", "es", "The report sparked controversy.", "El informe provocó polémica " * 5),
-    ("unknown-word", "es", "The cartel's finances.", "Las finanzas del cartel.", {"raw_output": "Las *finances del cartel."}),
+    (
+        "unknown-word",
+        "es",
+        "The cartel's finances.",
+        "Las finanzas del cartel.",
+        {"raw_output": "Las *finances del cartel."},
+    ),
     ("unknown-word", "es", "The finances.", "Las *finances.", {}),
     ("generation-error", "es", "They were sent.", "Fueron enviados.", {"raw_output": "#Fueron enviados."}),
     ("transfer-error", "fr", "They were sent.", "Ils ont @envoyé.", {}),
@@ -175,12 +186,21 @@ def test_empty_target_is_only_untranslated() -> None:
 def test_engine_flags_come_first_and_their_codes_are_not_checked_again() -> None:
     engine_flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “finances”; check this word", (14, 23))
     flags = check_translation(
-        "The cartel's finances.", "Las finanzas finances.", Locale("es"), engine_flags=[engine_flag],
-        raw_output="Las finanzas *finances.", spell=False,
+        "The cartel's finances.",
+        "Las finanzas finances.",
+        Locale("es"),
+        engine_flags=[engine_flag],
+        raw_output="Las finanzas *finances.",
+        spell=False,
     )
     assert flags == [engine_flag]
-    alone = check_translation("The cartel's finances.", "Las finanzas finances.", Locale("es"),
-                              raw_output="Las finanzas *finances.", spell=False)
+    alone = check_translation(
+        "The cartel's finances.",
+        "Las finanzas finances.",
+        Locale("es"),
+        raw_output="Las finanzas *finances.",
+        spell=False,
+    )
     assert [(flag.code, flag.span) for flag in alone] == [("unknown-word", (13, 21))]
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests_helpers import invoke
 
 from pipeline.cli import main
-from tests_helpers import invoke
 
 SLUG = "mexico-rejects-us-intervention"
 
@@ -59,8 +59,9 @@ def test_unknown_locale_is_one_line(project):
 @pytest.mark.parametrize("command", [["build", "--engine", "pseudo"], ["check"], ["status"], ["xliff", "export"]])
 def test_bad_project_setting_is_one_line_exit_2(project, command):
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("[tool.newsloc]", "[tool.newsloc]\nbogus = 1"),
-                         encoding="utf-8")
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace("[tool.newsloc]", "[tool.newsloc]\nbogus = 1"), encoding="utf-8"
+    )
     result = invoke(project, *command)
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
@@ -96,9 +97,11 @@ def test_help_imports_no_engine_or_heavy_library():
     import subprocess
     import sys
 
-    code = ("import sys; from click.testing import CliRunner; from pipeline.cli import main; "
-            "CliRunner().invoke(main, ['--help']); "
-            "print(sorted(m for m in ('ctranslate2', 'argostranslate', 'spylls', 'sentencepiece', 'lxml') "
-            "if m in sys.modules))")
+    code = (
+        "import sys; from click.testing import CliRunner; from pipeline.cli import main; "
+        "CliRunner().invoke(main, ['--help']); "
+        "print(sorted(m for m in ('ctranslate2', 'argostranslate', 'spylls', 'sentencepiece', 'lxml') "
+        "if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

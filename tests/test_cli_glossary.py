@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from test_tbx import MINIMAL, small_catalogs
 
-from pipeline.cli_glossary import glossary
+from pipeline.cli.glossary import glossary
 
 
 def make_project(tmp_path: Path) -> Path:
@@ -44,7 +44,9 @@ def test_report_json_for_one_language_and_article(tmp_path):
 
 
 def test_report_with_explicit_paths_and_missing_catalogs_fails_in_one_line(tmp_path):
-    result = run("report", "--glossary", make_project(tmp_path) / "glossary" / "g.tbx", "--locales-dir", tmp_path / "nowhere")
+    result = run(
+        "report", "--glossary", make_project(tmp_path) / "glossary" / "g.tbx", "--locales-dir", tmp_path / "nowhere"
+    )
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "no catalog templates" in result.output
 

@@ -13,9 +13,17 @@ def test_lint_reports_the_sample_defects_and_exits_1(project):
     result = invoke(project, "lint", f"articles/{SLUG}.txt")
     assert result.exit_code == 1
     out = result.stdout
-    for expected in ("“thier”", "[Insert relevant Senator’s name]", "[Insert relevant Representative’s name]",
-                     "Fentanyl Crisis: A Shared Challenge", "cartels.These", "Mexico‘s", "link-residue",
-                     "frequently enough", "lowercase-start"):
+    for expected in (
+        "“thier”",
+        "[Insert relevant Senator’s name]",
+        "[Insert relevant Representative’s name]",
+        "Fentanyl Crisis: A Shared Challenge",
+        "cartels.These",
+        "Mexico‘s",
+        "link-residue",
+        "frequently enough",
+        "lowercase-start",
+    ):
         assert expected in out, expected
 
 
@@ -72,11 +80,11 @@ def test_strict_build_refuses_the_publish_view(project):
 def test_strict_build_publishes_once_errors_are_fixed(project):
     article = project / "articles" / f"{SLUG}.txt"
     text = article.read_text(encoding="utf-8")
-    text = text.replace("Senator [Insert relevant Senator’s name] and Representative "
-                        "[Insert relevant Representative’s name]", "several senators and representatives")
+    text = text.replace(
+        "Senator [Insert relevant Senator’s name] and Representative [Insert relevant Representative’s name]",
+        "several senators and representatives",
+    )
     article.write_text(text, encoding="utf-8")
     result = invoke(project, "build", "--engine", "pseudo", "--lang", "es", "--strict")
     assert result.exit_code == 0, result.output
     assert (project / "dist" / "es" / f"{SLUG}.html").exists()
-
-

@@ -15,7 +15,8 @@ from lxml import etree
 from pipeline import catalog as catalogs
 from pipeline import xliff
 from pipeline.build import BuildOptions, build
-from pipeline.cli_segments import status, xliff as xliff_group
+from pipeline.cli.segments import status
+from pipeline.cli.segments import xliff as xliff_group
 from pipeline.config import load_config
 from pipeline.model import EntryState, Locale
 
@@ -80,8 +81,9 @@ def test_export_before_any_build_says_what_to_run(project):
 def test_export_of_every_locale_skips_the_ones_not_built_yet(built):
     result = invoke(xliff_group, "export", "--project", str(built))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1:] == [f"skipped locales/{tag}/LC_MESSAGES/{SLUG}.po: not built yet"
-                                              for tag in ("fr", "pt-BR")]
+    assert result.output.splitlines()[1:] == [
+        f"skipped locales/{tag}/LC_MESSAGES/{SLUG}.po: not built yet" for tag in ("fr", "pt-BR")
+    ]
     assert xlf_path(built).exists() and not (built / "locales" / "fr").exists()
 
 
@@ -101,8 +103,9 @@ def test_import_brings_approvals_and_edits_back_and_a_rebuild_keeps_them(built):
 
     result = invoke(xliff_group, "import", str(xlf_path(built)), "--project", str(built))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == (f"locales/es/LC_MESSAGES/{SLUG}.po: 1 reviewed, 1 drafts, 0 comments updated, "
-                                     f"from {len(before)} units")
+    assert result.output.strip() == (
+        f"locales/es/LC_MESSAGES/{SLUG}.po: 1 reviewed, 1 drafts, 0 comments updated, from {len(before)} units"
+    )
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path(built))], check=True)
     build(load_config(built), [], BuildOptions(locales=(ES,), engine="pseudo", write_html=False))
@@ -111,8 +114,9 @@ def test_import_brings_approvals_and_edits_back_and_a_rebuild_keeps_them(built):
     approved, edited = ids[first.get("id")], ids[second.get("id")]
     assert after[approved] == (before[approved][0], EntryState.REVIEWED)
     assert after[edited] == ("Esta afirmación llega en un momento de escrutinio.", EntryState.DRAFT)
-    assert {k: v for k, v in after.items() if k not in (approved, edited)} == \
-        {k: v for k, v in before.items() if k not in (approved, edited)}
+    assert {k: v for k, v in after.items() if k not in (approved, edited)} == {
+        k: v for k, v in before.items() if k not in (approved, edited)
+    }
     assert ids[third.get("id")] in after
 
 
@@ -124,11 +128,14 @@ def break_source(root):
     next(root.iter(xliff.q("trans-unit"))).find(xliff.q("source")).text = "Someone edited the English."
 
 
-@pytest.mark.parametrize("damage, words", [
-    (break_id, "is not in the catalog"),
-    (break_source, "differs from the catalog's English"),
-    (None, "not well-formed XML"),
-])
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (break_id, "is not in the catalog"),
+        (break_source, "differs from the catalog's English"),
+        (None, "not well-formed XML"),
+    ],
+)
 def test_a_bad_import_is_one_line_naming_the_file_and_line_and_writes_nothing(built, damage, words):
     export(built)
     if damage is None:
@@ -150,8 +157,9 @@ def test_a_bad_import_is_one_line_naming_the_file_and_line_and_writes_nothing(bu
 def test_an_export_older_than_the_article_is_refused(built):
     export(built)
     article = built / "articles" / f"{SLUG}.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), encoding="utf-8"
+    )
     build(load_config(built), [], BuildOptions(locales=(ES,), engine="pseudo", write_html=False))
     before = po_path(built).read_bytes()
     result = invoke(xliff_group, "import", str(xlf_path(built)), "--project", str(built))
@@ -177,5 +185,10 @@ def test_status_prints_a_table_and_json(built):
     [row] = json.loads(as_json.output)
     entries = [m for m in read_po(built) if m.id]
     assert (row["slug"], row["locale"], row["segments"], row["machine"], row["reviewed"]) == (
-        SLUG, "es", len(entries), len(entries), 0)
+        SLUG,
+        "es",
+        len(entries),
+        len(entries),
+        0,
+    )
     assert row["percent_reviewed"] == 0.0 and row["warnings"] > 0

@@ -21,13 +21,16 @@ def test_settings_are_read(tmp_path):
     assert config.locale("PT-br").tag == "pt-BR"
 
 
-@pytest.mark.parametrize("body,expected", [
-    ('engine = "deepl"', "unknown engine 'deepl'"),
-    ('locales = ["es", "xx-QQ-zz"]', "locale 'xx-QQ-zz'"),
-    ('published = "next week"', "is not a date"),
-    ("locales = [", "cannot read [tool.newsloc]"),
-    ('colour = "blue"', "unknown setting 'colour'"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ('engine = "deepl"', "unknown engine 'deepl'"),
+        ('locales = ["es", "xx-QQ-zz"]', "locale 'xx-QQ-zz'"),
+        ('published = "next week"', "is not a date"),
+        ("locales = [", "cannot read [tool.newsloc]"),
+        ('colour = "blue"', "unknown setting 'colour'"),
+    ],
+)
 def test_bad_settings_are_one_clear_error(tmp_path, body, expected):
     write(tmp_path, body)
     with pytest.raises(ConfigError) as error:

@@ -130,7 +130,5 @@ def test_sample_sentence_is_localized(tag: str, expected: str) -> None:
 def test_sample_article_has_exactly_one_date_and_no_numbers() -> None:
     text = ARTICLE.read_text(encoding="utf-8")
     found = find_formattables(text)
-    assert [(f.kind, f.source, text.count("\n", 0, f.start) + 1) for f in found] == [
-        ("date", "November 4th, 2025", 50)
-    ]
+    assert [(f.kind, f.source, text.count("\n", 0, f.start) + 1) for f in found] == [("date", "November 4th, 2025", 50)]
     assert found[0] == Formattable(found[0].start, found[0].end, "date", date(2025, 11, 4), "November 4th, 2025")

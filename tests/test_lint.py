@@ -26,7 +26,7 @@ CONTROL = Path(__file__).resolve().parent / "data" / "clean-control.txt"
 def flagged(flags: list[Flag], text: str, code: str) -> list[tuple[int, str]]:
     """(line, flagged text) for every flag of ``code``."""
     lines = text.splitlines()
-    return [(f.line, lines[f.line - 1][f.span[0]:f.span[1]]) for f in flags if f.code == code]
+    return [(f.line, lines[f.line - 1][f.span[0] : f.span[1]]) for f in flags if f.code == code]
 
 
 def passes(code: str, text: str) -> None:
@@ -36,7 +36,7 @@ def passes(code: str, text: str) -> None:
 
 def fails(code: str, text: str, expected: str) -> None:
     """The text gets a flag of ``code`` on exactly ``expected``."""
-    found = [text.splitlines()[f.line - 1][f.span[0]:f.span[1]] for f in lint_text(text, "t.txt") if f.code == code]
+    found = [text.splitlines()[f.line - 1][f.span[0] : f.span[1]] for f in lint_text(text, "t.txt") if f.code == code]
     assert expected in found, found
 
 
@@ -55,7 +55,11 @@ FAILS = [
     ("lowercase-start", "- 7. what are the potential implications?", "what"),
     ("doubled-word", "They discussed the the report at length.", "the the"),
     ("doubled-word", "It was is Is it?", "is Is"),
-    ("placeholder", "Figures include Senator [Insert relevant Senator’s name] today.", "[Insert relevant Senator’s name]"),
+    (
+        "placeholder",
+        "Figures include Senator [Insert relevant Senator’s name] today.",
+        "[Insert relevant Senator’s name]",
+    ),
     ("placeholder", "Written by {{author}} for the desk.", "{{author}}"),
     ("placeholder", "Quote from the minister TODO before noon.", "TODO"),
     ("quote-character", "Mexico‘s President has firmly dismissed it.", "‘"),
@@ -65,8 +69,16 @@ FAILS = [
     ("name-casing", "He opposed any american invasion.", "american"),
     ("name-casing", "Brazil’s President lula da Silva has spoken.", "lula da Silva"),
     ("name-casing", "The report came from the Council on foreign Relations yesterday.", "Council on foreign Relations"),
-    ("link-residue", "The legacy continues to shape policy in the region today. council on Foreign relations", "council on Foreign relations"),
-    ("link-residue", "Follow official sources like the State Department’s website. U.S.Department of State", "U.S.Department of State"),
+    (
+        "link-residue",
+        "The legacy continues to shape policy in the region today. council on Foreign relations",
+        "council on Foreign relations",
+    ),
+    (
+        "link-residue",
+        "Follow official sources like the State Department’s website. U.S.Department of State",
+        "U.S.Department of State",
+    ),
     ("house-style", "Interventions frequently enough destabilized governments.", "frequently enough"),
     ("house-style", "He reiterated his management's focus on poverty.", "management's focus"),
     ("house-style", "* Ancient Precedents: The President referenced history.", "Ancient Precedents"),
@@ -138,23 +150,53 @@ SAMPLE_EXPECTED = {
     "spelling": [(1, "thier")],
     "placeholder": [(58, "[Insert relevant Senator’s name]"), (58, "[Insert relevant Representative’s name]")],
     "missing-space": [
-        (23, ",t"), (34, ".D"), (38, ".i"), (48, ",e"), (50, ".T"), (58, ".T"),
-        (60, ".W"), (63, ",i"), (63, ",a"), (66, ",s"), (66, ",a"),
+        (23, ",t"),
+        (34, ".D"),
+        (38, ".i"),
+        (48, ",e"),
+        (50, ".T"),
+        (58, ".T"),
+        (60, ".W"),
+        (63, ",i"),
+        (63, ",a"),
+        (66, ",s"),
+        (66, ",a"),
     ],
     "lowercase-start": [
-        (10, "what"), (45, "what"), (48, "this"), (52, "president"), (56, "the"), (63, "investing"), (67, "addressing"),
+        (10, "what"),
+        (45, "what"),
+        (48, "this"),
+        (52, "president"),
+        (56, "the"),
+        (63, "investing"),
+        (67, "addressing"),
     ],
     "quote-character": [(1, "‘")],
     "link-residue": [(23, "council on Foreign relations"), (34, "U.S.Department of State")],
     "name-casing": [
-        (20, "lula da Silva"), (20, "latin America"), (23, "Council on foreign Relations"),
-        (23, "council on Foreign relations"), (32, "brazil"), (32, "american"), (33, "latin America"),
-        (36, "United states"), (42, "Latin american"), (42, "Latin american"), (48, "andrés Manuel López Obrador"),
+        (20, "lula da Silva"),
+        (20, "latin America"),
+        (23, "Council on foreign Relations"),
+        (23, "council on Foreign relations"),
+        (32, "brazil"),
+        (32, "american"),
+        (33, "latin America"),
+        (36, "United states"),
+        (42, "Latin american"),
+        (42, "Latin american"),
+        (48, "andrés Manuel López Obrador"),
     ],
     "house-style": [
-        (20, "frequently enough"), (23, "frequently enough"), (25, "option development models"),
-        (28, "frequently enough"), (54, "Ancient Precedents"), (54, "frequently enough"),
-        (56, "management’s focus"), (56, "complete approach"), (58, "elaborate by"), (60, "open dialog"),
+        (20, "frequently enough"),
+        (23, "frequently enough"),
+        (25, "option development models"),
+        (28, "frequently enough"),
+        (54, "Ancient Precedents"),
+        (54, "frequently enough"),
+        (56, "management’s focus"),
+        (56, "complete approach"),
+        (58, "elaborate by"),
+        (60, "open dialog"),
     ],
 }
 
@@ -208,11 +250,15 @@ def test_sample_toc_lacks_the_fentanyl_heading() -> None:
 
 
 def test_toc_match_ignores_case_spacing_quotes_and_codes() -> None:
-    doc = Document("s", "s.txt", (
-        Block(BlockKind.TOC_ENTRY, "mexico’s  <1>Security</1> strategy", 1),
-        Block(BlockKind.TOC_ENTRY, "Missing One", 2),
-        Block(BlockKind.HEADING, "Mexico's Security Strategy", 5),
-    ))
+    doc = Document(
+        "s",
+        "s.txt",
+        (
+            Block(BlockKind.TOC_ENTRY, "mexico’s  <1>Security</1> strategy", 1),
+            Block(BlockKind.TOC_ENTRY, "Missing One", 2),
+            Block(BlockKind.HEADING, "Mexico's Security Strategy", 5),
+        ),
+    )
     assert [f.line for f in toc_mismatches(doc)] == [2]
 
 
@@ -253,7 +299,7 @@ def test_engine_fixes_leave_ambiguous_text_alone(text: str) -> None:
 def test_engine_fix_flags_point_at_the_input() -> None:
     text = "Reducing poverty,improving education,and jobs."
     _, flags = engine_fixes(text)
-    assert [text[f.span[0]:f.span[1]] for f in flags] == [",", ","]
+    assert [text[f.span[0] : f.span[1]] for f in flags] == [",", ","]
     assert "poverty,improving" in flags[0].message and "poverty, improving" in flags[0].message
 
 
@@ -266,7 +312,9 @@ def test_fix_article_repairs_the_sample_and_nothing_else() -> None:
     assert "borders. These" not in original and "cartels. These" in fixed and "Mexico’s President" in fixed
     remaining = lint_text(fixed, "fixed.txt")
     assert not [f for f in remaining if f.code in {"missing-space", "quote-character"}]
-    before = [(f.code, f.line) for f in lint_text(original, "o.txt") if f.code not in {"missing-space", "quote-character"}]
+    before = [
+        (f.code, f.line) for f in lint_text(original, "o.txt") if f.code not in {"missing-space", "quote-character"}
+    ]
     assert [(f.code, f.line) for f in remaining] == before
     assert SAMPLE.read_text(encoding="utf-8") == original
 
@@ -283,7 +331,8 @@ def test_flags_for_segment_rebases_spans() -> None:
     flags = lint_text(line_text, "t.txt") + [Flag("toc-mismatch", Severity.WARNING, "m", None, 1, True)]
     second = "this stance reflects a shift."
     assert [(f.code, f.span) for f in flags_for_segment(flags, line_text, second, 1)] == [
-        ("lowercase-start", (0, 4)), ("toc-mismatch", None),
+        ("lowercase-start", (0, 4)),
+        ("toc-mismatch", None),
     ]
     assert [f.code for f in flags_for_segment(flags, line_text, "It ended quickly.", 1)] == ["toc-mismatch"]
     coded = "<1>this</1> stance reflects a shift."

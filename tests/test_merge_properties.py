@@ -186,15 +186,17 @@ def test_machine_records_are_never_wrapped_so_they_parse_again():
     long_provenance = Provenance("argos", "translate-en_es-with-a-rather-long-model-name", "1.9.6-post1")
     record = catalogs.MachineRecord(long_provenance, catalogs.text_hash(message.string), "0123456789")
     message.auto_comments = [c for c in message.auto_comments if not catalogs.MachineRecord.parse(c)] + [
-        record.render()]
+        record.render()
+    ]
     again = as_file(catalog)
     assert catalogs.machine_record(entry(again, "A sentence.")) == record
     assert state(again, "A sentence.") == EntryState.MACHINE
 
 
 # Translator text: letters, accents, quotes, backslashes, code-like markup, newlines, tabs.
-TRANSLATIONS = st.text(alphabet=st.sampled_from(list("aeñ ÁÜ«»\"'\\<>/12&#\n\t.:;~%") + ["\r"]), min_size=1,
-                       max_size=40)
+TRANSLATIONS = st.text(
+    alphabet=st.sampled_from(list("aeñ ÁÜ«»\"'\\<>/12&#\n\t.:;~%") + ["\r"]), min_size=1, max_size=40
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -208,7 +210,8 @@ def test_any_translator_text_reads_back_exactly_from_the_po_file(text, previous,
         message.flags.add("fuzzy")
         message.previous_id = [previous]
     catalog.obsolete[("Gone" + previous, "paragraph")] = catalogs.Message(
-        "Gone" + previous, text, flags={"fuzzy"} if fuzzy else set(), context="paragraph")
+        "Gone" + previous, text, flags={"fuzzy"} if fuzzy else set(), context="paragraph"
+    )
     again = as_file(catalog)
     reread = entry(again, "One sentence here.")
     assert reread.string == text and reread.fuzzy == fuzzy
@@ -231,15 +234,21 @@ def sentence(subject: int, verb: int, obj: int, day: int) -> str:
     return f"{SUBJECTS[subject]} {VERBS[verb]} {OBJECTS[obj]} on {DAYS[day]}."
 
 
-SENTENCE = st.tuples(st.integers(0, len(SUBJECTS) - 1), st.integers(0, len(VERBS) - 1),
-                     st.integers(0, len(OBJECTS) - 1), st.integers(0, len(DAYS) - 1))
+SENTENCE = st.tuples(
+    st.integers(0, len(SUBJECTS) - 1),
+    st.integers(0, len(VERBS) - 1),
+    st.integers(0, len(OBJECTS) - 1),
+    st.integers(0, len(DAYS) - 1),
+)
 
 
 def human_work(catalog: Catalog) -> dict[tuple[str, str], str]:
     """Every translation a person wrote or approved, active and obsolete: key → text."""
-    return {catalogs.key_of(message): message.string
-            for message in [*catalog.obsolete.values(), *(m for m in catalog if m.id)]
-            if catalogs.entry_state(message) in (EntryState.REVIEWED, EntryState.DRAFT)}
+    return {
+        catalogs.key_of(message): message.string
+        for message in [*catalog.obsolete.values(), *(m for m in catalog if m.id)]
+        if catalogs.entry_state(message) in (EntryState.REVIEWED, EntryState.DRAFT)
+    }
 
 
 def _get(key: tuple[str, str]) -> tuple[str, str | None]:
@@ -264,8 +273,10 @@ class Newsroom(RuleBasedStateMachine):
     def template(self) -> Catalog:
         return template_for(*(sentence(*block) for block in self.blocks))
 
-    @initialize(blocks=st.lists(SENTENCE, min_size=2, max_size=6),
-                reviews=st.lists(st.one_of(st.none(), TRANSLATIONS), min_size=6, max_size=6))
+    @initialize(
+        blocks=st.lists(SENTENCE, min_size=2, max_size=6),
+        reviews=st.lists(st.one_of(st.none(), TRANSLATIONS), min_size=6, max_size=6),
+    )
     def first_build_and_review(self, blocks, reviews):
         """A first build, then a translator reviews most entries (None: left as the machine's)."""
         self.blocks = list(blocks)
@@ -413,6 +424,7 @@ def edit_one_unit(data: bytes, at: int, text: str, approve: bool) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-Newsroom.TestCase.settings = settings(max_examples=30, stateful_step_count=14, deadline=None,
-                                      suppress_health_check=[HealthCheck.too_slow])
+Newsroom.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=14, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 test_nobody_loses_work = Newsroom.TestCase

@@ -7,23 +7,23 @@ import json
 import os
 import shutil
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 import lxml.html
 import pytest
 from lxml import etree
-
-from pipeline.config import Config
-from pipeline.metadata import json_for_script, published_date
-from pipeline.model import ConfigError, EntryState, Flag, InputError, Locale, Severity
-from pipeline.publish import dist_files
-from pipeline.read import slug_for
 from test_render import DATA, localized
 
+from pipeline.config import Config
+from pipeline.model import ConfigError, EntryState, Flag, InputError, Locale, Severity
+from pipeline.publish.dist import dist_files
+from pipeline.publish.metadata import json_for_script, published_date
+from pipeline.readers import slug_for
+
 ATOM = "{http://www.w3.org/2005/Atom}"
-NOW = datetime(2025, 11, 5, 12, 30, tzinfo=timezone.utc)
-LATER = datetime(2025, 11, 6, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 5, 12, 30, tzinfo=UTC)
+LATER = datetime(2025, 11, 6, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -40,14 +40,18 @@ def article(config: Config, tag: str, name: str = "short-article.md", **choices)
 
 
 def files_of(config, articles, previous=None, now=NOW, **options) -> dict[str, str]:
-    return {str(path): text for path, text in dist_files(config, articles, previous_manifest=previous, now=now,
-                                                         **options)}
+    return {
+        str(path): text for path, text in dist_files(config, articles, previous_manifest=previous, now=now, **options)
+    }
 
 
 def test_every_path_stays_inside_dist(config):
     files = files_of(config, [article(config, tag) for tag in ("es", "fr", "pt-BR")])
-    assert set(files) == {"manifest.json"} | {f"{tag}/{name}" for tag in ("es", "fr", "pt-BR") for name in (
-        "short-article.html", "short-article.review.html", "index.html", "feed.xml")}
+    assert set(files) == {"manifest.json"} | {
+        f"{tag}/{name}"
+        for tag in ("es", "fr", "pt-BR")
+        for name in ("short-article.html", "short-article.review.html", "index.html", "feed.xml")
+    }
     for path in files:
         assert not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts
 
@@ -58,9 +62,13 @@ def test_publish_head_metadata(config):
     base = "https://news.example/world"
     assert html.xpath("//link[@rel='canonical']/@href") == [f"{base}/pt-BR/short-article.html"]
     alternates = {link.get("hreflang"): link.get("href") for link in html.xpath("//link[@hreflang]")}
-    assert alternates == {"en": f"{base}/en/short-article.html", "es": f"{base}/es/short-article.html",
-                          "fr": f"{base}/fr/short-article.html", "pt-BR": f"{base}/pt-BR/short-article.html",
-                          "x-default": f"{base}/en/short-article.html"}
+    assert alternates == {
+        "en": f"{base}/en/short-article.html",
+        "es": f"{base}/es/short-article.html",
+        "fr": f"{base}/fr/short-article.html",
+        "pt-BR": f"{base}/pt-BR/short-article.html",
+        "x-default": f"{base}/en/short-article.html",
+    }
     description = html.xpath("//meta[@name='description']/@content")[0]
     assert description.startswith("⟦Mexico's President has firmly dismissed") and description.endswith("⟧")
     data = json.loads(html.xpath("//script[@type='application/ld+json']")[0].text)
@@ -90,8 +98,7 @@ def test_script_json_cannot_close_its_element():
 def test_published_date_from_config_else_file_date(config):
     made = article(config, "es")
     assert published_date(config, made) == date(2025, 11, 4)
-    os.utime(config.root / "articles" / "short-article.md", (0, datetime(2024, 2, 29, 12, tzinfo=timezone.utc)
-                                                                   .timestamp()))
+    os.utime(config.root / "articles" / "short-article.md", (0, datetime(2024, 2, 29, 12, tzinfo=UTC).timestamp()))
     assert published_date(replace(config, published=""), made) == date(2024, 2, 29)
     with pytest.raises(ConfigError):
         published_date(replace(config, published="soon"), made)
@@ -120,8 +127,12 @@ def test_manifest_records_checksums_counts_and_engines(config):
 
 def test_manifest_merges_and_listings_cover_earlier_runs(config):
     first = files_of(config, [article(config, "es"), article(config, "fr")])
-    second = files_of(config, [article(config, "es", name="other-article.html")],
-                      previous=json.loads(first["manifest.json"]), now=LATER)
+    second = files_of(
+        config,
+        [article(config, "es", name="other-article.html")],
+        previous=json.loads(first["manifest.json"]),
+        now=LATER,
+    )
     manifest = json.loads(second["manifest.json"])
     assert set(manifest["articles"]) == {"short-article", "other-article"}
     assert set(manifest["articles"]["short-article"]["locales"]) == {"es", "fr"}
@@ -130,7 +141,9 @@ def test_manifest_merges_and_listings_cover_earlier_runs(config):
     assert "fr/index.html" not in second  # fr not built: its listing is left as it was
     feed = etree.fromstring(second["es/feed.xml"].encode("utf-8"))
     assert sorted(entry.findtext(f"{ATOM}id") for entry in feed.findall(f"{ATOM}entry")) == [
-        "https://news.example/world/es/other-article.html", "https://news.example/world/es/short-article.html"]
+        "https://news.example/world/es/other-article.html",
+        "https://news.example/world/es/short-article.html",
+    ]
     assert feed.findtext(f"{ATOM}updated") == "2025-11-06T08:00:00Z"
     index = lxml.html.fromstring(second["es/index.html"])
     assert sorted(index.xpath("//main//h2/a/@href")) == ["other-article.html", "short-article.html"]
@@ -149,9 +162,13 @@ def test_feed_entries_carry_localized_title_and_summary(config):
 
 
 def test_previous_manifest_cannot_smuggle_paths(config):
-    previous = {"articles": {"../../etc": {"locales": {"es": {"path": "x", "title": "t", "published": "2025-01-01"}}},
-                             "ok": {"locales": {"../x": {"path": "y"}, "es": "not an entry"}},
-                             "fine": "not a record"}}
+    previous = {
+        "articles": {
+            "../../etc": {"locales": {"es": {"path": "x", "title": "t", "published": "2025-01-01"}}},
+            "ok": {"locales": {"../x": {"path": "y"}, "es": "not an entry"}},
+            "fine": "not a record",
+        }
+    }
     files = files_of(config, [article(config, "es")], previous=previous)
     manifest = json.loads(files["manifest.json"])
     assert set(manifest["articles"]) == {"short-article", "ok"}
@@ -171,8 +188,13 @@ def test_unchanged_page_keeps_its_updated_time(config):
 
 def test_blocked_publish_keeps_the_page_outlets_have(config):
     first = files_of(config, [article(config, "es")])
-    blocked = files_of(config, [article(config, "es", state=lambda n: EntryState.REVIEWED)],
-                       previous=json.loads(first["manifest.json"]), now=LATER, publish_view=False)
+    blocked = files_of(
+        config,
+        [article(config, "es", state=lambda n: EntryState.REVIEWED)],
+        previous=json.loads(first["manifest.json"]),
+        now=LATER,
+        publish_view=False,
+    )
     assert "es/short-article.html" not in blocked and "es/short-article.review.html" in blocked
     entry = json.loads(blocked["manifest.json"])["articles"]["short-article"]["locales"]["es"]
     assert entry["publish_blocked"] is True
@@ -201,8 +223,20 @@ def test_safe_slugs(name):
     passes(name)  # only the file name's stem becomes the slug; folders never reach dist/
 
 
-@pytest.mark.parametrize("name", ["..txt", "...md", "-dash.txt", "has space.txt", "semi;colon.md", "ñandú.txt",
-                                  "a..b.txt", "back\\slash.txt", ".hidden.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..txt",
+        "...md",
+        "-dash.txt",
+        "has space.txt",
+        "semi;colon.md",
+        "ñandú.txt",
+        "a..b.txt",
+        "back\\slash.txt",
+        ".hidden.md",
+    ],
+)
 def test_unsafe_slugs(name):
     fails(name)
 

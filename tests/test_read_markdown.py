@@ -9,7 +9,7 @@ from lxml import etree
 
 from pipeline.inline import append_coded_text, plain_text
 from pipeline.model import BlockKind, InputError
-from pipeline.read_markdown import read_markdown
+from pipeline.readers.markdown import read_markdown
 
 DATA = Path(__file__).parent / "data"
 K = BlockKind
@@ -30,7 +30,9 @@ def test_short_article_blocks_in_order_with_lines():
         (K.LEAD, 3),
         (K.HEADING, 5),
         (K.PARAGRAPH, 7),
-        (K.LIST_ITEM, 9), (K.LIST_ITEM, 10), (K.LIST_ITEM, 11),
+        (K.LIST_ITEM, 9),
+        (K.LIST_ITEM, 10),
+        (K.LIST_ITEM, 11),
         (K.HEADING, 13),
         *[(K.TABLE_CELL, line) for line in (15, 15, 15, 17, 17, 17, 18, 18, 18, 19, 19, 19)],
         (K.BLOCKQUOTE, 21),
@@ -40,10 +42,17 @@ def test_short_article_blocks_in_order_with_lines():
     ]
     headings = document.of_kind(K.HEADING)
     assert [(h.text, h.level) for h in headings] == [
-        ("Regional Response", 2), ("Historical Context", 2), ("Reading the Data", 2)]
+        ("Regional Response", 2),
+        ("Historical Context", 2),
+        ("Reading the Data", 2),
+    ]
     cells = document.of_kind(K.TABLE_CELL)
     assert [(c.row, c.col, c.header, c.text) for c in cells[:4]] == [
-        (0, 0, True, "Country"), (0, 1, True, "Year"), (0, 2, True, "Event"), (1, 0, False, "Chile")]
+        (0, 0, True, "Country"),
+        (0, 1, True, "Year"),
+        (0, 2, True, "Event"),
+        (1, 0, False, "Chile"),
+    ]
     assert cells[-1].text == "Contra war" and cells[-1].row == 3
     groups = [document.of_kind(kind)[0].group for kind in (K.LIST_ITEM, K.TABLE_CELL, K.BLOCKQUOTE)]
     assert len(set(groups)) == 3 and 0 not in groups
@@ -53,8 +62,10 @@ def test_short_article_blocks_in_order_with_lines():
 def test_short_article_inline_codes():
     document = read_markdown((DATA / "short-article.md").read_text(encoding="utf-8"), "short-article.md", "short")
     lead = document.blocks[0]
-    assert lead.text == ("Mexico's President has <1>firmly</1> dismissed any possibility of armed intervention "
-                         "by the <2>United States</2> within its borders.")
+    assert lead.text == (
+        "Mexico's President has <1>firmly</1> dismissed any possibility of armed intervention "
+        "by the <2>United States</2> within its borders."
+    )
     assert lead.codes[1].attrs == (("href", "https://www.state.gov/"), ("title", "U.S. Department of State"))
     paragraph = document.blocks[2]
     assert paragraph.text.startswith("The reaction was reported by <1>Le Journal de Québec</1> on Monday.")
@@ -71,12 +82,17 @@ def test_coded_text_renders_back_to_the_anchor():
     paragraph = etree.Element("li")
     append_coded_text(paragraph, item.text, item.codes)
     assert etree.tostring(paragraph, encoding="unicode") == (
-        '<li>Colombia asked for <a href="https://example.org/dialogue">dialogue</a>.</li>')
+        '<li>Colombia asked for <a href="https://example.org/dialogue">dialogue</a>.</li>'
+    )
 
 
 def test_only_the_first_paragraph_before_a_heading_is_the_lead():
     assert [k for k, _ in shape(read("# T\n\nOne.\n\nTwo.\n\n## H\n\nThree.\n"))] == [
-        K.LEAD, K.PARAGRAPH, K.HEADING, K.PARAGRAPH]
+        K.LEAD,
+        K.PARAGRAPH,
+        K.HEADING,
+        K.PARAGRAPH,
+    ]
     assert [k for k, _ in shape(read("## H\n\nAfter.\n"))] == [K.HEADING, K.PARAGRAPH]
 
 
@@ -84,14 +100,21 @@ def test_later_level_one_headings_are_headings():
     document = read("# Title\n\n# Another\n\nText.\n")
     assert document.title == "Title"
     assert [(b.kind, b.level, b.text) for b in document.blocks] == [
-        (K.HEADING, 1, "Another"), (K.PARAGRAPH, 0, "Text.")]
+        (K.HEADING, 1, "Another"),
+        (K.PARAGRAPH, 0, "Text."),
+    ]
 
 
 def test_nested_lists_share_a_group_and_carry_their_level():
     document = read("- one\n  1. one.a\n  2. one.b\n- two\n\nText.\n\n- other list\n")
     items = document.of_kind(K.LIST_ITEM)
     assert [(i.text, i.level, i.ordered) for i in items] == [
-        ("one", 1, False), ("one.a", 2, True), ("one.b", 2, True), ("two", 1, False), ("other list", 1, False)]
+        ("one", 1, False),
+        ("one.a", 2, True),
+        ("one.b", 2, True),
+        ("two", 1, False),
+        ("other list", 1, False),
+    ]
     assert len({i.group for i in items[:4]}) == 1 and items[4].group != items[0].group
     assert [i.line for i in items[:4]] == [1, 2, 3, 4]
 
@@ -112,12 +135,18 @@ def test_nested_emphasis_links_in_headings_and_strikethrough():
 
 
 def test_inline_html_spans_breaks_and_scripts():
-    text = ('Say <span class="notranslate">Le Monde</span>, <span>plain</span> <b>bold\n'
-            "and <script>alert(1)</script> end  \nnext <br> line\n")
+    text = (
+        'Say <span class="notranslate">Le Monde</span>, <span>plain</span> <b>bold\n'
+        "and <script>alert(1)</script> end  \nnext <br> line\n"
+    )
     lead = read(text).blocks[0]
     assert lead.text == "Say <1>Le Monde</1>, plain <2>bold and end<3/>next<4/>line</2>"
     assert [(c.tag, c.translate, c.paired) for c in lead.codes] == [
-        ("span", False, True), ("b", True, True), ("br", True, False), ("br", True, False)]
+        ("span", False, True),
+        ("b", True, True),
+        ("br", True, False),
+        ("br", True, False),
+    ]
 
 
 def test_literal_code_looking_text_is_escaped():
@@ -136,7 +165,10 @@ def test_images_become_standalone_codes():
 def test_html_blocks_are_read_with_the_html_rules():
     document = read('Intro.\n\n<div translate="no">\n<p>Keep <i>this</i></p>\n</div>\n\n<!-- note -->\n\nEnd.\n')
     assert [(b.kind, b.text, b.line) for b in document.blocks] == [
-        (K.LEAD, "Intro.", 1), (K.PARAGRAPH, "<1>Keep <2>this</2></1>", 4), (K.PARAGRAPH, "End.", 9)]
+        (K.LEAD, "Intro.", 1),
+        (K.PARAGRAPH, "<1>Keep <2>this</2></1>", 4),
+        (K.PARAGRAPH, "End.", 9),
+    ]
     assert document.blocks[1].codes[0].translate is False
 
 

@@ -1,7 +1,7 @@
 from collections import Counter
 
 from pipeline.model import BlockKind
-from pipeline.read_text import read_text, split_faq_item
+from pipeline.readers.text import read_text, split_faq_item
 
 
 def kinds(document):

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import lxml.html
 import pytest
 
-from pipeline.model import EntryState, Flag, LocalizedArticle, Locale, SegmentView, Severity
-from pipeline.page_text import PAGE_TEXTS, page_text_for
-from pipeline.read import read_document
-from pipeline.render import build_page, serialize
+from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, SegmentView, Severity
+from pipeline.publish.page_text import PAGE_TEXTS, page_text_for
+from pipeline.publish.pages import build_page, serialize
+from pipeline.readers import read_document
 from pipeline.segment import segment_document
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).resolve().parent.parent / "articles" / "mexico-rejects-us-intervention.txt"
 
 
-def localized(path: Path, locale: Locale, state: Callable[[int], EntryState] = lambda n: EntryState.MACHINE,
-              flags: Callable[[int], tuple[Flag, ...]] = lambda n: ()) -> LocalizedArticle:
+def localized(
+    path: Path,
+    locale: Locale,
+    state: Callable[[int], EntryState] = lambda n: EntryState.MACHINE,
+    flags: Callable[[int], tuple[Flag, ...]] = lambda n: (),
+) -> LocalizedArticle:
     """An article with every segment 'translated' as ⟦English⟧ (codes kept), states and flags chosen by index."""
     _, document = read_document(path, path.name)
     views = []
@@ -90,19 +94,25 @@ def test_machine_notice_falls_back_to_marked_english():
     assert notice.get("lang") == "en" and "machine translation" in notice.text
 
 
-@pytest.mark.parametrize("state, notice", [
-    (EntryState.REVIEWED, False),
-    (EntryState.DRAFT, False),
-    (EntryState.MACHINE, True),
-])
+@pytest.mark.parametrize(
+    "state, notice",
+    [
+        (EntryState.REVIEWED, False),
+        (EntryState.DRAFT, False),
+        (EntryState.MACHINE, True),
+    ],
+)
 def test_notice_only_while_machine_text_is_unreviewed(state, notice):
     html = page(localized(DATA / "short-article.md", Locale("es"), state=lambda n: state), review=False)
     assert bool(html.xpath("//p[@class='mt-notice']")) is notice
 
 
 def test_untranslated_text_is_marked_english():
-    article = localized(DATA / "short-article.md", Locale("es"),
-                        state=lambda n: EntryState.UNTRANSLATED if n == 1 else EntryState.REVIEWED)
+    article = localized(
+        DATA / "short-article.md",
+        Locale("es"),
+        state=lambda n: EntryState.UNTRANSLATED if n == 1 else EntryState.REVIEWED,
+    )
     html = page(article, review=False)
     english = html.xpath("//main//span[@lang='en']")
     assert english and english[0].text_content().startswith("Mexico's President has")
@@ -125,10 +135,12 @@ def test_french_labels_get_a_no_break_space_before_the_colon():
 
 def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
     from pipeline.model import Flag, Severity
-    from pipeline.render import badge_text
+    from pipeline.publish.pages import badge_text
 
     flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
     assert badge_text(flag) == "unknown-word *backyard"
-    assert badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”")) == \
-        "generation-error #vino"
+    assert (
+        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"))
+        == "generation-error #vino"
+    )
     assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”")) == "glossary"

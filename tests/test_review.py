@@ -1,7 +1,7 @@
 """Source flags reach the segments; target flags are recomputed and written into the catalog."""
 
 from pipeline import lint
-from pipeline.read_text import read_text
+from pipeline.readers.text import read_text
 from pipeline.review import attach_to_segments, source_review
 from pipeline.segment import segment_document
 
@@ -20,8 +20,10 @@ def test_straddling_flag_goes_to_the_segment_where_it_starts(sample_text):
     segments = segment_document(document)
     fixed, flags = source_review(sample_text, document, segments)
     by_text = {s.text: s for s in fixed}
-    glued = by_text["The report, published November 4th, 2025, detailed alleged proposals from US Republicans "
-                    "advocating for direct military action against Mexican drug cartels."]
+    glued = by_text[
+        "The report, published November 4th, 2025, detailed alleged proposals from US Republicans "
+        "advocating for direct military action against Mexican drug cartels."
+    ]
     codes = [f.code for f in flags[glued.key + "\x00" + glued.text]]
     assert "missing-space" in codes
 
@@ -37,6 +39,15 @@ def test_every_flag_code_the_pipeline_raises_is_described():
     from pipeline.review import flag_descriptions
 
     described = flag_descriptions()
-    for code in ("glossary", "inline-code", "low-confidence", "unknown-word", "placeholder", "target-spelling",
-                 "french-spacing", "toc-mismatch", "house-style"):
+    for code in (
+        "glossary",
+        "inline-code",
+        "low-confidence",
+        "unknown-word",
+        "placeholder",
+        "target-spelling",
+        "french-spacing",
+        "toc-mismatch",
+        "house-style",
+    ):
         assert described[code]

@@ -102,8 +102,9 @@ def test_a_build_that_crashes_while_writing_leaves_every_catalog_as_it_was(proje
     pseudo_build(project, write_html=False)
     before = po_path(project).read_text(encoding="utf-8")
     article = project / "articles" / f"{SLUG}.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), encoding="utf-8"
+    )
 
     def crash(*args):
         raise OSError("killed")
@@ -125,16 +126,22 @@ def test_built_catalogs_pass_msgfmt_without_warnings_and_carry_the_headers(proje
     build(config, [], BuildOptions(locales=locales, engine="pseudo", write_html=False))
     article = project / "articles" / f"{SLUG}.txt"  # obsolete entries and previous msgids too
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("firmly dismissed", "firmly rejected").replace("Table of Contents\n", ""),
-                       encoding="utf-8")
+    article.write_text(
+        text.replace("firmly dismissed", "firmly rejected").replace("Table of Contents\n", ""), encoding="utf-8"
+    )
     build(config, [], BuildOptions(locales=locales, engine="pseudo", write_html=False))
     for locale in locales:
         path = project / "locales" / locale.folder / "LC_MESSAGES" / f"{SLUG}.po"
         content = path.read_text(encoding="utf-8")
         assert "#~ msgid" in content and "#| msgid" in content
         assert msgfmt_check(path) == ""
-        for header in (f"Language: {locale.babel}", "Plural-Forms: nplurals=", "Project-Id-Version: newsloc",
-                       "Content-Type: text/plain; charset=utf-8", "X-Generator: newsloc"):
+        for header in (
+            f"Language: {locale.babel}",
+            "Plural-Forms: nplurals=",
+            "Project-Id-Version: newsloc",
+            "Content-Type: text/plain; charset=utf-8",
+            "X-Generator: newsloc",
+        ):
             assert header in content, (locale, header)
 
 
@@ -164,8 +171,10 @@ def test_the_lock_makes_a_second_run_wait(tmp_path):
 
 def test_two_builds_at_once_both_succeed_and_the_catalog_is_complete(project):
     command = [*NEWSLOC, "build", "--project", str(project), "--engine", "pseudo", "--lang", "es"]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=project)
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=project)
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     template = read(project / "locales" / f"{SLUG}.pot")
@@ -222,8 +231,10 @@ def test_a_po_that_is_not_utf8_is_one_line_and_nothing_is_written(project):
 
 HEADING = ("Regional Response to U.S. influence", "heading")
 EDITED = "Respuesta regional a la influencia de EE. UU. (revisado)"
-OLD_LEAD = ("Mexico‘s President has firmly dismissed any possibility of armed intervention by the United States "
-            "within its borders.")
+OLD_LEAD = (
+    "Mexico‘s President has firmly dismissed any possibility of armed intervention by the United States "
+    "within its borders."
+)
 NEW_LEAD = OLD_LEAD.replace("firmly dismissed", "firmly rejected")
 
 
@@ -265,6 +276,7 @@ def test_fresh_clone_translator_edit_survives_and_changed_english_goes_fuzzy(pro
     assert lead.fuzzy and list(lead.previous_id) == [OLD_LEAD]
     after = {catalogs.key_of(m): m.string for m in catalog if m.id}
     assert set(after) == set(before) - {(OLD_LEAD, "lead")} | {(NEW_LEAD, "lead")}
-    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead")} == \
-        {key: text for key, text in before.items() if key != (OLD_LEAD, "lead")}
+    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead")} == {
+        key: text for key, text in before.items() if key != (OLD_LEAD, "lead")
+    }
     msgfmt_check(po_path(project))

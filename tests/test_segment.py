@@ -1,26 +1,31 @@
 import pytest
 
 from pipeline.model import Block, BlockKind, Document, InlineCode
-from pipeline.read_text import read_text
+from pipeline.readers.text import read_text
 from pipeline.segment import segment_document, split_sentences
 
 CASES = [
     ("Sen. Smith met Dr. Jones. They talked.", ["Sen. Smith met Dr. Jones.", "They talked."]),
-    ("The U.S. supported coups. The U.S.-Mexico border is long.",
-     ["The U.S. supported coups.", "The U.S.-Mexico border is long."]),
+    (
+        "The U.S. supported coups. The U.S.-Mexico border is long.",
+        ["The U.S. supported coups.", "The U.S.-Mexico border is long."],
+    ),
     ("It ended in the U.S. The talks failed.", ["It ended in the U.S.", "The talks failed."]),
-    ("drug cartels.These proposals stemmed from frustration.",
-     ["drug cartels.", "These proposals stemmed from frustration."]),
+    (
+        "drug cartels.These proposals stemmed from frustration.",
+        ["drug cartels.", "These proposals stemmed from frustration."],
+    ),
     ("Growth was 3.5 percent in 2023. Next year differs.", ["Growth was 3.5 percent in 2023.", "Next year differs."]),
     ('He asked "why?" and left. She stayed.', ['He asked "why?" and left.', "She stayed."]),
     ("“Stop!” he shouted. Nobody did.", ["“Stop!” he shouted.", "Nobody did."]),
     ("Is it over? “No,” she said.", ["Is it over?", "“No,” she said."]),
     ("It was “a backyard.” This label stuck.", ["It was “a backyard.”", "This label stuck."]),
     ("official sources. U.S.Department of State", ["official sources.", "U.S.Department of State"]),
-    ("in the region today. council on Foreign relations",
-     ["in the region today.", "council on Foreign relations"]),
-    ("See <1>the report. It is long</1> for details. Then more.",
-     ["See <1>the report. It is long</1> for details.", "Then more."]),
+    ("in the region today. council on Foreign relations", ["in the region today.", "council on Foreign relations"]),
+    (
+        "See <1>the report. It is long</1> for details. Then more.",
+        ["See <1>the report. It is long</1> for details.", "Then more."],
+    ),
     ("No split e.g. here and approx. five.", ["No split e.g. here and approx. five."]),
 ]
 

@@ -56,7 +56,7 @@ def test_acronyms_numbers_and_letters_are_not_checked(word: str) -> None:
 def test_misspellings_report_offsets_and_honour_ignore() -> None:
     text = "Leaders express concern over thier affairs and Zorblatt."
     found = spelling.misspellings(text, "en_US")
-    assert [(m.word, text[m.start:m.end]) for m in found] == [("thier", "thier"), ("Zorblatt", "Zorblatt")]
+    assert [(m.word, text[m.start : m.end]) for m in found] == [("thier", "thier"), ("Zorblatt", "Zorblatt")]
     assert [m.word for m in spelling.misspellings(text, "en_US", ignore=frozenset({"zorblatt"}))] == ["thier"]
 
 

@@ -43,8 +43,19 @@ def test_row_counts_every_state_and_flag():
     catalog.get("Six.", context="paragraph").string = "Seis."
     existing = catalogs.parse_catalog(catalogs.render_catalog(catalog), Path("a.po"))
     row = row_for("a", ES, template, existing)
-    assert row == StatusRow(slug="a", locale="es", segments=4, words=10, reviewed=1, machine=1, draft=1,
-                            untranslated=1, errors=1, warnings=1, infos=1)
+    assert row == StatusRow(
+        slug="a",
+        locale="es",
+        segments=4,
+        words=10,
+        reviewed=1,
+        machine=1,
+        draft=1,
+        untranslated=1,
+        errors=1,
+        warnings=1,
+        infos=1,
+    )
     assert row.percent_reviewed == 25.0
 
 
@@ -74,21 +85,29 @@ def test_status_of_a_built_project_matches_its_catalog(project):
     rows = status_rows(config, (), (ES, Locale("fr")))
     assert [(row.slug, row.locale) for row in rows] == [(SLUG, "es"), (SLUG, "fr")]
     es, fr = rows
-    assert (es.segments, es.reviewed, es.machine, es.draft, es.untranslated) == (len(entries), 1, len(entries) - 1,
-                                                                                 0, 0)
+    assert (es.segments, es.reviewed, es.machine, es.draft, es.untranslated) == (
+        len(entries),
+        1,
+        len(entries) - 1,
+        0,
+        0,
+    )
     assert es.words == sum(source_words(m.id) for m in entries)
     flags = [flag for m in entries for flag in catalogs.entry_flags(m)]
     assert (es.errors, es.warnings, es.infos) == tuple(
-        sum(flag.severity == severity for flag in flags) for severity in (Severity.ERROR, Severity.WARNING,
-                                                                          Severity.INFO))
+        sum(flag.severity == severity for flag in flags)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    )
     assert es.warnings > 0
     assert (fr.untranslated, fr.reviewed) == (len(entries), 0)
     assert not (project / "locales" / "fr").exists()  # status reads, never writes
 
 
 def test_table_has_a_header_and_one_aligned_line_per_row():
-    rows = [StatusRow("a", "es", 4, 10, 1, 1, 1, 1, 1, 1, 1), StatusRow("a-longer-slug", "pt-BR", 12, 100, 12, 0, 0,
-                                                                         0, 0, 0, 0)]
+    rows = [
+        StatusRow("a", "es", 4, 10, 1, 1, 1, 1, 1, 1, 1),
+        StatusRow("a-longer-slug", "pt-BR", 12, 100, 12, 0, 0, 0, 0, 0, 0),
+    ]
     lines = format_table(rows).splitlines()
     assert len(lines) == 3 and lines[0].startswith("article")
     assert lines[1].endswith("25.0") and lines[2].endswith("100.0")

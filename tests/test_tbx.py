@@ -42,8 +42,11 @@ MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
 
 MISSION_TERMS = {
     "backyard": {"es": "patio trasero", "fr": "arrière-cour", "pt-BR": "quintal"},
-    "hugs, not bullets": {"es": "abrazos, no balazos", "fr": "des câlins, pas des balles",
-                          "pt-BR": "abraços, não balas"},
+    "hugs, not bullets": {
+        "es": "abrazos, no balazos",
+        "fr": "des câlins, pas des balles",
+        "pt-BR": "abraços, não balas",
+    },
 }
 REQUIRED_ENGLISH = [
     "Monroe Doctrine", "sphere of influence", "land invasion", "self-determination", "National Guard",

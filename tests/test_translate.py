@@ -45,8 +45,10 @@ class NBestEngine:
     def translate(self, texts, source, target, progress=None):
         self.calls.append(list(texts))
         provenance = Provenance("argos", "translate-en_es", "1.0")
-        return [Hypothesis("el jardín trasero", provenance, -0.5,
-                           (("el jardín trasero", -0.5), ("el patio trasero", -0.9))) for _ in texts]
+        return [
+            Hypothesis("el jardín trasero", provenance, -0.5, (("el jardín trasero", -0.5), ("el patio trasero", -0.9)))
+            for _ in texts
+        ]
 
 
 def test_argos_takes_the_best_alternative_with_the_term_before_protecting():

@@ -30,17 +30,38 @@ def sample_catalog() -> Catalog:
     """One entry in each state, with inline codes, a flag, a previous msgid and a translator comment."""
     catalog = catalogs.new_catalog(ES)
     machine_text = "[Ţĥé ɱîñîšţéŕ šþöķé. ~~~~]"
-    catalog.add(LINK[0], "Lee <1>el informe</1> ya.<2/>", context=LINK[1], flags=["fuzzy"],
-                locations=[("articles/a.txt", 3)],
-                auto_comments=["paragraph, body 1", 'code <1>…</1> = <a href="https://example.org">',
-                               "code <2/> = <br>"])
-    catalog.add(MACHINE[0], machine_text, context=MACHINE[1], flags=["fuzzy"],
-                auto_comments=[catalogs.MachineRecord(PSEUDO, catalogs.text_hash(machine_text)).render(),
-                               catalogs.render_flag(Flag("glossary", Severity.ERROR, "“minister” must be “ministro”"))])
-    catalog.add(DRAFT[0], "El senado votó (borrador).", context=DRAFT[1], flags=["fuzzy"],
-                user_comments=["newsloc: ignore length"])
-    catalog.add(CHANGED[0], "El presidente habló el lunes.", context=CHANGED[1], flags=["fuzzy"],
-                previous_id=["The president spoke on Monday."])
+    catalog.add(
+        LINK[0],
+        "Lee <1>el informe</1> ya.<2/>",
+        context=LINK[1],
+        flags=["fuzzy"],
+        locations=[("articles/a.txt", 3)],
+        auto_comments=["paragraph, body 1", 'code <1>…</1> = <a href="https://example.org">', "code <2/> = <br>"],
+    )
+    catalog.add(
+        MACHINE[0],
+        machine_text,
+        context=MACHINE[1],
+        flags=["fuzzy"],
+        auto_comments=[
+            catalogs.MachineRecord(PSEUDO, catalogs.text_hash(machine_text)).render(),
+            catalogs.render_flag(Flag("glossary", Severity.ERROR, "“minister” must be “ministro”")),
+        ],
+    )
+    catalog.add(
+        DRAFT[0],
+        "El senado votó (borrador).",
+        context=DRAFT[1],
+        flags=["fuzzy"],
+        user_comments=["newsloc: ignore length"],
+    )
+    catalog.add(
+        CHANGED[0],
+        "El presidente habló el lunes.",
+        context=CHANGED[1],
+        flags=["fuzzy"],
+        previous_id=["The president spoke on Monday."],
+    )
     catalog.add(REVIEWED[0], "Antecedentes", context=REVIEWED[1])
     catalog.add(UNTRANSLATED[0], "", context=UNTRANSLATED[1])
     return catalog
@@ -76,24 +97,32 @@ def test_export_has_one_unit_per_entry_with_stable_ids_and_languages():
     file = root.find(xliff.q("file"))
     assert root.get("version") == "1.2"
     assert (file.get("source-language"), file.get("target-language"), file.get("original")) == (
-        "en", "es", "locales/es/LC_MESSAGES/a.po")
+        "en",
+        "es",
+        "locales/es/LC_MESSAGES/a.po",
+    )
     ids = [unit.get("id") for unit in root.iter(xliff.q("trans-unit"))]
     assert len(ids) == 6 == len(set(ids))
     reordered = catalogs.new_catalog(ES)  # same entries, other order, other translations
     for message in reversed(list(sample_catalog())[1:]):
         reordered.add(message.id, "x", context=message.context)
-    again = [unit.get("id") for unit in etree.fromstring(xliff.export_xliff(reordered, ES, "a.po"))
-             .iter(xliff.q("trans-unit"))]
+    again = [
+        unit.get("id")
+        for unit in etree.fromstring(xliff.export_xliff(reordered, ES, "a.po")).iter(xliff.q("trans-unit"))
+    ]
     assert sorted(again) == sorted(ids)
 
 
-@pytest.mark.parametrize("key, state, qualifier, approved", [
-    (UNTRANSLATED, None, None, None),
-    (MACHINE, "needs-review-translation", "mt-suggestion", None),
-    (DRAFT, "translated", None, None),
-    (CHANGED, "needs-review-translation", "leveraged-inexact", None),
-    (REVIEWED, "final", None, "yes"),
-])
+@pytest.mark.parametrize(
+    "key, state, qualifier, approved",
+    [
+        (UNTRANSLATED, None, None, None),
+        (MACHINE, "needs-review-translation", "mt-suggestion", None),
+        (DRAFT, "translated", None, None),
+        (CHANGED, "needs-review-translation", "leveraged-inexact", None),
+        (REVIEWED, "final", None, "yes"),
+    ],
+)
 def test_each_entry_state_becomes_the_state_a_cat_tool_understands(key, state, qualifier, approved):
     unit = unit_for(xliff.export_xliff(sample_catalog(), ES, "a.po"), key)
     target = unit.find(xliff.q("target"))
@@ -171,6 +200,7 @@ def retarget(text, state="translated"):
         for child in list(target):
             target.remove(child)
         target.text, target.attrib["state"] = text, state
+
     return change
 
 
@@ -186,12 +216,16 @@ def test_an_approved_unit_becomes_reviewed_with_its_exact_text():
 
 def test_a_changed_target_of_a_machine_draft_becomes_a_human_draft():
     catalog = sample_catalog()
-    data = edited(xliff.export_xliff(catalog, ES, "a.po"), MACHINE, retarget("El ministro habló.",
-                                                                              "needs-review-translation"))
+    data = edited(
+        xliff.export_xliff(catalog, ES, "a.po"), MACHINE, retarget("El ministro habló.", "needs-review-translation")
+    )
     result = reimport(catalog, data)
     message = result.catalog.get(*MACHINE)
-    assert (result.drafted, message.string, catalogs.entry_state(message)) == (1, "El ministro habló.",
-                                                                               EntryState.DRAFT)
+    assert (result.drafted, message.string, catalogs.entry_state(message)) == (
+        1,
+        "El ministro habló.",
+        EntryState.DRAFT,
+    )
     assert catalogs.machine_record(message) is None
     assert all(state_of(result.catalog, key) == state_of(catalog, key) for key in (DRAFT, CHANGED, REVIEWED))
 
@@ -257,15 +291,24 @@ def test_draft_with_codes_that_do_not_nest_goes_out_as_bx_ex_and_comes_back():
     assert reimport(catalog, data).changed == 0
 
 
-@pytest.mark.parametrize("broken, line, words", [
-    (lambda d: d.replace(b"</body>", b""), None, "not well-formed XML"),
-    (lambda d: edited(d, MACHINE, lambda unit: unit.set("id", "0000000000000000")), 9, "not in the catalog"),
-    (lambda d: edited(d, MACHINE, lambda unit: setattr(unit.find(xliff.q("source")), "text", "Edited.")), 9,
-     "differs from the catalog's English"),
-    (lambda d: edited(d, LINK, lambda unit: etree.SubElement(unit.find(xliff.q("target")), xliff.q("ph"))), None,
-     "unsupported inline element <ph"),
-    (lambda d: b"<html><body/></html>", 1, "not an XLIFF 1.2 file"),
-])
+@pytest.mark.parametrize(
+    "broken, line, words",
+    [
+        (lambda d: d.replace(b"</body>", b""), None, "not well-formed XML"),
+        (lambda d: edited(d, MACHINE, lambda unit: unit.set("id", "0000000000000000")), 9, "not in the catalog"),
+        (
+            lambda d: edited(d, MACHINE, lambda unit: setattr(unit.find(xliff.q("source")), "text", "Edited.")),
+            9,
+            "differs from the catalog's English",
+        ),
+        (
+            lambda d: edited(d, LINK, lambda unit: etree.SubElement(unit.find(xliff.q("target")), xliff.q("ph"))),
+            None,
+            "unsupported inline element <ph",
+        ),
+        (lambda d: b"<html><body/></html>", 1, "not an XLIFF 1.2 file"),
+    ],
+)
 def test_a_bad_file_is_one_input_error_naming_file_and_line(broken, line, words):
     catalog = sample_catalog()
     data = broken(xliff.export_xliff(catalog, ES, "a.po"))
@@ -278,10 +321,12 @@ def test_a_bad_file_is_one_input_error_naming_file_and_line(broken, line, words)
 
 
 def test_an_entity_bomb_is_not_expanded():
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a.po" '
-            b'source-language="en" target-language="es"><body><trans-unit id="x"><source>&b;</source>'
-            b"</trans-unit></body></file></xliff>")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a.po" '
+        b'source-language="en" target-language="es"><body><trans-unit id="x"><source>&b;</source>'
+        b"</trans-unit></body></file></xliff>"
+    )
     parsed = xliff.parse_xliff(bomb, XLF)
     assert "aaaaaaaaaa" not in parsed.units[0].source
 
@@ -293,8 +338,16 @@ TEXT = st.text(alphabet=st.sampled_from(list("ab <>/12gf\\&\n")), max_size=30)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(TEXT.map(lambda t: ("text", t)), st.integers(1, 3).map(lambda i: ("empty", i)),
-                          st.integers(1, 3).map(lambda i: ("pair", i))), max_size=6))
+@given(
+    st.lists(
+        st.one_of(
+            TEXT.map(lambda t: ("text", t)),
+            st.integers(1, 3).map(lambda i: ("empty", i)),
+            st.integers(1, 3).map(lambda i: ("pair", i)),
+        ),
+        max_size=6,
+    )
+)
 def test_any_coded_text_survives_export_and_import(pieces):
     coded = ""
     for kind, value in pieces:

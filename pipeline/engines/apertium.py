@@ -15,8 +15,8 @@ import html
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from pipeline.engines.base import Progress
 from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance, Severity
@@ -28,8 +28,12 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "pt-BR": ("eng-spa", "es-pt_BR"),
     "pt": ("eng-spa", "es-pt"),
 }
-DEBIAN_PACKAGES = {"eng-spa": "apertium-eng-spa", "es-fr": "apertium-fr-es", "es-pt_BR": "apertium-es-pt",
-                   "es-pt": "apertium-es-pt"}
+DEBIAN_PACKAGES = {
+    "eng-spa": "apertium-eng-spa",
+    "es-fr": "apertium-fr-es",
+    "es-pt_BR": "apertium-es-pt",
+    "es-pt": "apertium-es-pt",
+}
 CODE_TAG = re.compile(r"<(/?)([a-z]?\d+)(/?)>")
 APERTIUM_TAG = re.compile(r"<(/?)x-([a-z]?\d+)(/?)>")
 SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
@@ -37,8 +41,11 @@ SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
 # after any "#" or "@" the source had ("#*MeToo": the hashtag #MeToo, unknown to Apertium).
 MARK = re.compile(r"(?<![\w.*#@])([*#@]+)([^\W\d_](?:[\w’'-]*[^\W_])?)")
 # Flag code and meaning of each mark (pipeline.checks reports the same codes).
-MARK_NAMES = {"*": ("unknown-word", "Apertium does not know"), "#": ("generation-error", "Apertium could not inflect"),
-              "@": ("transfer-error", "Apertium could not transfer")}
+MARK_NAMES = {
+    "*": ("unknown-word", "Apertium does not know"),
+    "#": ("generation-error", "Apertium could not inflect"),
+    "@": ("transfer-error", "Apertium could not transfer"),
+}
 TIMEOUT_SECONDS = 600
 
 
@@ -53,7 +60,7 @@ def installed_pairs() -> frozenset[str]:
     return frozenset(line.strip() for line in listing.splitlines() if line.strip())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def package_version(pair: str) -> str:
     package = DEBIAN_PACKAGES.get(pair, "")
     if not package or shutil.which("dpkg-query") is None:
@@ -75,7 +82,7 @@ def to_html(index: int, text: str) -> str:
     text = CURLY_APOSTROPHE.sub("'", text)
     pieces, position = [], 0
     for tag in CODE_TAG.finditer(text):
-        pieces.append(html.escape(text[position:tag.start()], quote=False))
+        pieces.append(html.escape(text[position : tag.start()], quote=False))
         closing, name, empty = tag.groups()
         pieces.append(f"<{closing}x-{name}{empty}>")
         position = tag.end()
@@ -86,7 +93,7 @@ def to_html(index: int, text: str) -> str:
 def from_html(text: str) -> str:
     pieces, position = [], 0
     for tag in APERTIUM_TAG.finditer(text):
-        pieces.append(html.unescape(text[position:tag.start()]))
+        pieces.append(html.unescape(text[position : tag.start()]))
         closing, name, empty = tag.groups()
         pieces.append(f"<{closing}{name}{empty}>")
         position = tag.end()
@@ -119,8 +126,14 @@ def strip_marks(text: str, source: str = "") -> tuple[str, tuple[Flag, ...]]:
         pieces.append(text[position : mark.offset])
         start = sum(map(len, pieces))
         code, meaning = MARK_NAMES[mark.symbol]
-        flags.append(Flag(code, Severity.WARNING, f"{meaning} “{mark.word}”; check this word",
-                          span=(start, start + len(mark.word))))
+        flags.append(
+            Flag(
+                code,
+                Severity.WARNING,
+                f"{meaning} “{mark.word}”; check this word",
+                span=(start, start + len(mark.word)),
+            )
+        )
         position = mark.offset + 1
     pieces.append(text[position:])
     return "".join(pieces), tuple(flags)
@@ -167,8 +180,13 @@ class ApertiumEngine:
         data = document
         for pair in chain:
             try:
-                result = subprocess.run(["apertium", "-f", "html", pair], input=data, capture_output=True,
-                                        text=True, timeout=TIMEOUT_SECONDS)
+                result = subprocess.run(
+                    ["apertium", "-f", "html", pair],
+                    input=data,
+                    capture_output=True,
+                    text=True,
+                    timeout=TIMEOUT_SECONDS,
+                )
             except (OSError, subprocess.SubprocessError) as error:
                 raise EngineError(f"Apertium {pair} failed to run: {error}") from None
             if result.returncode != 0:

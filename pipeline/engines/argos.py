@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
-from pipeline import argos_models
-from pipeline.argos_models import FILE_INSTALL_HINT, InstalledPackage
+from pipeline.engines import argos_packages as argos_models
+from pipeline.engines.argos_packages import FILE_INSTALL_HINT, InstalledPackage
 from pipeline.engines.base import FROZEN_TAG, Progress
 from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance, Severity
 
@@ -99,8 +99,10 @@ class ArgosEngine:
             return False
 
     def missing_message(self, target: Locale, source: str = "en") -> str:
-        return (f"no Argos package for {source}→{target} in {self.packages_dir}; install one with "
-                f"{FILE_INSTALL_HINT} (or, online, newsloc models install --from-index {source} {target})")
+        return (
+            f"no Argos package for {source}→{target} in {self.packages_dir}; install one with "
+            f"{FILE_INSTALL_HINT} (or, online, newsloc models install --from-index {source} {target})"
+        )
 
     def package(self, source: str, target: Locale) -> InstalledPackage:
         package = argos_models.package_for(source, target, self.packages_dir)
@@ -129,8 +131,7 @@ class ArgosEngine:
         for piece, outcome in zip(pieces, decoded):
             by_text.setdefault(piece.text, []).append((piece, outcome))
         hypotheses = [
-            _assemble(parts[i], by_text.get(i, []), provenance, self.options.low_confidence)
-            for i in range(len(texts))
+            _assemble(parts[i], by_text.get(i, []), provenance, self.options.low_confidence) for i in range(len(texts))
         ]
         self.last_run = RunStats(
             texts=len(texts),
@@ -228,8 +229,13 @@ class ArgosEngine:
         if loop:
             flags.append(Flag("repetition-loop", Severity.WARNING, loop))
         if len(piece.tokens) > self.options.max_input_length:
-            flags.append(Flag("input-truncated", Severity.WARNING,
-                              f"a {len(piece.tokens)}-token stretch was cut to {self.options.max_input_length} tokens"))
+            flags.append(
+                Flag(
+                    "input-truncated",
+                    Severity.WARNING,
+                    f"a {len(piece.tokens)}-token stretch was cut to {self.options.max_input_length} tokens",
+                )
+            )
         if not hypotheses[0][0]:
             flags.append(Flag("empty-output", Severity.WARNING, f"the model returned nothing for {piece.source!r}"))
         kept = tuple((text or piece.source, score) for text, score, _ in hypotheses)
@@ -277,8 +283,9 @@ def _pieces(parts: list[list[str]], encode_all: Callable[[list[str]], list[list[
             if _WORDS.search(words):
                 found.append((text_index, part_index, lead, trail, words))
     encoded = encode_all([words for *_, words in found]) if found else []
-    return [_Piece(t, p, lead, trail, words, tuple(tokens))
-            for (t, p, lead, trail, words), tokens in zip(found, encoded)]
+    return [
+        _Piece(t, p, lead, trail, words, tuple(tokens)) for (t, p, lead, trail, words), tokens in zip(found, encoded)
+    ]
 
 
 def _length_bands(order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -299,8 +306,8 @@ def repeated_run(tokens: Sequence[str], longest_ngram: int = 4) -> tuple[tuple[s
     for n in range(1, longest_ngram + 1):
         i = 0
         while i + n <= len(tokens):
-            gram, count = tuple(tokens[i:i + n]), 1
-            while tuple(tokens[i + count * n:i + (count + 1) * n]) == gram:
+            gram, count = tuple(tokens[i : i + n]), 1
+            while tuple(tokens[i + count * n : i + (count + 1) * n]) == gram:
                 count += 1
             if count > 1 and count * n > best[1] * len(best[0]):
                 best = (gram, count)
@@ -320,8 +327,9 @@ def loop_message(source: Sequence[str], output: Sequence[str], cap: int) -> str:
     return ""
 
 
-def _assemble(parts: list[str], pieces: list[tuple[_Piece, _Decoded]], provenance: Provenance,
-              low_confidence: float) -> Hypothesis:
+def _assemble(
+    parts: list[str], pieces: list[tuple[_Piece, _Decoded]], provenance: Provenance, low_confidence: float
+) -> Hypothesis:
     """Put the translated stretches back between the original tags; N-best stays aligned by rank."""
     if not pieces:
         return Hypothesis("".join(parts), provenance)
@@ -338,11 +346,16 @@ def _assemble(parts: list[str], pieces: list[tuple[_Piece, _Decoded]], provenanc
         alternatives.append(("".join(text_parts), weighted / weight))
     best = alternatives[0]
     unique = {text: score for text, score in reversed(alternatives)}
-    ordered = [best] + sorted(((t, s) for t, s in unique.items() if t != best[0]), key=lambda a: -a[1])
+    ordered = [best, *sorted(((t, s) for t, s in unique.items() if t != best[0]), key=lambda a: -a[1])]
     flags = [flag for _, outcome in pieces for flag in outcome.flags]
     if best[1] < low_confidence:
-        flags.append(Flag("low-confidence", Severity.WARNING,
-                          f"model confidence {best[1]:.2f} is below {low_confidence:.2f} (mean log-prob per token)"))
+        flags.append(
+            Flag(
+                "low-confidence",
+                Severity.WARNING,
+                f"model confidence {best[1]:.2f} is below {low_confidence:.2f} (mean log-prob per token)",
+            )
+        )
     return Hypothesis(best[0], provenance, score=best[1], alternatives=tuple(ordered), flags=tuple(flags))
 
 

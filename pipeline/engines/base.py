@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
+from pipeline.inline import FROZEN_TAG
 from pipeline.model import Hypothesis, Locale
+
+__all__ = ["FROZEN_TAG", "Engine", "Progress"]
 
 # Called after each finished item with the number done so far (for progress bars).
 Progress = Callable[[int], None]
@@ -29,9 +32,3 @@ class Engine(Protocol):
         Texts carry inline codes (``<1>…</1>``, ``<2/>``) and glossary
         placeholders; an engine must hand both back untouched.
         """
-
-
-# Markup an engine must hand back in place: inline codes (<1>, </1>, <2/>) and
-# placeholders other stages insert (<g3/> glossary term, <f4/> date or number).
-# Engines that cannot carry tags (argos) translate the text between them instead.
-FROZEN_TAG = re.compile(r"</?\d+>|<[a-z]?\d+/>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.engines.base import FROZEN_TAG, Progress
 from pipeline.model import Hypothesis, Locale, Provenance
@@ -18,7 +18,7 @@ def pseudo_localize(text: str) -> str:
     pieces = []
     position = 0
     for tag in FROZEN_TAG.finditer(text):
-        pieces.append(text[position:tag.start()].translate(ACCENTED))
+        pieces.append(text[position : tag.start()].translate(ACCENTED))
         pieces.append(tag.group(0))
         position = tag.end()
     pieces.append(text[position:].translate(ACCENTED))

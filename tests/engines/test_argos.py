@@ -1,10 +1,10 @@
 import pytest
+from support.argos_tiny import argos_dir, article_sentences, build_argosmodel, tiny_argosmodel  # noqa: F401 (fixtures)
 
-from pipeline.argos_models import install_package_file
 from pipeline.engines.argos import ArgosEngine, ArgosOptions, _compute_type, loop_message, repeated_run
+from pipeline.engines.argos_packages import install_package_file
 from pipeline.engines.base import FROZEN_TAG
 from pipeline.model import ConfigError, EngineError, Locale, Provenance
-from support.argos_tiny import argos_dir, article_sentences, build_argosmodel, tiny_argosmodel  # noqa: F401 (fixtures)
 
 ES = Locale("es")
 
@@ -49,8 +49,9 @@ def test_translating_without_a_package_says_how_to_install_one(argos_dir):
         ArgosEngine().translate(["Hello."], "en", Locale("fr"))
 
 
-def test_the_project_setting_is_used_when_the_environment_names_no_folder(argos_dir, tiny_argosmodel, tmp_path,
-                                                                           monkeypatch):
+def test_the_project_setting_is_used_when_the_environment_names_no_folder(
+    argos_dir, tiny_argosmodel, tmp_path, monkeypatch
+):
     monkeypatch.delenv("ARGOS_PACKAGES_DIR")
     install_package_file(tiny_argosmodel, tmp_path / "configured")
     assert ArgosEngine(tmp_path / "configured").available("en", ES)
@@ -144,8 +145,8 @@ def test_loop_detection():
     assert fails("a b c d", "x w v w v w v y")
     assert passes("1 0 0 0 0 0 0", "1 0 0 0 0 0 0")  # the source repeats it too
     assert fails("a b", "w x y z", cap=4)  # never ended
-    assert repeated_run("x a b a b a b y".split()) == (("a", "b"), 3)
-    assert repeated_run("a b c".split()) == ((), 0)
+    assert repeated_run(["x", "a", "b", "a", "b", "a", "b", "y"]) == (("a", "b"), 3)
+    assert repeated_run(["a", "b", "c"]) == ((), 0)
 
 
 # ---------------------------------------------------------------- device and compute type
@@ -163,8 +164,9 @@ def test_int8_is_chosen_on_cpu():
 
 
 def test_cli_shortcuts_override_the_options(argos_dir, tmp_path):
-    engine = ArgosEngine(tmp_path / "configured", ArgosOptions(beam_size=2), device="cpu", threads=1,
-                         low_confidence=-9.0)
+    engine = ArgosEngine(
+        tmp_path / "configured", ArgosOptions(beam_size=2), device="cpu", threads=1, low_confidence=-9.0
+    )
     assert engine.options == ArgosOptions(beam_size=2, device="cpu", intra_threads=1, low_confidence=-9.0)
     assert engine.packages_dir == argos_dir  # $ARGOS_PACKAGES_DIR wins over the project setting
 

@@ -4,7 +4,6 @@ import json
 
 import lxml.html
 from babel.messages.pofile import read_po
-
 from support.argos_tiny import argos_dir, tiny_argosmodel  # noqa: F401 (fixtures)
 from tests_helpers import invoke
 

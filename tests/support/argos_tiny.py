@@ -211,8 +211,12 @@ def tiny_argosmodel(tmp_path_factory) -> Path:
 def argos_dir(tmp_path, monkeypatch) -> Path:
     """A fresh packages folder in $ARGOS_PACKAGES_DIR; HOME and XDG point into tmp so nothing touches ~/.local."""
     home = tmp_path / "home"
-    for variable, folder in (("HOME", home), ("XDG_DATA_HOME", home / "share"),
-                             ("XDG_CONFIG_HOME", home / "config"), ("XDG_CACHE_HOME", home / "cache")):
+    for variable, folder in (
+        ("HOME", home),
+        ("XDG_DATA_HOME", home / "share"),
+        ("XDG_CONFIG_HOME", home / "config"),
+        ("XDG_CACHE_HOME", home / "cache"),
+    ):
         monkeypatch.setenv(variable, str(folder))
     packages = tmp_path / "packages"
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from lxml import etree
 from pipeline.config import Config
 from pipeline.inline import plain_text
 from pipeline.model import BlockKind, ConfigError, Locale, LocalizedArticle, SegmentView
-from pipeline.page_text import page_text_for
+from pipeline.publish.page_text import page_text_for
 
 # Characters XML (and so lxml) cannot hold; a translator's stray control character is dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -100,16 +100,17 @@ def published_date(config: Config, article: LocalizedArticle) -> date:
         try:
             return date.fromisoformat(str(config.published)[:10])
         except ValueError:
-            raise ConfigError(f"published = {config.published!r} in [tool.newsloc] is not a date such as "
-                              "2025-11-04") from None
+            raise ConfigError(
+                f"published = {config.published!r} in [tool.newsloc] is not a date such as 2025-11-04"
+            ) from None
     source = config.resolve(Path(article.document.path))
     if source.exists():
-        return datetime.fromtimestamp(source.stat().st_mtime, timezone.utc).date()
-    return datetime.now(timezone.utc).date()
+        return datetime.fromtimestamp(source.stat().st_mtime, UTC).date()
+    return datetime.now(UTC).date()
 
 
 def iso_timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # ---------------------------------------------------------------- head
@@ -151,8 +152,9 @@ def alternates(config: Config, slug: str, source_lang: str) -> list[tuple[str, s
     """(hreflang, URL) for the original, every configured locale, and x-default (the original)."""
     original = page_url(config, source_lang, slug)
     pairs = [(source_lang, original)]
-    pairs += [(locale.tag, page_url(config, locale.tag, slug)) for locale in config.locales
-              if locale.tag != source_lang]
+    pairs += [
+        (locale.tag, page_url(config, locale.tag, slug)) for locale in config.locales if locale.tag != source_lang
+    ]
     return [*pairs, ("x-default", original)]
 
 
@@ -173,7 +175,8 @@ def add_publish_head(head: etree._Element, config: Config, article: LocalizedArt
 
 def language_name(tag: str) -> str:
     """The language's name in itself ("español", "português (Brasil)"), else the tag."""
-    from babel import Locale as BabelLocale, UnknownLocaleError
+    from babel import Locale as BabelLocale
+    from babel import UnknownLocaleError
 
     try:
         return BabelLocale.parse(tag.replace("-", "_")).display_name or tag

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.inline import CodedTextBuilder, plain_text
 from pipeline.model import BlockKind, Document
-from pipeline.read_html import CODE_TAGS, DROPPED, STANDALONE_TAGS, BlockCollector, Place, add_html_fragment
+from pipeline.readers.html import CODE_TAGS, DROPPED, STANDALONE_TAGS, BlockCollector, Place, add_html_fragment
 
 # Raw inline HTML whose content is dropped along with the tag.
 _RAW_CONTENT_TAGS = frozenset({"script", "style", "template", "noscript", "textarea"})
@@ -90,8 +90,9 @@ class _Walker:
         if self.place.kind == BlockKind.LIST_ITEM:
             place = replace(self.place, level=self.place.level + 1, ordered=ordered)
         else:
-            place = replace(self.place, kind=BlockKind.LIST_ITEM, group=self.collector.new_group(), level=1,
-                            ordered=ordered)
+            place = replace(
+                self.place, kind=BlockKind.LIST_ITEM, group=self.collector.new_group(), level=1, ordered=ordered
+            )
         self.frames.append(_Frame("list", place))
 
     on_ordered_list_open = on_bullet_list_open
@@ -175,8 +176,16 @@ class _Walker:
         table = self.frames[-1]
         builder = CodedTextBuilder()
         _add_inline_tokens(builder, inline.children or [])
-        self.collector.add(BlockKind.TABLE_CELL, builder, table.line, keep_empty=True, group=table.place.group,
-                           row=table.row, col=table.col, header=table.in_head or opening.type == "th_open")
+        self.collector.add(
+            BlockKind.TABLE_CELL,
+            builder,
+            table.line,
+            keep_empty=True,
+            group=table.place.group,
+            row=table.row,
+            col=table.col,
+            header=table.in_head or opening.type == "th_open",
+        )
         table.col += 1
 
     def on_fence(self, token: Token) -> None:
@@ -268,9 +277,9 @@ def _add_html_tag(
         pass
     elif tag in CODE_TAGS and (tag != "span" or attrs):
         values = dict(attrs)
-        no_translate = values.get("translate", "").strip().lower() == "no" or "notranslate" in values.get(
-            "class", ""
-        ).split()
+        no_translate = (
+            values.get("translate", "").strip().lower() == "no" or "notranslate" in values.get("class", "").split()
+        )
         open_codes.append((tag, builder.open(tag, attrs, translate=tag != "code" and not no_translate)))
     else:
         open_codes.append((tag, None))

@@ -58,9 +58,7 @@ def table_cells(line: str) -> list[str]:
 def read_text(text: str, path: str, slug: str) -> Document:
     # Plain text has no markup: anything looking like an inline code is literal.
     lines = [escape_text(line) for line in text.splitlines()]
-    toc_titles = {
-        normalize_title(m.group(2)) for line in lines if (m := TOC_ENTRY.match(line))
-    }
+    toc_titles = {normalize_title(m.group(2)) for line in lines if (m := TOC_ENTRY.match(line))}
     blocks: list[Block] = []
     group = 0
     in_toc = False
@@ -105,16 +103,24 @@ def read_text(text: str, path: str, slug: str) -> Document:
             table_row += 1
             for col, cell in enumerate(table_cells(line)):
                 blocks.append(
-                    Block(BlockKind.TABLE_CELL, cell, number, group=current_group, row=table_row, col=col,
-                          header=table_row == 0)
+                    Block(
+                        BlockKind.TABLE_CELL,
+                        cell,
+                        number,
+                        group=current_group,
+                        row=table_row,
+                        col=col,
+                        header=table_row == 0,
+                    )
                 )
             previous_kind = BlockKind.TABLE_CELL
             continue
 
         callout = CALLOUT.match(line)
         if callout:
-            blocks.append(Block(BlockKind.CALLOUT, callout.group(2).strip(), number, label=callout.group(1),
-                                group=next_group()))
+            blocks.append(
+                Block(BlockKind.CALLOUT, callout.group(2).strip(), number, label=callout.group(1), group=next_group())
+            )
             previous_kind = BlockKind.CALLOUT
             continue
 

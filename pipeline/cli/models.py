@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_support import reports_errors
+from pipeline.cli.support import reports_errors
 from pipeline.model import ConfigError
 
 
 def _folder(group: click.Context) -> Path:
     """--packages-dir, else $ARGOS_PACKAGES_DIR, else the project's argos_packages_dir, else Argos's default."""
-    from pipeline.argos_models import packages_dir
     from pipeline.config import Config, load_config
+    from pipeline.engines.argos_packages import packages_dir
 
     if group.params.get("packages_dir"):
         return group.params["packages_dir"]
@@ -26,8 +26,11 @@ def _describe(package) -> str:
 
 
 @click.group()
-@click.option("--packages-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Argos packages folder (default: $ARGOS_PACKAGES_DIR, then the project setting).")
+@click.option(
+    "--packages-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Argos packages folder (default: $ARGOS_PACKAGES_DIR, then the project setting).",
+)
 def models(packages_dir: Path | None) -> None:
     """Manage Argos Translate model packages (.argosmodel)."""
 
@@ -37,7 +40,7 @@ def models(packages_dir: Path | None) -> None:
 @reports_errors
 def list_packages(ctx: click.Context) -> None:
     """Show the installed packages: name, pair, version, folder."""
-    from pipeline.argos_models import installed_packages
+    from pipeline.engines.argos_packages import installed_packages
 
     folder = _folder(ctx.parent)
     found = installed_packages(folder)
@@ -49,13 +52,14 @@ def list_packages(ctx: click.Context) -> None:
 
 @models.command("install")
 @click.argument("archive", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--from-index", nargs=2, metavar="FROM TO",
-              help="Download the pair's package from the Argos index (online).")
+@click.option(
+    "--from-index", nargs=2, metavar="FROM TO", help="Download the pair's package from the Argos index (online)."
+)
 @click.pass_context
 @reports_errors
 def install(ctx: click.Context, archive: Path | None, from_index: tuple[str, str] | None) -> None:
     """Install a package file ARCHIVE (works offline), or --from-index FROM TO (e.g. en pt-BR)."""
-    from pipeline.argos_models import install_from_index, install_package_file
+    from pipeline.engines.argos_packages import install_from_index, install_package_file
 
     if bool(archive) == bool(from_index):
         raise ConfigError("give either a package file (PATH.argosmodel) or --from-index FROM TO")
@@ -75,7 +79,7 @@ def install(ctx: click.Context, archive: Path | None, from_index: tuple[str, str
 @reports_errors
 def remove(ctx: click.Context, name: str) -> None:
     """Remove the installed package NAME (as shown by `models list`, e.g. translate-en_es)."""
-    from pipeline.argos_models import remove_package
+    from pipeline.engines.argos_packages import remove_package
 
     for package in remove_package(name, _folder(ctx.parent)):
         click.echo(f"removed {package.name} {package.version} ({package.path})")

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.cli_support import LOCALE_HELP, project_options, reports_errors
+from pipeline.cli.support import LOCALE_HELP, project_options, reports_errors
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsloc")
@@ -23,8 +24,7 @@ def main() -> None:
 
 @contextlib.contextmanager
 def progress_bar(label: str, total: int):
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
         done = 0
 
         def update(finished: int) -> None:
@@ -38,19 +38,37 @@ def progress_bar(label: str, total: int):
 @main.command()
 @click.argument("articles", nargs=-1, type=click.Path(path_type=str))
 @click.option("--lang", "lang", default="all", show_default=True, help=LOCALE_HELP)
-@click.option("--engine", type=click.Choice(["auto", "apertium", "argos", "pseudo"]), default=None,
-              help="Translation engine (default: [tool.newsloc] engine, else auto).")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "apertium", "argos", "pseudo"]),
+    default=None,
+    help="Translation engine (default: [tool.newsloc] engine, else auto).",
+)
 @click.option("--retranslate", is_flag=True, help="Re-translate machine drafts too (never a translator's work).")
 @click.option("--strict", is_flag=True, help="Refuse to write the publish view while error flags remain.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
-              help="Where the argos engine runs.")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="Where the argos engine runs.",
+)
 @click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
 @project_options
 @reports_errors
-def build(articles: tuple[str, ...], lang: str, engine: str | None, retranslate: bool, strict: bool, device: str,
-          threads: int, config) -> None:
+def build(
+    articles: tuple[str, ...],
+    lang: str,
+    engine: str | None,
+    retranslate: bool,
+    strict: bool,
+    device: str,
+    threads: int,
+    config,
+) -> None:
     """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML."""
-    from pipeline.build import BuildOptions, build as run_build
+    from pipeline.build import BuildOptions
+    from pipeline.build import build as run_build
 
     options = BuildOptions(
         locales=config.pick_locales(lang),
@@ -62,8 +80,10 @@ def build(articles: tuple[str, ...], lang: str, engine: str | None, retranslate:
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
-    click.echo(f"wrote {len(report.written)} file(s) in {config.dist}/: "
-               + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written))
+    click.echo(
+        f"wrote {len(report.written)} file(s) in {config.dist}/: "
+        + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written)
+    )
 
 
 def summary_line(result) -> str:
@@ -74,10 +94,12 @@ def summary_line(result) -> str:
         states[view.state.value] += 1
         for flag in view.flags:
             flags[flag.severity.value] += 1
-    return (f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-            f"{result.translated} translated now ({result.engine}); reviewed {states['reviewed']}, "
-            f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
-            f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info")
+    return (
+        f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
+        f"{result.translated} translated now ({result.engine}); reviewed {states['reviewed']}, "
+        f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
+        f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
+    )
 
 
 @main.command()
@@ -94,8 +116,10 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
         if fix:
             changed = fix_article_file(path)
             click.echo(f"{path}: fixed {changed} line(s)", err=True)
-        rows += [FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
-                 for flag in lint_article(path, str(path))]
+        rows += [
+            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
+            for flag in lint_article(path, str(path))
+        ]
     echo_flag_rows(rows, as_json, "problem(s)")
 
 
@@ -138,9 +162,9 @@ def argos_options(config, device: str, threads: int) -> dict:
 
 def register_groups() -> None:
     """Command groups that live in their own modules (each as thin as the commands here)."""
-    from pipeline.cli_glossary import glossary
-    from pipeline.cli_models import models
-    from pipeline.cli_segments import status, xliff
+    from pipeline.cli.glossary import glossary
+    from pipeline.cli.models import models
+    from pipeline.cli.segments import status, xliff
 
     main.add_command(models)
     main.add_command(glossary)

@@ -13,18 +13,19 @@ import hashlib
 import json
 import re
 from collections import Counter
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Sequence
 
 from babel.numbers import format_percent
 from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.feed import atom_feed
-from pipeline.metadata import (
+from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
+from pipeline.publish.feed import atom_feed
+from pipeline.publish.metadata import (
     add_publish_footer,
     add_publish_head,
     clean,
@@ -37,9 +38,8 @@ from pipeline.metadata import (
     page_url,
     published_date,
 )
-from pipeline.model import ConfigError, EntryState, InputError, LocalizedArticle, Locale, Severity
-from pipeline.page_text import page_text_for
-from pipeline.render import STYLE, build_page, page_frame, serialize
+from pipeline.publish.page_text import page_text_for
+from pipeline.publish.pages import STYLE, build_page, page_frame, serialize
 
 GENERATOR = f"newsloc {__version__}"
 MANIFEST = PurePosixPath("manifest.json")
@@ -76,8 +76,9 @@ def article_folder(article: LocalizedArticle) -> PurePosixPath:
     if not LOCALE_TAG.fullmatch(article.locale.folder):
         raise ConfigError(f"locale '{article.locale.tag}' is not a BCP 47 tag such as es, fr or pt-BR")
     if not SAFE_NAME.fullmatch(article.document.slug) or ".." in article.document.slug:
-        raise InputError("article slug must be letters, digits, '-', '_' or '.'; rename the file",
-                         article.document.path)
+        raise InputError(
+            "article slug must be letters, digits, '-', '_' or '.'; rename the file", article.document.path
+        )
     return PurePosixPath(article.locale.folder)
 
 
@@ -86,8 +87,10 @@ def without_collisions(files: list[tuple[PurePosixPath, str]]) -> list[tuple[Pur
     seen: set[PurePosixPath] = set()
     for path, _ in files:
         if path in seen:
-            raise InputError(f"two outputs would be written to dist/{path}; rename the article whose "
-                             f"name makes it (index, feed and <name>.review are taken)")
+            raise InputError(
+                f"two outputs would be written to dist/{path}; rename the article whose "
+                f"name makes it (index, feed and <name>.review are taken)"
+            )
         seen.add(path)
     return files
 
@@ -122,14 +125,20 @@ def previous_articles(previous: dict | None) -> dict[str, dict]:
         locales = record.get("locales") if isinstance(record, dict) else None
         if not SAFE_NAME.fullmatch(str(slug)) or ".." in str(slug) or not isinstance(locales, dict):
             continue
-        kept[slug] = {"source": record.get("source"),
-                      "locales": {tag: entry for tag, entry in locales.items()
-                                  if LOCALE_TAG.fullmatch(str(tag)) and isinstance(entry, dict)}}
+        kept[slug] = {
+            "source": record.get("source"),
+            "locales": {
+                tag: entry
+                for tag, entry in locales.items()
+                if LOCALE_TAG.fullmatch(str(tag)) and isinstance(entry, dict)
+            },
+        }
     return kept
 
 
-def merged_manifest(config: Config, before: dict[str, dict], built: dict[tuple[str, str], dict],
-                    sources: dict[str, str], built_at: str) -> dict:
+def merged_manifest(
+    config: Config, before: dict[str, dict], built: dict[tuple[str, str], dict], sources: dict[str, str], built_at: str
+) -> dict:
     """``before`` (the previous manifest's ``previous_articles``) with this run's entries put in."""
     articles = {slug: {**record, "locales": dict(record["locales"])} for slug, record in before.items()}
     for (slug, tag), entry in built.items():
@@ -140,23 +149,34 @@ def merged_manifest(config: Config, before: dict[str, dict], built: dict[tuple[s
         "generator": GENERATOR,
         "built": built_at,
         "base_url": config.base_url,
-        "articles": {slug: {"source": record["source"], "locales": dict(sorted(record["locales"].items()))}
-                     for slug, record in sorted(articles.items())},
+        "articles": {
+            slug: {"source": record["source"], "locales": dict(sorted(record["locales"].items()))}
+            for slug, record in sorted(articles.items())
+        },
     }
 
 
-def locale_entry(article: LocalizedArticle, record: dict, page: str | None, review: str,
-                 previous: dict | None, built_at: str) -> dict:
+def locale_entry(
+    article: LocalizedArticle, record: dict, page: str | None, review: str, previous: dict | None, built_at: str
+) -> dict:
     """The manifest entry: this run's counts; the publish page as it now stands on disk."""
     folder = article_folder(article)
     slug = article.document.slug
-    entry = {**record, "built": built_at, "review_path": str(folder / f"{slug}.review.html"),
-             "review_sha256": sha256(review), "publish_blocked": page is None}
+    entry = {
+        **record,
+        "built": built_at,
+        "review_path": str(folder / f"{slug}.review.html"),
+        "review_sha256": sha256(review),
+        "publish_blocked": page is None,
+    }
     if page is not None:
         digest = sha256(page)
         unchanged = previous is not None and previous.get("sha256") == digest
-        entry |= {"path": str(folder / f"{slug}.html"), "sha256": digest,
-                  "updated": (previous.get("updated") or built_at) if unchanged else built_at}
+        entry |= {
+            "path": str(folder / f"{slug}.html"),
+            "sha256": digest,
+            "updated": (previous.get("updated") or built_at) if unchanged else built_at,
+        }
     elif previous is not None and previous.get("path"):
         # Publishing blocked: the page from an earlier run is still what outlets have.
         entry |= {key: previous.get(key) for key in ("path", "sha256", "updated", "title", "summary", "url")}
@@ -179,10 +199,17 @@ def listed_pages(manifest: dict, tag: str) -> list[dict]:
             published = date.fromisoformat(str(entry.get("published")))
         except ValueError:
             continue
-        listed.append({"slug": slug, "url": str(entry.get("url", "")), "title": entry["title"],
-                       "summary": str(entry.get("summary", "")), "published": published,
-                       "updated": str(entry.get("updated") or manifest["built"]),
-                       "reviewed_percent": entry.get("reviewed_percent")})
+        listed.append(
+            {
+                "slug": slug,
+                "url": str(entry.get("url", "")),
+                "title": entry["title"],
+                "summary": str(entry.get("summary", "")),
+                "published": published,
+                "updated": str(entry.get("updated") or manifest["built"]),
+                "reviewed_percent": entry.get("reviewed_percent"),
+            }
+        )
     return sorted(listed, key=lambda item: (-item["published"].toordinal(), item["title"], item["slug"]))
 
 
@@ -202,13 +229,15 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
         article = etree.SubElement(etree.SubElement(items, "li"), "article")
         link = etree.SubElement(etree.SubElement(article, "h2"), "a", href=f"{item['slug']}.html")
         link.text = clean(item["title"])
-        when = etree.SubElement(etree.SubElement(article, "p", {"class": "date"}), "time",
-                                datetime=item["published"].isoformat())
+        when = etree.SubElement(
+            etree.SubElement(article, "p", {"class": "date"}), "time", datetime=item["published"].isoformat()
+        )
         when.text = long_date(item["published"], locale)
         if isinstance(item["reviewed_percent"], (int, float)) and item["reviewed_percent"] < 100:
             status = etree.SubElement(article, "p", {"class": "review-status"})
-            status.text = page_text.reviewed_share.format(percent=format_percent(item["reviewed_percent"] / 100,
-                                                                                 locale=locale.babel))
+            status.text = page_text.reviewed_share.format(
+                percent=format_percent(item["reviewed_percent"] / 100, locale=locale.babel)
+            )
         summary = etree.SubElement(article, "p")
         summary.text = clean(item["summary"])
     return serialize(html)
@@ -217,14 +246,20 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
 # ---------------------------------------------------------------- everything
 
 
-def dist_files(config: Config, articles: Sequence[LocalizedArticle], *, previous_manifest: dict | None,
-               publish_view: bool = True, now: datetime | None = None) -> list[tuple[PurePosixPath, str]]:
+def dist_files(
+    config: Config,
+    articles: Sequence[LocalizedArticle],
+    *,
+    previous_manifest: dict | None,
+    publish_view: bool = True,
+    now: datetime | None = None,
+) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
     pointing at the publish page an earlier run wrote, if any.
     """
-    built_at = iso_timestamp(now or datetime.now(timezone.utc))
+    built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
     files: list[tuple[PurePosixPath, str]] = []
     built: dict[tuple[str, str], dict] = {}
@@ -234,16 +269,21 @@ def dist_files(config: Config, articles: Sequence[LocalizedArticle], *, previous
         page = None
         if publish_view:
             extras = {"config": config, "article": article, "published": published}
-            page = serialize(build_page(article, review=False, head_extras=partial(add_publish_head, **extras),
-                                        body_extras=partial(add_publish_footer, **extras)))
+            page = serialize(
+                build_page(
+                    article,
+                    review=False,
+                    head_extras=partial(add_publish_head, **extras),
+                    body_extras=partial(add_publish_footer, **extras),
+                )
+            )
             files.append((folder / f"{slug}.html", page))
         review = serialize(build_page(article, review=True))
         files.append((folder / f"{slug}.review.html", review))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
         built[(slug, tag)] = locale_entry(article, record, page, review, earlier, built_at)
-    manifest = merged_manifest(config, before, built,
-                               {a.document.slug: a.document.path for a in articles}, built_at)
+    manifest = merged_manifest(config, before, built, {a.document.slug: a.document.path for a in articles}, built_at)
     for locale in dict.fromkeys(article.locale for article in articles):
         listed = listed_pages(manifest, locale.tag)
         files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed)))

@@ -19,17 +19,97 @@ from pipeline.inline import CodedTextBuilder, plain_text
 from pipeline.model import Block, BlockKind, Document, InputError
 
 DROPPED = frozenset(
-    "script style noscript template nav form iframe object embed svg math canvas button input select "
-    "textarea dialog head link meta".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "form",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "dialog",
+        "head",
+        "link",
+        "meta",
+    ]
 )
 HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 BLOCK_TAGS = HEADINGS | frozenset(
-    "p ul ol li table thead tbody tfoot tr th td caption blockquote pre hr div section article main "
-    "header footer aside figure figcaption details summary dl dt dd address center hgroup fieldset body".split()
+    [
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "blockquote",
+        "pre",
+        "hr",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "dl",
+        "dt",
+        "dd",
+        "address",
+        "center",
+        "hgroup",
+        "fieldset",
+        "body",
+    ]
 )
 # Inline elements that become codes; other inline elements (font, label, …) keep only their text.
 CODE_TAGS = frozenset(
-    "a abbr b bdi bdo cite code del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
 )
 STANDALONE_TAGS = frozenset({"br", "img"})
 
@@ -68,8 +148,17 @@ class BlockCollector:
         self._blocks.append(None)
         return len(self._blocks) - 1
 
-    def add(self, kind: BlockKind, builder: CodedTextBuilder, line: int, place: Place = Place(), *,
-            slot: int | None = None, keep_empty: bool = False, **fields: object) -> None:
+    def add(
+        self,
+        kind: BlockKind,
+        builder: CodedTextBuilder,
+        line: int,
+        place: Place = Place(),
+        *,
+        slot: int | None = None,
+        keep_empty: bool = False,
+        **fields: object,
+    ) -> None:
         """Finish ``builder`` as a block; blocks without text are left out unless ``keep_empty``."""
         if builder.is_empty() and not keep_empty:
             return
@@ -289,8 +378,7 @@ class _Walker:
         if place.kind == BlockKind.LIST_ITEM:
             inner = replace(place, level=place.level + 1, ordered=ordered)
         else:
-            inner = replace(place, kind=BlockKind.LIST_ITEM, group=self.collector.new_group(), level=1,
-                            ordered=ordered)
+            inner = replace(place, kind=BlockKind.LIST_ITEM, group=self.collector.new_group(), level=1, ordered=ordered)
         for child in element:
             tag = _tag(child)
             if tag == "li":
@@ -338,6 +426,14 @@ class _Walker:
             for col, cell in enumerate(cells):
                 builder = self.collector.builder(place if place.no_translate else Place())
                 _add_paragraphs(builder, cell)
-                self.collector.add(BlockKind.TABLE_CELL, builder, self.line(cell), keep_empty=True,
-                                   group=group, row=row_number, col=col, header=in_head or _tag(cell) == "th")
+                self.collector.add(
+                    BlockKind.TABLE_CELL,
+                    builder,
+                    self.line(cell),
+                    keep_empty=True,
+                    group=group,
+                    row=row_number,
+                    col=col,
+                    header=in_head or _tag(cell) == "th",
+                )
             row_number += 1 if cells else 0

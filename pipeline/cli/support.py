@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -32,8 +33,13 @@ LOCALE_HELP = "Target locale (es, fr, pt-BR…) or 'all' for every configured lo
 def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--project: the folder whose pyproject.toml [tool.newsloc] configures the run; passed on as ``config``."""
 
-    @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Project folder (default: the current folder).")
+    @click.option(
+        "--project",
+        "project_root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project folder (default: the current folder).",
+    )
     @functools.wraps(command)
     @reports_errors  # a bad [tool.newsloc] is one line too, not a traceback
     def wrapper(*args: Any, project_root: Path | None = None, **kwargs: Any) -> Any:

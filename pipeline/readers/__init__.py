@@ -17,8 +17,10 @@ def slug_for(path: Path) -> str:
     """The slug is the file name without its suffix; it must be safe as a file and URL name."""
     slug = path.stem.lower()
     if not SLUG.fullmatch(slug) or ".." in slug:
-        raise InputError("article file name must be letters, digits, '-', '_' or '.' (it becomes the URL slug); "
-                         "rename the file", path)
+        raise InputError(
+            "article file name must be letters, digits, '-', '_' or '.' (it becomes the URL slug); rename the file",
+            path,
+        )
     if slug in RESERVED_SLUGS or slug.endswith(".review"):
         raise InputError(f"'{slug}' would collide with a file newsloc writes in dist/; rename the article", path)
     return slug
@@ -28,15 +30,15 @@ def parse_document(text: str, path: Path, display_path: str) -> Document:
     suffix = path.suffix.lower()
     slug = slug_for(path)
     if suffix == ".txt":
-        from pipeline.read_text import read_text
+        from pipeline.readers.text import read_text
 
         document = read_text(text, display_path, slug)
     elif suffix in (".md", ".markdown"):
-        from pipeline.read_markdown import read_markdown
+        from pipeline.readers.markdown import read_markdown
 
         document = read_markdown(text, display_path, slug)
     elif suffix in (".html", ".htm"):
-        from pipeline.read_html import read_html
+        from pipeline.readers.html import read_html
 
         document = read_html(text, display_path, slug)
     else:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
 
 from pipeline.inline import append_coded_text
-from pipeline.metadata import localized_title
 from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
-from pipeline.page_text import PageText, page_text_for
-from pipeline.read_text import normalize_title
+from pipeline.publish.metadata import localized_title
+from pipeline.publish.page_text import PageText, page_text_for
+from pipeline.readers.text import normalize_title
 
 STYLE = """
 body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1a1a1a}
@@ -104,23 +104,31 @@ class Renderer:
         classes = ["seg", f"state-{view.state.value}"]
         if worst is not None:
             classes += ["flagged", f"severity-{worst.value}"]
-        span = etree.SubElement(parent, "span", {
-            "class": " ".join(classes),
-            "id": segment_anchor(view),
-            "data-key": view.segment.key,
-            "data-state": view.state.value,
-            "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
-        })
+        span = etree.SubElement(
+            parent,
+            "span",
+            {
+                "class": " ".join(classes),
+                "id": segment_anchor(view),
+                "data-key": view.segment.key,
+                "data-state": view.state.value,
+                "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
+            },
+        )
         if not view.target:
             span.set("lang", self.article.document.source_lang)
         append_coded_text(span, view.shown, view.segment.codes)
         for flag in view.flags:
-            badge = etree.SubElement(parent, "span", {
-                "class": f"flag severity-{flag.severity.value} flag-{flag.code}",
-                "title": flag.message,
-                "data-flag": flag.code,
-                "lang": "en",
-            })
+            badge = etree.SubElement(
+                parent,
+                "span",
+                {
+                    "class": f"flag severity-{flag.severity.value} flag-{flag.code}",
+                    "title": flag.message,
+                    "data-flag": flag.code,
+                    "lang": "en",
+                },
+            )
             badge.text = badge_text(flag)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
@@ -288,9 +296,14 @@ def page_frame(lang: str, title: str, style: str, *, noindex: bool = False) -> t
     return html, head
 
 
-def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText | None = None,
-               head_extras: Callable[[etree._Element], None] | None = None,
-               body_extras: Callable[[etree._Element], None] | None = None) -> etree._Element:
+def build_page(
+    article: LocalizedArticle,
+    *,
+    review: bool,
+    page_text: PageText | None = None,
+    head_extras: Callable[[etree._Element], None] | None = None,
+    body_extras: Callable[[etree._Element], None] | None = None,
+) -> etree._Element:
     """The whole page as an lxml tree.
 
     `head_extras(head)` and `body_extras(body)` (called after the article) let
@@ -299,8 +312,12 @@ def build_page(article: LocalizedArticle, *, review: bool, page_text: PageText |
     The review page is a working document: marked noindex, its frame in English.
     """
     page_text = page_text or page_text_for(article.locale)
-    html, head = page_frame(article.locale.tag, localized_title(article) + (" — review" if review else ""),
-                            STYLE + (REVIEW_STYLE if review else ""), noindex=review)
+    html, head = page_frame(
+        article.locale.tag,
+        localized_title(article) + (" — review" if review else ""),
+        STYLE + (REVIEW_STYLE if review else ""),
+        noindex=review,
+    )
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")
@@ -338,19 +355,35 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
     counts = state_counts(article)
     total = max(len(article.views), 1)
     ready = not errors and counts[EntryState.REVIEWED] == len(article.views)
-    verdict = etree.SubElement(section, "p", {"class": "verdict-ready" if ready else "verdict-not-ready",
-                                              "id": "verdict"})
-    verdict.text = ("Ready to publish." if ready else
-                    f"Not ready: {len(errors)} error flag(s), "
-                    f"{len(article.views) - counts[EntryState.REVIEWED]} segment(s) not reviewed.")
-    bar = etree.SubElement(section, "div", {"class": "progress", "role": "img",
-                                            "aria-label": f"{100 * counts[EntryState.REVIEWED] // total}% reviewed"})
+    verdict = etree.SubElement(
+        section, "p", {"class": "verdict-ready" if ready else "verdict-not-ready", "id": "verdict"}
+    )
+    verdict.text = (
+        "Ready to publish."
+        if ready
+        else f"Not ready: {len(errors)} error flag(s), "
+        f"{len(article.views) - counts[EntryState.REVIEWED]} segment(s) not reviewed."
+    )
+    bar = etree.SubElement(
+        section,
+        "div",
+        {"class": "progress", "role": "img", "aria-label": f"{100 * counts[EntryState.REVIEWED] // total}% reviewed"},
+    )
     for state in (EntryState.REVIEWED, EntryState.DRAFT, EntryState.MACHINE, EntryState.UNTRANSLATED):
         if counts[state]:
-            etree.SubElement(bar, "span", {"class": state.value, "style": f"width:{100 * counts[state] / total:.2f}%",
-                                           "title": f"{STATE_LABELS[state]}: {counts[state]}"})
+            etree.SubElement(
+                bar,
+                "span",
+                {
+                    "class": state.value,
+                    "style": f"width:{100 * counts[state] / total:.2f}%",
+                    "title": f"{STATE_LABELS[state]}: {counts[state]}",
+                },
+            )
     states = etree.SubElement(section, "p", {"class": "status"})
-    states.text = " · ".join(f"{STATE_LABELS[s]}: {counts[s]}" for s in EntryState) + f" · segments: {len(article.views)}"
+    states.text = (
+        " · ".join(f"{STATE_LABELS[s]}: {counts[s]}" for s in EntryState) + f" · segments: {len(article.views)}"
+    )
 
     by_flag: dict[tuple[str, Severity], list[SegmentView]] = defaultdict(list)
     for view in article.views:
@@ -387,8 +420,11 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         sample = etree.SubElement(item, "span", {"class": f"seg state-{state.value}"})
         sample.text = state.value
         sample.tail = f" — {label}"
-    for severity, meaning in ((Severity.ERROR, "blocks publishing"), (Severity.WARNING, "needs a look"),
-                              (Severity.INFO, "for information")):
+    for severity, meaning in (
+        (Severity.ERROR, "blocks publishing"),
+        (Severity.WARNING, "needs a look"),
+        (Severity.INFO, "for information"),
+    ):
         item = etree.SubElement(items, "li")
         badge = etree.SubElement(item, "span", {"class": f"flag severity-{severity.value}"})
         badge.text = severity.value

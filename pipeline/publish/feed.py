@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from lxml import etree
 
 from pipeline.config import Config
-from pipeline.metadata import clean, feed_url, index_url, publisher_name
 from pipeline.model import Locale
-from pipeline.page_text import page_text_for
+from pipeline.publish.metadata import clean, feed_url, index_url, publisher_name
+from pipeline.publish.page_text import page_text_for
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

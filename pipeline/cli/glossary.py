@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_support import reports_errors
+from pipeline.cli.support import reports_errors
 
 
 def _config(project: Path):

@@ -1,0 +1,109 @@
+"""Where a project's files are, and how its catalogs are read and written.
+
+Everything that needs a catalog path, the article list or a catalog's text comes
+here, so no module has to import the build orchestrator to find a file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from pipeline import catalog as catalogs
+from pipeline.config import Config
+from pipeline.fileio import write_atomic
+from pipeline.glossary import Glossary
+from pipeline.glossary import load as load_glossary_file
+from pipeline.model import InputError, Locale
+from pipeline.readers import SUFFIXES, slug_for
+
+
+def relative(config: Config, path: Path) -> str:
+    """A path as the user knows it: relative to the project root when it lies inside."""
+    try:
+        return str(path.resolve().relative_to(config.root))
+    except ValueError:
+        return str(path)
+
+
+def find_articles(config: Config, names: Sequence[str]) -> list[Path]:
+    """The articles named, or every article in the project; two with one slug stop the run here."""
+    if names:
+        found = [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in names]
+    else:
+        folder = config.resolve(config.articles)
+        found = (
+            sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+            if folder.is_dir()
+            else []
+        )
+        if not found:
+            raise InputError("no articles found; put .txt, .md or .html files there or name one", folder)
+    check_unique_slugs(config, found)
+    return found
+
+
+def check_unique_slugs(config: Config, paths: Sequence[Path]) -> None:
+    """Two articles with one slug would write the same catalogs and pages: refuse before any write."""
+    by_slug: dict[str, list[Path]] = defaultdict(list)
+    for path in paths:
+        if path.suffix.lower() in SUFFIXES:
+            by_slug[slug_for(path)].append(path)
+    for slug, same in by_slug.items():
+        if len({p.resolve() for p in same}) > 1:
+            others = ", ".join(relative(config, p) for p in same[1:])
+            raise InputError(
+                f"has the same slug '{slug}' as {others}: both would write the same catalogs and "
+                "pages; rename or remove one",
+                same[0],
+            )
+
+
+def template_path(config: Config, slug: str) -> Path:
+    return config.resolve(config.locales_dir) / f"{slug}.pot"
+
+
+def catalog_path(config: Config, slug: str, locale: Locale) -> Path:
+    return config.resolve(config.locales_dir) / locale.folder / "LC_MESSAGES" / f"{slug}.po"
+
+
+def xliff_path(config: Config, slug: str, locale: Locale) -> Path:
+    return config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf"
+
+
+def read_catalog_text(path: Path) -> str | None:
+    """A catalog or template file's text, None when there is none yet."""
+    if not path.exists():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("catalog is not valid UTF-8; fix the file or restore it from git", path) from None
+
+
+def read_catalog(path: Path) -> Catalog | None:
+    text = read_catalog_text(path)
+    return None if text is None else catalogs.parse_catalog(text, path)
+
+
+def load_glossary(config: Config) -> Glossary | None:
+    path = config.resolve(config.glossary)
+    return load_glossary_file(path) if path.exists() else None
+
+
+def write_if_changed(path: Path, text: str, on_disk: str | None) -> bool:
+    """Write unless the file (``on_disk``: its text as read, None if absent) differs only in its dates."""
+    if on_disk is not None and catalogs.same_content(on_disk, text):
+        return False
+    write_atomic(path, text)
+    return True
+
+
+def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
+    """Write a changed catalog with a new revision date (the date alone is not a change)."""
+    catalog.revision_date = datetime.now(UTC)
+    return write_if_changed(path, catalogs.render_catalog(catalog), on_disk)
