@@ -6,7 +6,8 @@ VENV := .venv
 NEWSLOC := $(VENV)/bin/newsloc
 PYTHON := $(VENV)/bin/python
 APT_PACKAGES := apertium apertium-eng-spa apertium-es-pt apertium-fr-es \
-	hunspell-en-us hunspell-es hunspell-fr hunspell-pt-br gettext
+	apertium-eng-cat apertium-fra-cat apertium-en-gl apertium-pt-gl \
+	hunspell-en-us hunspell-es hunspell-fr hunspell-pt-br libenchant-2-2 gettext
 STAMP := $(VENV)/.newsloc-setup
 
 .PHONY: setup setup-system setup-test-system build build-es build-fr build-pt test bench clean
