@@ -19,13 +19,13 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, denormalize, escape, normalize, read_po
 
-from pipeline import __version__
+from pipeline import __version__, fileio
 from pipeline.model import Document, EntryState, Flag, InputError, Locale, Provenance, Segment, Severity
 
 PROJECT = "newsloc"
@@ -134,7 +134,7 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
         msgid_bugs_address="",
         last_translator=MACHINE_TRANSLATOR if locale else "",
         language_team="",
-        creation_date=creation_date or datetime.now(UTC),
+        creation_date=creation_date or fileio.now(),
         fuzzy=False,
     )
     return catalog

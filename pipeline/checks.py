@@ -453,6 +453,7 @@ def check_translation(
     raw_output: str = "",
     spell: bool = True,
     skip: Collection[str] = (),
+    run: Callable[[Check, Pair], list[Flag]] | None = None,
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
@@ -462,6 +463,7 @@ def check_translation(
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
+    run = run or run_check
     pair = Pair(source, target, locale, raw_output)
     flags = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
@@ -469,13 +471,20 @@ def check_translation(
     for check in CHECKS:
         if check.info.code in skipped:
             continue
-        for finding in check.run(pair):
-            flag = Flag(check.info.code, finding.severity or check.info.severity, finding.message, finding.span)
+        for flag in run(check, pair):
             if flag not in flags:
                 flags.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target
     return flags
+
+
+def run_check(check: Check, pair: Pair) -> list[Flag]:
+    """One check's flags for one pair (the build's cache calls this only for what changed)."""
+    return [
+        Flag(check.info.code, finding.severity or check.info.severity, finding.message, finding.span)
+        for finding in check.run(pair)
+    ]
 
 
 # ---------------------------------------------------------------- silencing

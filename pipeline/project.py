@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.config import Config
-from pipeline.fileio import write_atomic
+from pipeline.fileio import now, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -103,7 +102,12 @@ def write_if_changed(path: Path, text: str, on_disk: str | None) -> bool:
     return True
 
 
+def catalog_text(catalog: Catalog) -> str:
+    """A catalog's text as it would be written now, with this run's revision date."""
+    catalog.revision_date = now()
+    return catalogs.render_catalog(catalog)
+
+
 def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
     """Write a changed catalog with a new revision date (the date alone is not a change)."""
-    catalog.revision_date = datetime.now(UTC)
-    return write_if_changed(path, catalogs.render_catalog(catalog), on_disk)
+    return write_if_changed(path, catalog_text(catalog), on_disk)

@@ -79,12 +79,17 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
 
 
 def source_review(
-    text: str, document: Document, segments: Sequence[Segment], glossary=None
+    text: str, document: Document, segments: Sequence[Segment], glossary=None, cache=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
-    """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
+    """Lint the English: flags per segment, and the unambiguously fixed text for the engine.
+
+    With a ``cache``, an article whose text and lint are unchanged is not linted again.
+    """
     from pipeline import lint
 
-    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    memo = cache.row("lint", text, document.path) if cache else _no_memo
+    linted = memo("lint", (lint.lint_text,), lambda: lint.lint_text(text, document.path))
+    flags = [*linted, *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
@@ -94,16 +99,35 @@ def source_review(
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
 
-def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
+def _no_memo(part: str, depends: tuple, compute):
+    return compute()
+
+
+def target_flags(
+    segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag], memo=None
+) -> list[Flag]:
+    """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
     from pipeline import checks, inline
 
-    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
-    flags += inline.code_problems(segment.text, target)
-    flags += inline.verbatim_problems(segment.text, target, segment.codes)
+    memo = memo or _no_memo
+
+    def run(check, pair) -> list[Flag]:
+        return memo(check.info.code, (check.run,), lambda: checks.run_check(check, pair))
+
+    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags), run=run)
+    flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
+    flags += memo(
+        "do-not-translate",
+        (inline.verbatim_problems,),
+        lambda: inline.verbatim_problems(segment.text, target, segment.codes),
+    )
     if glossary is not None:
         from pipeline import glossary as glossaries
 
-        flags += glossaries.verify(segment.text, target, locale, glossary)
+        terms = glossaries.fingerprint(glossary, segment.text, locale)
+        flags += memo(
+            "glossary", (glossaries.verify, terms), lambda: glossaries.verify(segment.text, target, locale, glossary)
+        )
     return flags
 
 
@@ -113,23 +137,35 @@ def annotate(
     source_flags: dict[str, tuple[Flag, ...]],
     locale: Locale,
     glossary=None,
+    cache=None,
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views."""
+    """Recompute every entry's flags, write them into its comments, and return the views.
+
+    With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
+    unchanged since an earlier run is not run again: its flags are reused.
+    """
     from pipeline import checks
 
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)
+        assert message is not None, "the catalog is merged with the segments' template"
         state = catalogs.entry_state(message)
         record = catalogs.machine_record(message)
+        # Once each: a fresh draft holds a comment per mark, the file one per distinct comment.
         engine_flags = (
-            [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES]
+            list(dict.fromkeys(f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES))
             if state == EntryState.MACHINE
             else []
         )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags)
+            memo = (
+                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags)
+                if cache
+                else None
+            )
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags, memo)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         flags = list(dict.fromkeys(flags))

@@ -214,6 +214,7 @@ def _load(real_stem: str) -> Speller:
     return SpyllsSpeller(Path(real_stem))
 
 
+@functools.cache
 def load_dictionary(name: str) -> Speller:
     """The speller for a hunspell name, loaded once (symlinked regions share one)."""
     return _load(str(_real_stem(name)))
@@ -222,6 +223,7 @@ def load_dictionary(name: str) -> Speller:
 def forget_dictionaries() -> None:
     """Drop every loaded dictionary and cached lookup (tests measure what a fresh process loads)."""
     _load.cache_clear()
+    load_dictionary.cache_clear()
     _lookup.cache_clear()
     suggestions.cache_clear()
     LOADED.clear()

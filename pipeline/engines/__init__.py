@@ -24,17 +24,30 @@ def make_engine(name: str, **options: object) -> Engine:
     raise EngineError(f"unknown engine '{name}': use one of {', '.join(ENGINE_NAMES)}")
 
 
-def choose_engine(name: str, source: str, target: Locale, **argos_options: object) -> Engine:
-    """The engine to use for one pair; `auto` stops with both ways to get one when none is there."""
+def choose_engine(
+    name: str, source: str, target: Locale, shared: dict[str, Engine] | None = None, **argos_options: object
+) -> Engine:
+    """The engine to use for one pair; `auto` stops with both ways to get one when none is there.
+
+    ``shared`` keeps one instance per engine name across calls: a build passes one dict
+    for all its locales, so an engine can reuse work between them (a pivot step, a model).
+    """
+    instances: dict[str, Engine] = {} if shared is None else shared
+
+    def make(candidate: str) -> Engine:
+        if candidate not in instances:
+            instances[candidate] = make_engine(candidate, **(argos_options if candidate == "argos" else {}))
+        return instances[candidate]
+
     if name != "auto":
-        engine = make_engine(name, **(argos_options if name == "argos" else {}))
+        engine = make(name)
         if not engine.available(source, target):
             hint = getattr(engine, "missing_message", None)
             detail = hint(target) if hint else f"no {name} model for {source}→{target.tag} is installed"
             raise EngineError(detail)
         return engine
     for candidate in ("argos", "apertium"):
-        engine = make_engine(candidate, **(argos_options if candidate == "argos" else {}))
+        engine = make(candidate)
         if engine.available(source, target):
             return engine
     raise EngineError(

@@ -1,8 +1,11 @@
 """Apertium, Debian's rule-based engine: one process chain per locale per run.
 
-The whole batch goes through `apertium -f html` as one document, one <p> per
-segment, so the cost is one start-up (~0.2 s for an article) instead of one per
-segment. English reaches French and Portuguese by pivot through Spanish.
+The whole batch (every pending segment of every article in the run) goes through
+`apertium -f html` as one document, one <p> per distinct segment, so the cost is
+one start-up per step instead of one per segment or article. English reaches
+French and Portuguese by pivot through Spanish; a step whose chain prefix and input
+an earlier call of the same engine has run (English→Spanish for es, fr and pt-BR)
+is not run again, so the build shares one engine across its locales.
 Unknown words (`*word`), generation errors (`#word`) and transfer errors
 (`@word`) are stripped from the text and reported as flags; a hashtag or handle
 of the source (`#MeToo`, `@newsloc`) is not a mark.
@@ -77,7 +80,7 @@ def chain_for(target: Locale) -> tuple[str, ...]:
 CURLY_APOSTROPHE = re.compile(r"(?<=\w)[’‘](?=\w)")
 
 
-def to_html(index: int, text: str) -> str:
+def to_html(text: str) -> str:
     """Escape the text for html mode and turn our codes into tags Apertium keeps in place."""
     text = CURLY_APOSTROPHE.sub("'", text)
     pieces, position = [], 0
@@ -87,7 +90,7 @@ def to_html(index: int, text: str) -> str:
         pieces.append(f"<{closing}x-{name}{empty}>")
         position = tag.end()
     pieces.append(html.escape(text[position:], quote=False))
-    return f'<p data-s="{index}">{"".join(pieces)}</p>'
+    return "".join(pieces)
 
 
 def from_html(text: str) -> str:
@@ -153,6 +156,12 @@ class ApertiumEngine:
         packages = " ".join(sorted({"apertium", *(DEBIAN_PACKAGES[p] for p in chain)}))
         return f"Apertium pairs {' + '.join(chain)} are not installed: apt-get install {packages}"
 
+    def __init__(self) -> None:
+        # (chain prefix, segment as Apertium sees it) → its output after that prefix, for this
+        # engine's lifetime (one build): fr and pt-BR reuse the English→Spanish step es has run.
+        self._steps: dict[tuple[tuple[str, ...], str], str] = {}
+        self.runs: list[tuple[str, int]] = []  # (pair, segments) for each process chain step run
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:
@@ -161,36 +170,49 @@ class ApertiumEngine:
         if not self.available(source, target):
             raise EngineError(self.missing_message(target))
         chain = chain_for(target)
-        document = "\n".join(to_html(index, text) for index, text in enumerate(texts))
-        output = self._run_chain(chain, document)
-        found = {int(number): body for number, body in SEGMENT.findall(output)}
-        if len(found) != len(texts):
-            raise EngineError(f"Apertium returned {len(found)} of {len(texts)} segments; check the pair installation")
+        bodies = [to_html(text) for text in texts]
+        outputs = self._run_steps(chain, bodies)
         provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
         hypotheses = []
-        for index in range(len(texts)):
-            clean, flags = strip_marks(from_html(found[index]), texts[index])
+        for text, output in zip(texts, outputs):
+            clean, flags = strip_marks(from_html(output), text)
             hypotheses.append(Hypothesis(clean, provenance, flags=flags))
         if progress:
             progress(len(texts))
         return hypotheses
 
-    @staticmethod
-    def _run_chain(chain: tuple[str, ...], document: str) -> str:
-        data = document
-        for pair in chain:
-            try:
-                result = subprocess.run(
-                    ["apertium", "-f", "html", pair],
-                    input=data,
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT_SECONDS,
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                raise EngineError(f"Apertium {pair} failed to run: {error}") from None
-            if result.returncode != 0:
-                detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
-                raise EngineError(f"Apertium {pair} failed: {detail[0]}")
-            data = result.stdout
-        return data
+    def _run_steps(self, chain: tuple[str, ...], bodies: list[str]) -> list[str]:
+        """Each segment through the chain; a step already run on the same input (a shared pivot) is reused."""
+        current = bodies
+        for depth, pair in enumerate(chain):
+            prefix = chain[: depth + 1]
+            missing = list(dict.fromkeys(body for body in current if (prefix, body) not in self._steps))
+            if missing:
+                for body, output in zip(missing, self._run_pair(pair, missing)):
+                    self._steps[(prefix, body)] = output
+            current = [self._steps[(prefix, body)] for body in current]
+        return current
+
+    def _run_pair(self, pair: str, bodies: list[str]) -> list[str]:
+        """One `apertium -f html` process over the segments as one document, one <p> each."""
+        document = "\n".join(f'<p data-s="{index}">{body}</p>' for index, body in enumerate(bodies))
+        self.runs.append((pair, len(bodies)))
+        try:
+            result = subprocess.run(
+                ["apertium", "-f", "html", pair],
+                input=document,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            raise EngineError(f"Apertium {pair} failed to run: {error}") from None
+        if result.returncode != 0:
+            detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
+            raise EngineError(f"Apertium {pair} failed: {detail[0]}")
+        found = {int(number): body for number, body in SEGMENT.findall(result.stdout)}
+        if sorted(found) != list(range(len(bodies))):
+            raise EngineError(
+                f"Apertium {pair} returned {len(found)} of {len(bodies)} segments; check the pair installation"
+            )
+        return [found[index] for index in range(len(bodies))]

@@ -43,8 +43,8 @@ def test_curly_apostrophe_is_understood():
 
 
 def test_html_escaping_round_trip():
-    wrapped = to_html(7, "Tom & Jerry <1>x</1> a < b")
-    assert wrapped == '<p data-s="7">Tom &amp; Jerry <x-1>x</x-1> a &lt; b</p>'
+    wrapped = to_html("Tom & Jerry <1>x</1> a < b")
+    assert wrapped == "Tom &amp; Jerry <x-1>x</x-1> a &lt; b"
     assert from_html("Tom &amp; Jerry <x-1>x</x-1> a &lt; b") == "Tom & Jerry <1>x</1> a < b"
 
 
@@ -77,3 +77,14 @@ def test_missing_pair_names_the_package(monkeypatch):
     with pytest.raises(EngineError) as error:
         ApertiumEngine().translate(["Hello."], "en", Locale("fr"))
     assert "apt-get install apertium apertium-eng-spa apertium-fr-es" in str(error.value)
+
+
+@needs_apertium
+def test_a_shared_pivot_step_runs_once_per_run_and_repeated_texts_once():
+    fresh = ApertiumEngine()
+    texts = ["The president spoke.", "Mexico rejects the plan.", "The president spoke."]
+    spanish = fresh.translate(texts, "en", Locale("es"))
+    french = fresh.translate(texts, "en", Locale("fr"))
+    assert fresh.runs == [("eng-spa", 2), ("es-fr", 2)]  # English→Spanish once, for both locales
+    assert spanish[0].text == spanish[2].text and french[0].text == french[2].text
+    assert french == ApertiumEngine().translate(texts, "en", Locale("fr"))  # same output as a chain of its own
