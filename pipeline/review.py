@@ -14,29 +14,16 @@ from dataclasses import replace
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
+from pipeline import flags
 from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
-ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
-
-
-# Flags raised outside checks.py (engines, glossary, inline codes), for the review legend.
-OTHER_FLAGS = {
-    "glossary": "a glossary term is missing or altered: use the term the glossary names",
-    "inline-code": "an inline code (<1>…</1>, <2/>) is missing, extra, broken or moved: links and emphasis depend on it",
-    "do-not-translate": 'text that must stay as written (code, translate="no") was changed',
-    "low-confidence": "the neural model was unsure of this translation",
-    "repetition-loop": "the neural model repeated itself: the output is probably garbage",
-    "input-truncated": "the sentence was too long for the model and was cut",
-    "empty-output": "the model returned nothing; the English was kept",
-}
+ENGINE_FLAG_CODES = flags.engine_codes()
 
 
 def flag_descriptions() -> dict[str, str]:
     """What every flag code means, for the review page legend."""
-    from pipeline import checks
-
-    return {**OTHER_FLAGS, **{info.code: info.description for info in checks.describe_checks()}}
+    return flags.descriptions()
 
 
 def identity(segment: Segment) -> str:

@@ -19,10 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline import flags as registry
 from pipeline.engines import argos_packages as argos_models
 from pipeline.engines.argos_packages import FILE_INSTALL_HINT, InstalledPackage
 from pipeline.engines.base import FROZEN_TAG, Progress
-from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance, Severity
+from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance
 
 _SPLIT_AT_TAGS = re.compile(f"({FROZEN_TAG.pattern})")
 # Whitespace, quotes, brackets and punctuation at a stretch's edges stay as written: they sit against a
@@ -227,17 +228,16 @@ class ArgosEngine:
         flags = []
         loop = loop_message(piece.tokens, best_tokens, self._cap(len(piece.tokens)))
         if loop:
-            flags.append(Flag("repetition-loop", Severity.WARNING, loop))
+            flags.append(registry.make("repetition", loop))
         if len(piece.tokens) > self.options.max_input_length:
             flags.append(
-                Flag(
+                registry.make(
                     "input-truncated",
-                    Severity.WARNING,
                     f"a {len(piece.tokens)}-token stretch was cut to {self.options.max_input_length} tokens",
                 )
             )
         if not hypotheses[0][0]:
-            flags.append(Flag("empty-output", Severity.WARNING, f"the model returned nothing for {piece.source!r}"))
+            flags.append(registry.make("empty-output", f"the model returned nothing for {piece.source!r}"))
         kept = tuple((text or piece.source, score) for text, score, _ in hypotheses)
         return _Decoded(kept, best_tokens, tuple(flags))
 
@@ -350,9 +350,8 @@ def _assemble(
     flags = [flag for _, outcome in pieces for flag in outcome.flags]
     if best[1] < low_confidence:
         flags.append(
-            Flag(
+            registry.make(
                 "low-confidence",
-                Severity.WARNING,
                 f"model confidence {best[1]:.2f} is below {low_confidence:.2f} (mean log-prob per token)",
             )
         )
