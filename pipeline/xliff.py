@@ -36,6 +36,7 @@ from pipeline import __version__
 from pipeline import catalog as catalogs
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
 from pipeline.model import EntryState, InputError, Locale, Severity
+from pipeline.review import ENGINE_FLAG_CODES
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -408,8 +409,6 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
 
 def _drop_machine_record(message: Message) -> None:
     """A person's text: the engine's record and signals no longer describe it."""
-    from pipeline.review import ENGINE_FLAG_CODES
-
     message.auto_comments = [
         comment
         for comment in message.auto_comments

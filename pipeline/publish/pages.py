@@ -19,6 +19,7 @@ from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role,
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
+from pipeline.review import flag_descriptions
 
 STYLE = """
 body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.55;color:#1a1a1a}
@@ -431,8 +432,6 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         badge.tail = f" — {meaning}; hover a badge for its message"
     codes = sorted({flag.code for view in article.views for flag in view.flags})
     if codes:
-        from pipeline.review import flag_descriptions
-
         described = flag_descriptions()
         meanings = etree.SubElement(legend, "dl", {"class": "flag-meanings"})
         for code in codes:
