@@ -14,16 +14,18 @@ from dataclasses import replace
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
-from pipeline import flags
+from pipeline import checks, inline, lint
+from pipeline import flags as registry
+from pipeline import glossary as glossaries
 from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
-ENGINE_FLAG_CODES = flags.engine_codes()
+ENGINE_FLAG_CODES = registry.engine_codes()
 
 
 def flag_descriptions() -> dict[str, str]:
     """What every flag code means, for the review page legend."""
-    return flags.descriptions()
+    return registry.descriptions()
 
 
 def identity(segment: Segment) -> str:
@@ -36,8 +38,6 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     A flag straddling two sentences ("cartels.These") goes to the segment where it starts:
     no flag is dropped.
     """
-    from pipeline import lint
-
     lines = text.split("\n")
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
@@ -69,8 +69,6 @@ def source_review(
     text: str, document: Document, segments: Sequence[Segment], glossary=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
     """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
-    from pipeline import lint
-
     flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
@@ -82,14 +80,10 @@ def source_review(
 
 
 def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
-    from pipeline import checks, inline
-
     flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
-        from pipeline import glossary as glossaries
-
         flags += glossaries.verify(segment.text, target, locale, glossary)
     return flags
 
@@ -102,8 +96,6 @@ def annotate(
     glossary=None,
 ) -> list[SegmentView]:
     """Recompute every entry's flags, write them into its comments, and return the views."""
-    from pipeline import checks
-
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pipeline import flags as registry
 from pipeline.engines import argos_packages as argos_models
@@ -87,7 +88,7 @@ class ArgosEngine:
         ``low_confidence`` are shortcuts for the CLI; they override ``options``.
         """
         self.packages_dir = argos_models.packages_dir(packages_dir)
-        overrides = {"device": device, "intra_threads": threads, "low_confidence": low_confidence}
+        overrides: dict[str, Any] = {"device": device, "intra_threads": threads, "low_confidence": low_confidence}
         self.options = replace(options or ArgosOptions(), **{k: v for k, v in overrides.items() if v is not None})
         self.last_run: RunStats | None = None
         self._translators: dict[tuple[str, str, str], object] = {}
@@ -159,7 +160,7 @@ class ArgosEngine:
         if not pieces:
             return []
         order = sorted(range(len(pieces)), key=lambda i: len(pieces[i].tokens))
-        pending = {}
+        pending: dict[int, Any] = {}  # piece index → its CTranslate2 async result
         for band in _length_bands(order, [len(piece.tokens) for piece in pieces]):
             longest = max(len(pieces[i].tokens) for i in band)
             batch = [list(pieces[i].tokens) for i in band]
@@ -278,7 +279,9 @@ def _pieces(parts: list[list[str]], encode_all: Callable[[list[str]], list[list[
     found = []
     for text_index, text_parts in enumerate(parts):
         for part_index in range(0, len(text_parts), 2):
-            lead, words, trail = _EDGES.match(text_parts[part_index]).groups()
+            edges = _EDGES.match(text_parts[part_index])
+            assert edges is not None  # every part of the pattern may be empty
+            lead, words, trail = edges.groups()
             # Whitespace or bare punctuation (", " between two tags) is kept as written.
             if _WORDS.search(words):
                 found.append((text_index, part_index, lead, trail, words))
