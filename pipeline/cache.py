@@ -19,6 +19,7 @@ it; only the parent process writes (``flush``), in one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -178,20 +179,15 @@ def code_stamp(function: Callable[..., Any]) -> tuple[str, bool]:
 # ---------------------------------------------------------------- flags as JSON
 
 
-def _flag_record(flag: Flag) -> list[Any]:
-    return [
-        flag.code,
-        flag.severity.value,
-        flag.message,
-        list(flag.span) if flag.span else None,
-        flag.line,
-        flag.source,
-    ]
+def _flag_record(flag: Flag) -> dict[str, Any]:
+    record = {field.name: getattr(flag, field.name) for field in dataclasses.fields(Flag)}
+    record["severity"] = flag.severity.value
+    return record
 
 
-def _flag_from(record: list[Any]) -> Flag:
-    code, severity, message, span, line, source = record
-    return Flag(code, Severity(severity), message, tuple(span) if span else None, line, source)
+def _flag_from(record: dict[str, Any]) -> Flag:
+    span = record.get("span")
+    return Flag(**{**record, "severity": Severity(record["severity"]), "span": tuple(span) if span else None})
 
 
 # ---------------------------------------------------------------- the cache
@@ -236,7 +232,7 @@ class ResultCache:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self._stamps: dict[tuple[Any, ...], str] = {}
-        self._base = _digest(SCHEMA, sys.version, _data_fingerprint())
+        self._base = _digest(SCHEMA, sys.version, _data_fingerprint(), [f.name for f in dataclasses.fields(Flag)])
 
     @classmethod
     def for_project(cls, root: Path, dictionary_stamp: Callable[[], str] = lambda: "") -> ResultCache:

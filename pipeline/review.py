@@ -14,29 +14,18 @@ from dataclasses import replace
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
+from pipeline import checks, inline, lint
+from pipeline import flags as registry
+from pipeline import glossary as glossaries
 from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
-ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
-
-
-# Flags raised outside checks.py (engines, glossary, inline codes), for the review legend.
-OTHER_FLAGS = {
-    "glossary": "a glossary term is missing or altered: use the term the glossary names",
-    "inline-code": "an inline code (<1>…</1>, <2/>) is missing, extra, broken or moved: links and emphasis depend on it",
-    "do-not-translate": 'text that must stay as written (code, translate="no") was changed',
-    "low-confidence": "the neural model was unsure of this translation",
-    "repetition-loop": "the neural model repeated itself: the output is probably garbage",
-    "input-truncated": "the sentence was too long for the model and was cut",
-    "empty-output": "the model returned nothing; the English was kept",
-}
+ENGINE_FLAG_CODES = registry.engine_codes()
 
 
 def flag_descriptions() -> dict[str, str]:
     """What every flag code means, for the review page legend."""
-    from pipeline import checks
-
-    return {**OTHER_FLAGS, **{info.code: info.description for info in checks.describe_checks()}}
+    return registry.descriptions()
 
 
 def identity(segment: Segment) -> str:
@@ -49,8 +38,6 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     A flag straddling two sentences ("cartels.These") goes to the segment where it starts:
     no flag is dropped.
     """
-    from pipeline import lint
-
     lines = text.split("\n")
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
@@ -85,8 +72,6 @@ def source_review(
 
     With a ``cache``, an article whose text and lint are unchanged is not linted again.
     """
-    from pipeline import lint
-
     memo = cache.row("lint", text, document.path) if cache else _no_memo
     linted = memo("lint", (lint.lint_text,), lambda: lint.lint_text(text, document.path))
     flags = [*linted, *lint.toc_mismatches(document)]
@@ -107,12 +92,11 @@ def target_flags(
     segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag], memo=None
 ) -> list[Flag]:
     """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
-    from pipeline import checks, inline
-
     memo = memo or _no_memo
 
     def run(check, pair) -> list[Flag]:
-        return memo(check.info.code, (check.run,), lambda: checks.run_check(check, pair))
+        # a check's result depends on its code and on run_check (which reads severities from the registry)
+        return memo(check.code, (check.run, checks.run_check), lambda: checks.run_check(check, pair))
 
     flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags), run=run)
     flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
@@ -122,8 +106,6 @@ def target_flags(
         lambda: inline.verbatim_problems(segment.text, target, segment.codes),
     )
     if glossary is not None:
-        from pipeline import glossary as glossaries
-
         terms = glossaries.fingerprint(glossary, segment.text, locale)
         flags += memo(
             "glossary", (glossaries.verify, terms), lambda: glossaries.verify(segment.text, target, locale, glossary)
@@ -144,8 +126,6 @@ def annotate(
     With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
     unchanged since an earlier run is not run again: its flags are reused.
     """
-    from pipeline import checks
-
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)

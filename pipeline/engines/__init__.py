@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.engines.base import Engine
 from pipeline.model import EngineError, Locale
 
 ENGINE_NAMES = ("auto", "apertium", "argos", "pseudo")
 
 
-def make_engine(name: str, **options: object) -> Engine:
+def make_engine(name: str, **options: Any) -> Engine:
     if name == "pseudo":
         from pipeline.engines.pseudo import PseudoEngine
 
@@ -25,7 +27,7 @@ def make_engine(name: str, **options: object) -> Engine:
 
 
 def choose_engine(
-    name: str, source: str, target: Locale, shared: dict[str, Engine] | None = None, **argos_options: object
+    name: str, source: str, target: Locale, shared: dict[str, Engine] | None = None, **argos_options: Any
 ) -> Engine:
     """The engine to use for one pair; `auto` stops with both ways to get one when none is there.
 

@@ -172,11 +172,11 @@ def locale_entry(
     }
     if page is not None:
         digest = sha256(page)
-        unchanged = previous is not None and previous.get("sha256") == digest
+        updated = previous.get("updated") if previous is not None and previous.get("sha256") == digest else None
         entry |= {
             "path": str(folder / f"{slug}.html"),
             "sha256": digest,
-            "updated": (previous.get("updated") or built_at) if unchanged else built_at,
+            "updated": updated or built_at,
         }
     elif previous is not None and previous.get("path"):
         # Publishing blocked: the page from an earlier run is still what outlets have.
