@@ -30,8 +30,7 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 
-from pipeline import catalog as catalogs
-from pipeline import review
+from pipeline import po, review
 from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
 from pipeline.engines import choose_engine
@@ -41,12 +40,11 @@ from pipeline.glossary import Glossary, remember_matches, take_matches
 from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
     catalog_path,
-    catalog_text,
     find_articles,
     load_glossary,
     read_catalog_text,
     template_path,
-    write_if_changed,
+    updated_text,
 )
 from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
 from pipeline.source import SourceArticle, analyse
@@ -118,6 +116,7 @@ class _Run:
     cache: ResultCache
     engines: dict[Locale, Engine]
     existing: dict[Path, Catalog | None]
+    on_disk: dict[Path, str | None] = field(default_factory=dict)
     sources: list[SourceArticle] = field(default_factory=list)
     plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
     drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
@@ -150,20 +149,22 @@ def _analyse_article(path: Path) -> tuple[SourceArticle, dict, Tally]:
     return source, run.cache.take_changes(), run.cache.take_tally()
 
 
-def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict]:
+def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     """Stage 1, continued under the catalog locks: the article merged into each locale's catalog."""
     run = _state()
     source = run.sources[index]
+    pot = template_path(run.config, source.document.slug)
+    template_text = updated_text(source.template, read_catalog_text(pot), "POT-Creation-Date")
     plans = {}
     for locale in run.options.locales:
         existing = run.existing[catalog_path(run.config, source.document.slug, locale)]
         translator = _translator(run, locale, [source])
         plans[locale] = plan(source.template, existing, locale, translator, retranslate=run.options.retranslate)
     matches = take_matches(run.glossary) if run.glossary is not None else {}
-    return plans, matches
+    return plans, matches, template_text
 
 
-def _finish(item: tuple[int, Locale]) -> tuple[str, LocalizedArticle, RenderedPages | None, dict, Tally]:
+def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
     """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
     run = _state()
     index, locale = item
@@ -174,7 +175,9 @@ def _finish(item: tuple[int, Locale]) -> tuple[str, LocalizedArticle, RenderedPa
     views = review.annotate(catalog, source.segments, source.source_flags, locale, run.glossary, cache=run.cache)
     article = LocalizedArticle(source.document, locale, tuple(views))
     pages = render_pages(run.config, article) if run.options.write_html else None
-    return catalog_text(catalog), article, pages, run.cache.take_changes(), run.cache.take_tally()
+    path = catalog_path(run.config, source.document.slug, locale)
+    text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
+    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -229,14 +232,16 @@ def build(
         )
         for path in catalog_paths:
             stack.enter_context(locked(path))
-        on_disk = {path: read_catalog_text(path) for path in catalog_paths}  # read once: parsed now, compared at write
-        run.existing.update(
-            {path: None if text is None else catalogs.parse_catalog(text, path) for path, text in on_disk.items()}
-        )
+        on_disk = run.on_disk
+        on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
+        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
         _RUN = run
         try:
-            for index, (plans, matches) in enumerate(_map(jobs, _plan_article, [(i,) for i in range(len(paths))])):
+            templates: list[tuple[Path, str | None]] = []
+            planned_articles = _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
+            for index, (plans, matches, template_text) in enumerate(planned_articles):
                 run.plans.update({(index, locale): planned for locale, planned in plans.items()})
+                templates.append((template_path(config, run.sources[index].document.slug), template_text))
                 if glossary is not None:
                     remember_matches(glossary, matches)
             translated = _translate(run, progress_factory)
@@ -246,7 +251,7 @@ def build(
             _RUN = None
         results: list[LocaleResult] = []
         rendered: list[RenderedPages] = []
-        texts: list[tuple[Path, str]] = []
+        texts: list[tuple[Path, str | None]] = []
         for (index, locale), (text, article, pages, changes, counts) in zip(items, finished, strict=True):
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
@@ -257,11 +262,9 @@ def build(
         blocking = [
             (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
         ]
-        for source in run.sources:
-            pot = template_path(config, source.document.slug)
-            write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
-        for path, text in texts:
-            write_if_changed(path, text, on_disk[path])
+        for path, text in [*templates, *texts]:
+            if text is not None:  # None: the file already says the same
+                write_atomic(path, text)
     cache.flush()
     publish_view = not (options.strict and blocking)
     written = write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else []
