@@ -260,13 +260,12 @@ def render_pages(config: Config, article: LocalizedArticle, publish_view: bool =
     published = published_date(config, article)
     page = None
     if publish_view:
-        extras = {"config": config, "article": article, "published": published}
         page = serialize(
             build_page(
                 article,
                 review=False,
-                head_extras=partial(add_publish_head, **extras),
-                body_extras=partial(add_publish_footer, **extras),
+                head_extras=partial(add_publish_head, config=config, article=article, published=published),
+                body_extras=partial(add_publish_footer, config=config, article=article, published=published),
             )
         )
     return RenderedPages(published, page, serialize(build_page(article, review=True)))
