@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pipeline import spelling
-from pipeline.engines.apertium import MARK_NAMES, find_marks
 from pipeline.inline import FROZEN_TAG
 from pipeline.lint import ENGLISH, LINT_CHECKS, CheckInfo
+from pipeline.marks import MarkKind, find_marks
 from pipeline.model import Flag, Locale, Severity
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
@@ -49,6 +49,7 @@ class Pair:
     target: str
     locale: Locale
     raw_output: str = ""
+    marks: tuple[MarkKind, ...] = ()  # what the engines write before words they could not handle
 
 
 @dataclass(frozen=True)
@@ -339,15 +340,14 @@ def _length(pair: Pair) -> Iterator[Finding]:
         yield Finding(f"target is {ratio:.2f}× the source length (expected {low}–{high}×)")
 
 
-def _apertium_marks(symbol: str) -> Callable[[Pair], Iterator[Finding]]:
-    """A check for one kind of Apertium mark in the raw engine output (or the target)."""
+def _engine_marks(code: str) -> Callable[[Pair], Iterator[Finding]]:
+    """A check for one kind of engine mark (given as data in the pair) in the raw output or the target."""
 
     def run(pair: Pair) -> Iterator[Finding]:
-        for mark in find_marks(pair.raw_output or pair.target, pair.source):
-            if mark.symbol != symbol:
-                continue
+        kinds = [kind for kind in pair.marks if kind.code == code]
+        for mark in find_marks(pair.raw_output or pair.target, kinds, pair.source):
             where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", pair.target)
-            yield Finding(f"{MARK_NAMES[symbol][1]} “{mark.word}” (mark {symbol})", where.span() if where else None)
+            yield Finding(f"{mark.kind.meaning} “{mark.word}” (mark {mark.symbol})", where.span() if where else None)
 
     return run
 
@@ -409,15 +409,20 @@ CHECKS: tuple[Check, ...] = (
         "unknown-word",
         Severity.WARNING,
         "a word Apertium did not know and left in English (marked *)",
-        _apertium_marks("*"),
+        _engine_marks("unknown-word"),
     ),
     _check(
         "generation-error",
         Severity.WARNING,
         "a word Apertium translated but could not inflect (marked #)",
-        _apertium_marks("#"),
+        _engine_marks("generation-error"),
     ),
-    _check("transfer-error", Severity.WARNING, "a word Apertium could not transfer (marked @)", _apertium_marks("@")),
+    _check(
+        "transfer-error",
+        Severity.WARNING,
+        "a word Apertium could not transfer (marked @)",
+        _engine_marks("transfer-error"),
+    ),
     _check(
         "target-spelling",
         Severity.WARNING,
@@ -451,18 +456,19 @@ def check_translation(
     *,
     engine_flags: Iterable[Flag] = (),
     raw_output: str = "",
+    marks: Sequence[MarkKind] = (),
     spell: bool = True,
     skip: Collection[str] = (),
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
-    ``raw_output`` is the engine's text before any post-processing (Apertium's
-    ``*word`` marks); a check whose code is among ``engine_flags`` does not run
+    ``raw_output`` is the engine's text before any post-processing; ``marks``
+    are the engines' marks to look for in it (or in the target); a check whose code is among ``engine_flags`` does not run
     again (the Apertium engine reports its own marks); ``spell=False`` skips the hunspell check (slow to load for
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
-    pair = Pair(source, target, locale, raw_output)
+    pair = Pair(source, target, locale, raw_output, tuple(marks))
     flags = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
     skipped = set(skip) | {flag.code for flag in flags} | ({"target-spelling"} if not spell else set())

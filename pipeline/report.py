@@ -53,6 +53,7 @@ def fix_article_file(path: Path) -> int:
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
     """Every flag of every segment, recomputed from the article and the current catalogs."""
+    from pipeline.engines import known_marks
     from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
     from pipeline.review import annotate
     from pipeline.source import analyse
@@ -67,7 +68,7 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
             if existing is None:
                 raise InputError(f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(config, po))
             merged = catalogs.merge(source.template, existing, locale).catalog
-            for view in annotate(merged, source.segments, source.source_flags, locale, glossary):
+            for view in annotate(merged, source.segments, source.source_flags, locale, glossary, known_marks()):
                 for flag in view.flags:
                     rows.append(
                         FlagRow(

@@ -134,13 +134,15 @@ def test_french_labels_get_a_no_break_space_before_the_colon():
 
 
 def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
+    from pipeline.engines.apertium import MARKS
     from pipeline.model import Flag, Severity
     from pipeline.publish.pages import badge_text
 
     flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
-    assert badge_text(flag) == "unknown-word *backyard"
+    assert badge_text(flag, MARKS) == "unknown-word *backyard"
     assert (
-        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"))
+        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"), MARKS)
         == "generation-error #vino"
     )
-    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”")) == "glossary"
+    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”"), MARKS) == "glossary"
+    assert badge_text(flag) == "unknown-word"  # an engine that writes no marks

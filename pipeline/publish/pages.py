@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import lxml.html
 from lxml import etree
 
 from pipeline.inline import append_coded_text
+from pipeline.marks import MarkKind
 from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
@@ -63,9 +64,17 @@ def anchor_id(text: str, prefix: str = "h") -> str:
 
 
 class Renderer:
-    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText | None = None):
+    def __init__(
+        self,
+        article: LocalizedArticle,
+        *,
+        review: bool,
+        page_text: PageText | None = None,
+        marks: Sequence[MarkKind] = (),
+    ):
         self.article = article
         self.review = review
+        self.marks = tuple(marks)
         self.page_text = page_text or page_text_for(article.locale)
         self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
         for view in article.views:
@@ -129,7 +138,7 @@ class Renderer:
                     "lang": "en",
                 },
             )
-            badge.text = badge_text(flag)
+            badge.text = badge_text(flag, self.marks)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
@@ -264,15 +273,14 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-# Apertium's own marks, shown on the badge the way Apertium writes them ("*backyard").
-ENGINE_MARKS = {"unknown-word": "*", "generation-error": "#", "transfer-error": "@"}
 QUOTED = re.compile(r"“([^”]+)”")
 
 
-def badge_text(flag) -> str:
-    mark = ENGINE_MARKS.get(flag.code)
-    word = QUOTED.search(flag.message) if mark else None
-    return f"{flag.code} {mark}{word.group(1)}" if word else flag.code
+def badge_text(flag, marks: Sequence[MarkKind] = ()) -> str:
+    """The flag code; for an engine mark also the word as the engine marked it ("unknown-word *backyard")."""
+    symbol = next((kind.symbol for kind in marks if kind.code == flag.code), "")
+    word = QUOTED.search(flag.message) if symbol else None
+    return f"{flag.code} {symbol}{word.group(1)}" if word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
@@ -303,11 +311,13 @@ def build_page(
     page_text: PageText | None = None,
     head_extras: Callable[[etree._Element], None] | None = None,
     body_extras: Callable[[etree._Element], None] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> etree._Element:
     """The whole page as an lxml tree.
 
     `head_extras(head)` and `body_extras(body)` (called after the article) let
-    publishing add metadata and a footer.
+    publishing add metadata and a footer; ``marks`` are the engines' marks, so a
+    review badge shows a word the way the engine marked it.
 
     The review page is a working document: marked noindex, its frame in English.
     """
@@ -321,7 +331,7 @@ def build_page(
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")
-    renderer = Renderer(article, review=review, page_text=page_text)
+    renderer = Renderer(article, review=review, page_text=page_text, marks=marks)
     if review:
         review_summary(body, article)
     elif has_unreviewed_machine_text(article):
