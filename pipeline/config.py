@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
 
 from pipeline.model import ConfigError, Locale
 
@@ -102,11 +106,6 @@ def read_chains(value: object, pyproject: Path) -> tuple[tuple[str, tuple[str, .
 
 def check_values(config: Config, pyproject: Path) -> None:
     """Catch a bad setting when the project loads, not halfway through a build."""
-    from datetime import date
-
-    from babel import Locale as BabelLocale
-    from babel import UnknownLocaleError
-
     for locale in config.locales:
         try:
             BabelLocale.parse(locale.babel)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.model import Flag, Severity
+from pipeline import flags
+from pipeline.model import Flag
 
 
 @dataclass(frozen=True)
@@ -89,4 +90,4 @@ def strip_marks_as_flags(text: str, kinds: Sequence[MarkKind], source: str = "")
 
 
 def flag_for(kind: MarkKind, word: str, span: tuple[int, int] | None) -> Flag:
-    return Flag(kind.code, Severity.WARNING, f"{kind.meaning} “{word}”; check this word", span=span)
+    return flags.make(kind.code, f"{kind.meaning} “{word}”; check this word", span=span, word=word)

@@ -138,11 +138,17 @@ def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
     from pipeline.model import Flag, Severity
     from pipeline.publish.pages import badge_text
 
-    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
+    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word", word="backyard")
     assert badge_text(flag, MARKS) == "unknown-word *backyard"
-    assert (
-        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"), MARKS)
-        == "generation-error #vino"
+    assert badge_text(Flag("generation-error", Severity.WARNING, "a “message” says otherwise", word="vino"), MARKS) == (
+        "generation-error #vino"
     )
-    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”"), MARKS) == "glossary"
-    assert badge_text(flag) == "unknown-word"  # an engine that writes no marks
+    # The word travels in the flag: the message is never re-parsed.
+    assert (
+        badge_text(Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”"), MARKS) == "unknown-word"
+    )
+    assert (
+        badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”", word="patio trasero"), MARKS)
+        == "glossary"
+    )
+    assert badge_text(flag) == "unknown-word"  # marks are the engines' data: none given, none shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pipeline.engines.base import Engine
 from pipeline.marks import MarkKind
@@ -20,7 +21,7 @@ def known_marks() -> tuple[MarkKind, ...]:
     return tuple(dict.fromkeys(kind for engine in (ApertiumEngine, ArgosEngine, PseudoEngine) for kind in engine.marks))
 
 
-def make_engine(name: str, apertium_chains: Mapping[str, Sequence[str]] | None = None, **options: object) -> Engine:
+def make_engine(name: str, apertium_chains: Mapping[str, Sequence[str]] | None = None, **options: Any) -> Engine:
     """An engine by name; ``apertium_chains`` ([tool.newsloc] apertium-chains) configures Apertium,
     ``options`` the argos engine."""
     if name == "pseudo":
@@ -43,7 +44,7 @@ def choose_engine(
     source: str,
     target: Locale,
     apertium_chains: Mapping[str, Sequence[str]] | None = None,
-    **argos_options: object,
+    **argos_options: Any,
 ) -> Engine:
     """The engine to use for one pair; `auto` stops with both ways to get one when none is there."""
     if name != "auto":

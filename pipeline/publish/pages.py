@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 import lxml.html
 from lxml import etree
 
+from pipeline import flags
 from pipeline.inline import append_coded_text
 from pipeline.marks import MarkKind
-from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -273,14 +274,13 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-QUOTED = re.compile(r"“([^”]+)”")
+def badge_text(flag: Flag, marks: Sequence[MarkKind] = ()) -> str:
+    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard").
 
-
-def badge_text(flag, marks: Sequence[MarkKind] = ()) -> str:
-    """The flag code; for an engine mark also the word as the engine marked it ("unknown-word *backyard")."""
+    ``marks``: the engines' marks, as data (``pipeline.engines.known_marks()``).
+    """
     symbol = next((kind.symbol for kind in marks if kind.code == flag.code), "")
-    word = QUOTED.search(flag.message) if symbol else None
-    return f"{flag.code} {symbol}{word.group(1)}" if word else flag.code
+    return f"{flag.code} {symbol}{flag.word}" if symbol and flag.word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
@@ -441,9 +441,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         badge.tail = f" — {meaning}; hover a badge for its message"
     codes = sorted({flag.code for view in article.views for flag in view.flags})
     if codes:
-        from pipeline.review import flag_descriptions
-
-        described = flag_descriptions()
+        described = flags.descriptions()
         meanings = etree.SubElement(legend, "dl", {"class": "flag-meanings"})
         for code in codes:
             term = etree.SubElement(meanings, "dt")

@@ -53,3 +53,10 @@ def test_nothing_branches_on_an_engine_name():
             continue
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\bengine(?:_name|\.name)\b\s*(?:==|!=|in\b)", text), path
+
+
+def test_engine_marks_are_registered_flag_codes_with_the_same_symbol():
+    from pipeline import flags
+
+    for kind in known_marks():
+        assert flags.info(kind.code).mark == kind.symbol
