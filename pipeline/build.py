@@ -14,8 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import catalog as catalogs
-from pipeline import review
+from pipeline import po, review
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
@@ -29,7 +28,7 @@ from pipeline.project import (
     read_catalog_text,
     template_path,
     write_catalog,
-    write_if_changed,
+    write_template,
 )
 from pipeline.publish.dist import dist_files, read_manifest
 from pipeline.source import SourceArticle, analyse
@@ -118,9 +117,7 @@ def build(
         for path in paths:
             stack.enter_context(locked(path))
         on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
-        existing = {
-            path: None if text is None else catalogs.parse_catalog(text, path) for path, text in on_disk.items()
-        }
+        existing = {path: None if text is None else po.parse(text, path) for path, text in on_disk.items()}
         planned = []
         for source in sources:
             for locale in options.locales:
@@ -138,7 +135,7 @@ def build(
         ]
         for source in sources:
             pot = template_path(config, source.document.slug)
-            write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
+            write_template(pot, source.template, read_catalog_text(pot))
         for path, catalog, result in planned:
             write_catalog(path, catalog, on_disk[path])
             results.append(result)

@@ -18,7 +18,7 @@ from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
-from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
@@ -123,16 +123,20 @@ def annotate(
             flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
-        flags = list(dict.fromkeys(flags))
+        # One flag per problem as the catalog shows it: status, check and the manifest count the same.
+        unique: dict[tuple[str, Severity, str], Flag] = {}
+        for flag in flags:
+            unique.setdefault((flag.code, flag.severity, flag.message), flag)
+        flags = list(unique.values())
         message.auto_comments = [
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
         ]
         provenance = (
-            record.provenance.describe()
+            record.provenance
             if record and state == EntryState.MACHINE
-            else ("translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+            else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
         views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
     return views

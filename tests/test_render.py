@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, SegmentView, Severity
+from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, Provenance, SegmentView, Severity
 from pipeline.publish.page_text import PAGE_TEXTS, page_text_for
 from pipeline.publish.pages import build_page, serialize
 from pipeline.readers import read_document
@@ -30,7 +30,9 @@ def localized(
     for number, segment in enumerate(segment_document(document)):
         segment_state = state(number)
         target = "" if segment_state == EntryState.UNTRANSLATED else f"⟦{segment.text}⟧"
-        provenance = "pseudo en-x 1" if segment_state == EntryState.MACHINE else "translator"
+        provenance = (
+            Provenance("pseudo", "en-x", "1") if segment_state == EntryState.MACHINE else Provenance.translator()
+        )
         views.append(SegmentView(segment, target, segment_state, provenance, flags(number)))
     return LocalizedArticle(document, locale, tuple(views))
 

@@ -104,7 +104,7 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
     states = Counter(view.state.value for view in article.views)
     flags = Counter(flag.severity.value for view in article.views for flag in view.flags)
     total = len(article.views)
-    provenances = sorted({view.provenance for view in article.views if view.provenance})
+    machine = {view.provenance for view in article.views if view.provenance and view.provenance.is_machine}
     return {
         "url": page_url(config, article.locale.tag, article.document.slug),
         "title": localized_title(article),
@@ -113,8 +113,8 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
         "segments": {"total": total, **{state.value: states[state.value] for state in EntryState}},
         "reviewed_percent": round(100 * states[EntryState.REVIEWED.value] / total, 1) if total else 100.0,
         "flags": {severity.value: flags[severity.value] for severity in Severity},
-        "engines": sorted({provenance.split()[0] for provenance in provenances}),
-        "models": provenances,
+        "engines": sorted({provenance.engine for provenance in machine}),
+        "models": sorted(provenance.describe() for provenance in machine),
     }
 
 

@@ -122,7 +122,7 @@ class Renderer:
                 "id": segment_anchor(view),
                 "data-key": view.segment.key,
                 "data-state": view.state.value,
-                "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
+                "title": f"{STATE_LABELS[view.state]} — {view.provenance.describe() if view.provenance else 'no engine'} — EN: {view.segment.text}",
             },
         )
         if not view.target:
