@@ -144,6 +144,7 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/static/editor.js", script),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
             Route("/review/{lang}/{slug}", article),
             Route("/review/{lang}/{slug}/entry", save, methods=["POST"]),
         ],

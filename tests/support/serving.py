@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,3 +64,25 @@ def wait_until_answering(url: str, timeout: float) -> tuple[int, str]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def running_server(project: Path, lang: str = "es", timeout: float = 90) -> Iterator[str]:
+    """`newsloc serve` on 127.0.0.1 (any free port) for the block; yields the tokened address, then stops it."""
+    process = subprocess.Popen(
+        [*NEWSLOC, "serve", "--lang", lang, "--port", "0", "--project", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = read_address(process, timeout)
+        wait_until_answering(url, timeout)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
