@@ -65,18 +65,22 @@ class MachineRecord:
         return cls(provenance, output_hash, terms or "")
 
 
-FLAG_COMMENT = re.compile(r"^flag: (?P<code>[\w-]+) \((?P<severity>error|warning|info)\) — (?P<message>.*)$")
+# "flag: unknown-word (warning) [backyard] — Apertium does not know …": the [word] is optional.
+FLAG_COMMENT = re.compile(
+    r"^flag: (?P<code>[\w-]+) \((?P<severity>error|warning|info)\)(?: \[(?P<word>[^\]]*)\])? — (?P<message>.*)$"
+)
 
 
 def render_flag(flag: Flag) -> str:
-    return f"flag: {flag.code} ({flag.severity.value}) — {flag.message}"
+    word = f" [{flag.word}]" if flag.word and "]" not in flag.word else ""
+    return f"flag: {flag.code} ({flag.severity.value}){word} — {flag.message}"
 
 
 def parse_flag(comment: str) -> Flag | None:
     match = FLAG_COMMENT.match(comment.strip())
     if not match:
         return None
-    return Flag(match["code"], Severity(match["severity"]), match["message"])
+    return Flag(match["code"], Severity(match["severity"]), match["message"], word=match["word"] or "")
 
 
 def machine_record(message: Message) -> MachineRecord | None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
 
 from pipeline.model import ConfigError, Locale
 
@@ -75,11 +79,6 @@ def load_config(root: Path | None = None) -> Config:
 
 def check_values(config: Config, pyproject: Path) -> None:
     """Catch a bad setting when the project loads, not halfway through a build."""
-    from datetime import date
-
-    from babel import Locale as BabelLocale
-    from babel import UnknownLocaleError
-
     for locale in config.locales:
         try:
             BabelLocale.parse(locale.babel)

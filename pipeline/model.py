@@ -175,6 +175,7 @@ class Flag:
     span: tuple[int, int] | None = None  # character offsets in the text it refers to
     line: int | None = None  # source line (source flags)
     source: bool = False  # True: a problem in the English, carried to every locale
+    word: str = ""  # the word or term the flag is about ("backyard", "Lula da Silva"), when there is one
 
 
 # ---------------------------------------------------------------- translation

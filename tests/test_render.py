@@ -141,10 +141,13 @@ def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
     from pipeline.model import Flag, Severity
     from pipeline.publish.pages import badge_text
 
-    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
+    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word", word="backyard")
     assert badge_text(flag) == "unknown-word *backyard"
-    assert (
-        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"))
-        == "generation-error #vino"
+    assert badge_text(Flag("generation-error", Severity.WARNING, "a “message” says otherwise", word="vino")) == (
+        "generation-error #vino"
     )
-    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”")) == "glossary"
+    # The word travels in the flag: the message is never re-parsed.
+    assert badge_text(Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”")) == "unknown-word"
+    assert (
+        badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”", word="patio trasero")) == "glossary"
+    )

@@ -171,11 +171,11 @@ def locale_entry(
     }
     if page is not None:
         digest = sha256(page)
-        unchanged = previous is not None and previous.get("sha256") == digest
+        updated = previous.get("updated") if previous is not None and previous.get("sha256") == digest else None
         entry |= {
             "path": str(folder / f"{slug}.html"),
             "sha256": digest,
-            "updated": (previous.get("updated") or built_at) if unchanged else built_at,
+            "updated": updated or built_at,
         }
     elif previous is not None and previous.get("path"):
         # Publishing blocked: the page from an earlier run is still what outlets have.
@@ -268,13 +268,12 @@ def dist_files(
         published = published_date(config, article)
         page = None
         if publish_view:
-            extras = {"config": config, "article": article, "published": published}
             page = serialize(
                 build_page(
                     article,
                     review=False,
-                    head_extras=partial(add_publish_head, **extras),
-                    body_extras=partial(add_publish_footer, **extras),
+                    head_extras=partial(add_publish_head, config=config, article=article, published=published),
+                    body_extras=partial(add_publish_footer, config=config, article=article, published=published),
                 )
             )
             files.append((folder / f"{slug}.html", page))
