@@ -458,7 +458,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             term = etree.SubElement(meanings, "dt")
             term.text = code
             definition = etree.SubElement(meanings, "dd")
-            definition.text = described.get(code, "see the message on the badge")
+            definition.text = described.get(code, "see the message under “Segments”")
 
 
 # ---------------------------------------------------------------- segment details
