@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import lxml.html
 from lxml import etree
 
 from pipeline import flags
 from pipeline.inline import append_coded_text
+from pipeline.marks import MarkKind
 from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
@@ -75,9 +76,17 @@ def anchor_id(text: str, prefix: str = "h") -> str:
 
 
 class Renderer:
-    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText | None = None):
+    def __init__(
+        self,
+        article: LocalizedArticle,
+        *,
+        review: bool,
+        page_text: PageText | None = None,
+        marks: Sequence[MarkKind] = (),
+    ):
         self.article = article
         self.review = review
+        self.marks = tuple(marks)
         self.page_text = page_text or page_text_for(article.locale)
         self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
         for view in article.views:
@@ -137,7 +146,7 @@ class Renderer:
                 badge = etree.SubElement(parent, "span", attributes, lang="en")
             else:
                 badge = etree.SubElement(parent, "a", attributes, lang="en", href=f"#{detail_anchor(view)}")
-            badge.text = badge_text(flag)
+            badge.text = badge_text(flag, self.marks)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
@@ -272,11 +281,13 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-def badge_text(flag: Flag) -> str:
-    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard")."""
-    entry = flags.REGISTRY.get(flag.code)
-    mark = entry.mark if entry else ""
-    return f"{flag.code} {mark}{flag.word}" if mark and flag.word else flag.code
+def badge_text(flag: Flag, marks: Sequence[MarkKind] = ()) -> str:
+    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard").
+
+    ``marks``: the engines' marks, as data (``pipeline.engines.known_marks()``).
+    """
+    symbol = next((kind.symbol for kind in marks if kind.code == flag.code), "")
+    return f"{flag.code} {symbol}{flag.word}" if symbol and flag.word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
@@ -312,11 +323,13 @@ def build_page(
     page_text: PageText | None = None,
     head_extras: Callable[[etree._Element], None] | None = None,
     body_extras: Callable[[etree._Element], None] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> etree._Element:
     """The whole page as an lxml tree.
 
     `head_extras(head)` and `body_extras(body)` (called after the article) let
-    publishing add metadata and a footer.
+    publishing add metadata and a footer; ``marks`` are the engines' marks, so a
+    review badge shows a word the way the engine marked it.
 
     The review page is a working document: marked noindex, its frame in English.
     """
@@ -330,7 +343,7 @@ def build_page(
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")
-    renderer = Renderer(article, review=review, page_text=page_text)
+    renderer = Renderer(article, review=review, page_text=page_text, marks=marks)
     if review:
         review_summary(body, article)
     elif has_unreviewed_machine_text(article):
@@ -483,7 +496,7 @@ def segment_details(body: etree._Element, article: LocalizedArticle) -> None:
         where = etree.SubElement(item, "p", {"class": "where"})
         where.text = f"Segment {number} · line {view.segment.line} · {STATE_LABELS[view.state]}"
         if view.provenance:
-            where.text += f" · {view.provenance}"
+            where.text += f" · {view.provenance.describe()}"
         where.text += " · "
         back = etree.SubElement(where, "a", {"class": "in-text", "href": f"#{segment_anchor(view)}"})
         back.text = "in the text"

@@ -17,9 +17,10 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from pipeline import catalog as catalogs
-from pipeline import review
+from pipeline import po, review
 from pipeline.checks import silence_comment, silenced_codes
 from pipeline.config import Config
+from pipeline.engines import known_marks
 from pipeline.fileio import locked
 from pipeline.glossary import Glossary
 from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, NewslocError
@@ -125,9 +126,11 @@ class Workspace:
             raise InputError(
                 f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(self.config, path)
             )
-        existing = catalogs.parse_catalog(text, path)
+        existing = po.parse(text, path)
         merged = catalogs.merge(source.template, existing, locale).catalog
-        views = review.annotate(merged, source.segments, source.source_flags, locale, self._current_glossary())
+        views = review.annotate(
+            merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks()
+        )
         article = LocalizedArticle(source.document, locale, tuple(views))
         return ArticleState(source, article, path, version_of(text))
 
@@ -167,7 +170,7 @@ class Workspace:
             shown = relative(self.config, path)
             with locked(path):
                 text = read_catalog_text(path)
-                catalog = catalogs.parse_catalog(text, path) if text is not None else None
+                catalog = po.parse(text, path) if text is not None else None
                 message = catalog.get(edit.msgid, context=edit.context) if catalog is not None else None
                 if version_of(text) != expected_version:
                     raise conflict(shown, message)
@@ -176,7 +179,9 @@ class Workspace:
                         f"this segment is not in the catalog yet; run newsloc build --lang {locale.tag}", shown
                     )
                 apply(message, edit)
-                review.annotate(catalog, [segment], source.source_flags, locale, self._current_glossary())
+                review.annotate(
+                    catalog, [segment], source.source_flags, locale, self._current_glossary(), known_marks()
+                )
                 # Compare-before-replace: another tool may have saved while we worked.
                 if read_catalog_text(path) != text:
                     raise conflict(shown, message)

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from lxml import etree
 
+from pipeline.engines import known_marks
 from pipeline.model import EntryState, Locale
 from pipeline.publish.pages import STYLE, build_page, page_frame, segment_anchor, segment_numbers, serialize
 from pipeline.serve.editing import ArticleState
@@ -51,7 +52,7 @@ def with_token(url: str, token: str) -> str:
 def editor_page(state: ArticleState, token: str) -> str:
     """The served review page for one article and locale, ready to edit."""
     article = state.article
-    html = build_page(article, review=True)
+    html = build_page(article, review=True, marks=known_marks())
     head = html.find("head")
     assert head is not None
     head.find("style").text += EDITOR_STYLE  # type: ignore[union-attr, operator]

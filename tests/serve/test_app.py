@@ -11,9 +11,9 @@ import pytest
 from support.serving import FIXED_TEXT, FLAGGED_SOURCE, NEWSLOC, SLUG, po_path, read_address, wait_until_answering
 from tests_helpers import invoke
 
-from pipeline.catalog import parse_catalog
 from pipeline.config import load_config
 from pipeline.model import Locale
+from pipeline.po import parse as parse_catalog
 from pipeline.serve.app import create_app, is_local
 from pipeline.serve.editing import Workspace
 

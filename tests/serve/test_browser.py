@@ -16,7 +16,7 @@ import pytest
 from support.serving import FIXED_TEXT, FLAGGED_SOURCE, REPO, SLUG, po_path, running_server
 from tests_helpers import invoke
 
-from pipeline.catalog import parse_catalog
+from pipeline.po import parse as parse_catalog
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from support.serving import FIXED_TEXT, FLAGGED_SOURCE, SLUG, po_path
 
-from pipeline.catalog import entry_state, parse_catalog
+from pipeline.catalog import entry_state
 from pipeline.config import load_config
 from pipeline.model import EntryState, InputError, Locale
+from pipeline.po import parse as parse_catalog
 from pipeline.serve.editing import Edit, EditConflict, Silence, Workspace, version_of
 
 ES = Locale("es")
