@@ -33,7 +33,7 @@ from babel.messages.catalog import Catalog
 from pipeline import po, review
 from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
-from pipeline.engines import choose_engine
+from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, now, write_atomic
 from pipeline.glossary import Glossary, remember_matches, take_matches
@@ -172,9 +172,11 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
     catalog = planned.merged.catalog
     if planned.pending:
         apply_drafts(catalog, planned.pending, run.drafts[item])
-    views = review.annotate(catalog, source.segments, source.source_flags, locale, run.glossary, cache=run.cache)
+    views = review.annotate(
+        catalog, source.segments, source.source_flags, locale, run.glossary, known_marks(), cache=run.cache
+    )
     article = LocalizedArticle(source.document, locale, tuple(views))
-    pages = render_pages(run.config, article) if run.options.write_html else None
+    pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
     path = catalog_path(run.config, source.document.slug, locale)
     text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
     return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
@@ -208,8 +210,9 @@ def build(
     # One engine per locale for the whole run, shared between locales that use the same one;
     # chosen before any write, so a missing engine stops the run with nothing half-done.
     shared: dict[str, Engine] = {}
+    chains = dict(config.apertium_chains)
     engines = {
-        locale: choose_engine(options.engine, "en", locale, shared=shared, **options.argos)
+        locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, shared=shared, **options.argos)
         for locale in options.locales
     }
     cache = (
@@ -311,7 +314,13 @@ def write_dist(
     dist = config.resolve(config.dist)
     written = []
     for relative_path, content in dist_files(
-        config, articles, previous_manifest=read_manifest(dist), publish_view=publish_view, now=now(), rendered=rendered
+        config,
+        articles,
+        previous_manifest=read_manifest(dist),
+        publish_view=publish_view,
+        now=now(),
+        rendered=rendered,
+        marks=known_marks(),
     ):
         target = dist / relative_path
         write_atomic(target, content)

@@ -17,6 +17,7 @@ from pipeline import catalog as catalogs
 from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
+from pipeline.marks import MarkKind
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
@@ -89,7 +90,13 @@ def _no_memo(part: str, depends: tuple, compute):
 
 
 def target_flags(
-    segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag], memo=None
+    segment: Segment,
+    target: str,
+    locale: Locale,
+    glossary,
+    engine_flags: Sequence[Flag],
+    marks: Sequence[MarkKind] = (),
+    memo=None,
 ) -> list[Flag]:
     """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
     memo = memo or _no_memo
@@ -98,7 +105,9 @@ def target_flags(
         # a check's result depends on its code and on run_check (which reads severities from the registry)
         return memo(check.code, (check.run, checks.run_check), lambda: checks.run_check(check, pair))
 
-    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags), run=run)
+    flags = checks.check_translation(
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run
+    )
     flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
     flags += memo(
         "do-not-translate",
@@ -119,10 +128,12 @@ def annotate(
     source_flags: dict[str, tuple[Flag, ...]],
     locale: Locale,
     glossary=None,
+    marks: Sequence[MarkKind] = (),
     cache=None,
 ) -> list[SegmentView]:
     """Recompute every entry's flags, write them into its comments, and return the views.
 
+    ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
     With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
     unchanged since an earlier run is not run again: its flags are reused.
     """
@@ -141,11 +152,11 @@ def annotate(
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             memo = (
-                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags)
+                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
                 if cache
                 else None
             )
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, memo)
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         # One flag per problem as the catalog shows it: status, check and the manifest count the same.

@@ -53,10 +53,10 @@ def test_warm_build_calls_no_engine_loads_no_dictionary_and_rechecks_nothing(pro
     assert cold.checks["computed"] > 0 and sum(r.translated for r in cold.results) > 0
     before = outputs(project)
 
-    def no_engine(self, pair, bodies):
-        raise AssertionError(f"the engine was called ({pair})")
+    def no_engine(mode, texts):
+        raise AssertionError(f"the engine was called ({mode})")
 
-    monkeypatch.setattr(ApertiumEngine, "_run_pair", no_engine)
+    monkeypatch.setattr(ApertiumEngine, "run_mode", staticmethod(no_engine))
     spelling.forget_dictionaries()  # what a fresh process has loaded: nothing
     warm = run(project, "apertium")
     assert spelling.LOADED == []

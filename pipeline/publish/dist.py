@@ -24,6 +24,7 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
+from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
 from pipeline.publish.feed import atom_feed
 from pipeline.publish.metadata import (
@@ -256,7 +257,9 @@ class RenderedPages:
     review: str
 
 
-def render_pages(config: Config, article: LocalizedArticle, publish_view: bool = True) -> RenderedPages:
+def render_pages(
+    config: Config, article: LocalizedArticle, publish_view: bool = True, marks: Sequence[MarkKind] = ()
+) -> RenderedPages:
     published = published_date(config, article)
     page = None
     if publish_view:
@@ -268,7 +271,7 @@ def render_pages(config: Config, article: LocalizedArticle, publish_view: bool =
                 body_extras=partial(add_publish_footer, config=config, article=article, published=published),
             )
         )
-    return RenderedPages(published, page, serialize(build_page(article, review=True)))
+    return RenderedPages(published, page, serialize(build_page(article, review=True, marks=marks)))
 
 
 def dist_files(
@@ -279,12 +282,14 @@ def dist_files(
     publish_view: bool = True,
     now: datetime | None = None,
     rendered: Sequence[RenderedPages] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
     pointing at the publish page an earlier run wrote, if any. ``rendered`` holds each
-    article's pages already rendered (by the build's worker processes), in order.
+    article's pages already rendered (by the build's worker processes), in order; ``marks``:
+    the engines' marks, for the review badges.
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
@@ -292,7 +297,7 @@ def dist_files(
     built: dict[tuple[str, str], dict] = {}
     for index, article in enumerate(articles):
         folder, slug, tag = article_folder(article), article.document.slug, article.locale.tag
-        pages = rendered[index] if rendered is not None else render_pages(config, article, publish_view)
+        pages = rendered[index] if rendered is not None else render_pages(config, article, publish_view, marks)
         published = pages.published
         page = pages.page if publish_view else None
         if page is not None:
