@@ -20,8 +20,10 @@ output does not depend on their number.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,14 +33,16 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from pipeline import po, review
-from pipeline.cache import ResultCache, Tally
+from pipeline.cache import ResultCache, Tally, code_stamp
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, now, write_atomic
-from pipeline.glossary import Glossary, remember_matches, take_matches
+from pipeline.glossary import Glossary, remember_fingerprints, remember_matches, take_matches
+from pipeline.glossary import fingerprint as glossary_fingerprint
 from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
+    catalog_content,
     catalog_path,
     find_articles,
     load_glossary,
@@ -47,6 +51,7 @@ from pipeline.project import (
     updated_text,
 )
 from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
+from pipeline.publish.metadata import published_date
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Draft, Translator
 from pipeline.workflow import Key, Plan, apply_drafts, plan
@@ -142,11 +147,58 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
     )
 
 
-def _analyse_article(path: Path) -> tuple[SourceArticle, dict, Tally]:
-    """Stage 1: one article read, segmented, linted and templated."""
+def _analyse_article(path: Path) -> tuple[SourceArticle, dict[tuple[str, str], str], dict, Tally]:
+    """Stage 1: one article read, segmented, linted and templated; its glossary fingerprints per locale."""
     run = _state()
     source = analyse(run.config, path, run.glossary, cache=run.cache)
-    return source, run.cache.take_changes(), run.cache.take_tally()
+    terms = _glossary_fingerprints(run, source)
+    return source, terms, run.cache.take_changes(), run.cache.take_tally()
+
+
+def _glossary_fingerprints(run: _Run, source: SourceArticle) -> dict[tuple[str, str], str]:
+    """Which glossary entries each segment holds, per locale: matched once per segment, or read from the cache."""
+    if run.glossary is None:
+        return {}
+    glossary = run.glossary
+    texts = list(dict.fromkeys(segment.text for segment in source.segments))
+    tags = [locale.tag for locale in run.options.locales]
+    row = run.cache.row("glossary-fingerprints", glossary.digest, texts, tags)
+    found = row.value(
+        "fingerprints",
+        (glossary_fingerprint, glossary.digest),
+        lambda: [[glossary_fingerprint(glossary, text, tag) for tag in tags] for text in texts],
+    )
+    return {(text, tag): value for text, values in zip(texts, found) for tag, value in zip(tags, values)}
+
+
+def _catalog_text(run: _Run, catalog: Catalog, on_disk: str | None, date_field: str) -> str | None:
+    """``updated_text``, without rendering when the cache knows this content renders to the file as it is."""
+    if on_disk is None or po.header_of(on_disk) is None:  # no header to keep: the catalog's own is written
+        return updated_text(catalog, on_disk, date_field)
+    rendered: list[str | None] = []
+
+    def unchanged() -> bool:
+        rendered.append(updated_text(catalog, on_disk, date_field))
+        return rendered[0] is None
+
+    row = run.cache.row("catalog", date_field, hashlib.sha256(on_disk.encode()).hexdigest(), catalog_content(catalog))
+    if row.value("unchanged", (updated_text, catalog_content), unchanged):
+        return None
+    return rendered[0] if rendered else updated_text(catalog, on_disk, date_field)
+
+
+def _pages(run: _Run, article: LocalizedArticle) -> RenderedPages:
+    """The article's pages, reused from the cache when the article, settings and renderer are unchanged."""
+    marks = known_marks()
+    published = published_date(run.config, article)
+    row = run.cache.row("pages", article, run.config, published, marks)
+
+    def render() -> list[str | None]:
+        pages = render_pages(run.config, article, marks=marks)
+        return [pages.page, pages.review]
+
+    page, review_page = row.value("pages", (render_pages,), render)
+    return RenderedPages(published, page, review_page)
 
 
 def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
@@ -154,7 +206,7 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     run = _state()
     source = run.sources[index]
     pot = template_path(run.config, source.document.slug)
-    template_text = updated_text(source.template, read_catalog_text(pot), "POT-Creation-Date")
+    template_text = _catalog_text(run, source.template, read_catalog_text(pot), "POT-Creation-Date")
     plans = {}
     for locale in run.options.locales:
         existing = run.existing[catalog_path(run.config, source.document.slug, locale)]
@@ -176,9 +228,9 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
         catalog, source.segments, source.source_flags, locale, run.glossary, known_marks(), cache=run.cache
     )
     article = LocalizedArticle(source.document, locale, tuple(views))
-    pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
+    pages = _pages(run, article) if run.options.write_html else None
     path = catalog_path(run.config, source.document.slug, locale)
-    text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
+    text = _catalog_text(run, catalog, run.on_disk[path], "PO-Revision-Date")
     return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
@@ -187,15 +239,28 @@ def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
     return function(*arguments)
 
 
+# Forking workers costs about a tenth of a second: tasks run here while the rest would be quick (a
+# rebuild with everything cached), and go to the pool once the remaining work looks longer than this.
+FORK_AFTER_SECONDS = 0.25
+
+
 def _map(jobs: int, function: Callable[..., Any], argument_lists: Iterable[tuple]) -> list[Any]:
-    """``function`` over every argument tuple, in order: in ``jobs`` worker processes forked now
-    (they see the run's state as it is at this point), or here when one would do."""
+    """``function`` over every argument tuple, in order: here, or in ``jobs`` worker processes forked
+    when the work turns out to be slow (they see the run's state as it is at that point). Each task
+    hands back what it changed, so where it ran never changes the result."""
     tasks = [(function, arguments) for arguments in argument_lists]
-    if jobs < 2 or len(tasks) < 2:
-        return [_call(task) for task in tasks]
-    workers = min(jobs, len(tasks))
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(_call, tasks, chunksize=max(1, len(tasks) // (4 * workers)))
+    results: list[Any] = []
+    started = time.perf_counter()
+    for index, task in enumerate(tasks):
+        remaining = len(tasks) - index
+        expected = (time.perf_counter() - started) / index * remaining if index else FORK_AFTER_SECONDS
+        if jobs >= 2 and remaining >= 2 and expected >= FORK_AFTER_SECONDS:
+            workers = min(jobs, remaining)
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results += pool.map(_call, tasks[index:], chunksize=max(1, remaining // (4 * workers)))
+            break
+        results.append(_call(task))
+    return results
 
 
 # ---------------------------------------------------------------- the build
@@ -224,8 +289,10 @@ def build(
     run = _RUN = _Run(config, options, glossary, cache, engines, {})
     try:
         # Every article is read and checked before the first lock file or catalog is touched.
-        for source, changes, tally in _map(jobs, _analyse_article, [(path,) for path in paths]):
+        for source, terms, changes, tally in _map(jobs, _analyse_article, [(path,) for path in paths]):
             run.sources.append(source)
+            if glossary is not None:
+                remember_fingerprints(glossary, terms)
             cache.absorb(changes, tally)
     finally:
         _RUN = None
@@ -248,6 +315,8 @@ def build(
                 if glossary is not None:
                     remember_matches(glossary, matches)
             translated = _translate(run, progress_factory)
+            for function in review.check_functions():
+                code_stamp(function)  # once, here: every worker inherits them
             items = [(index, locale) for index in range(len(run.sources)) for locale in options.locales]
             finished = _map(jobs, _finish, [(item,) for item in items])
         finally:
@@ -310,7 +379,10 @@ def write_dist(
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
 ) -> list[Path]:
-    """Write everything outlets take from dist/: pages, review pages, and the files that list them."""
+    """Bring everything outlets take from dist/ up to date: pages, review pages, the files that list them.
+
+    Returns every file of the run (written now, or already as it should be).
+    """
     dist = config.resolve(config.dist)
     written = []
     for relative_path, content in dist_files(
@@ -323,6 +395,14 @@ def write_dist(
         marks=known_marks(),
     ):
         target = dist / relative_path
-        write_atomic(target, content)
+        if not _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
+            write_atomic(target, content)
         written.append(target)
     return written
+
+
+def _same_file(path: Path, content: str) -> bool:
+    try:
+        return path.read_bytes() == content.encode("utf-8")
+    except OSError:
+        return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -75,7 +76,7 @@ class _CodeWalk:
             self.hash.update(repr(value).encode())
         elif isinstance(value, types.FunctionType):
             self.function(value)
-        elif isinstance(value, functools_wrappers()):
+        elif isinstance(value, _WRAPPERS):
             self.value(getattr(value, "__wrapped__", None), depth)
         elif isinstance(value, types.ModuleType):
             self.hash.update(f"module {value.__name__}".encode())
@@ -145,11 +146,8 @@ class _CodeWalk:
                     self.value(getattr(module, name))
 
 
-def functools_wrappers() -> tuple[type, ...]:
-    """Types of functools' caching wrappers (they keep the function as ``__wrapped__``)."""
-    import functools
-
-    return (type(functools.cache(len)), type(functools.lru_cache(maxsize=1)(len)))
+# functools' caching wrappers keep the function as ``__wrapped__``.
+_WRAPPERS = (type(functools.cache(len)), type(functools.lru_cache(maxsize=1)(len)))
 
 
 def _data_fingerprint() -> str:
@@ -202,17 +200,37 @@ class Row:
         self.stored = stored
 
     def __call__(self, part: str, depends: Depends, compute: Compute) -> list[Flag]:
+        """A check's (or lint's) flags: counted in the build's tally of reused and computed checks."""
+        records = self.value(part, depends, lambda: [_flag_record(flag) for flag in compute()], counted=True)
+        return [_flag_from(record) for record in records]
+
+    def whole(self, depends: Depends, compute: Compute) -> list[Flag]:
+        """All of an entry's flags at once (``compute`` asks for each part) when no part's stamp changed."""
         stamp = self.cache.stamp(depends)
-        kept = self.stored.get(part)
+        kept = self.stored.get("*")
         if kept is not None and kept[0] == stamp:
             self.cache.counts["reused"] += 1
             return [_flag_from(record) for record in kept[1]]
         flags = compute()
-        self.cache.counts["computed"] += 1
-        self.cache.computed[part] += 1
-        self.stored[part] = [stamp, [_flag_record(flag) for flag in flags]]
+        self.stored["*"] = [stamp, [_flag_record(flag) for flag in flags]]
         self.cache.changed[self.key] = self.stored
         return flags
+
+    def value(self, part: str, depends: Depends, compute: Callable[[], Any], *, counted: bool = False) -> Any:
+        """Any JSON value computed from this row's input (a fingerprint, a rendered page)."""
+        stamp = self.cache.stamp(depends)
+        kept = self.stored.get(part)
+        if kept is not None and kept[0] == stamp:
+            if counted:
+                self.cache.counts["reused"] += 1
+            return kept[1]
+        result = compute()
+        if counted:
+            self.cache.counts["computed"] += 1
+            self.cache.computed[part] += 1
+        self.stored[part] = [stamp, result]
+        self.cache.changed[self.key] = self.stored
+        return result
 
 
 class ResultCache:
@@ -232,6 +250,7 @@ class ResultCache:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self._stamps: dict[tuple[Any, ...], str] = {}
+        self._dictionaries: str | None = None
         self._base = _digest(SCHEMA, sys.version, _data_fingerprint(), [f.name for f in dataclasses.fields(Flag)])
 
     @classmethod
@@ -251,7 +270,9 @@ class ResultCache:
                 else:
                     pieces.append(repr(item))
             if uses_spelling:
-                pieces.append(self.dictionary_stamp())
+                if self._dictionaries is None:
+                    self._dictionaries = self.dictionary_stamp()
+                pieces.append(self._dictionaries)
             self._stamps[key] = _digest(*pieces)
         return self._stamps[key]
 

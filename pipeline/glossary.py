@@ -83,6 +83,15 @@ class Glossary:
         return {}
 
     @cached_property
+    def _fingerprints(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of every entry as read: what results computed from this glossary depend on."""
+        return hashlib.sha256(repr(self.entries).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    @cached_property
     def _patterns(self) -> tuple[tuple[Entry, TermForm, re.Pattern[str]], ...]:
         return tuple(
             (entry, form, re.compile(_form_regex(form.text), re.IGNORECASE))
@@ -434,6 +443,9 @@ def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> s
     "" when no entry matches. It changes exactly when such an entry changes (or a
     new one starts matching), so a machine draft whose fingerprint differs is stale.
     """
+    known = glossary._fingerprints.get((source_text, str(locale)))
+    if known is not None:
+        return known
     entries = {m.entry.id: m.entry for m in find_terms(glossary, source_text)}
     if not entries:
         return ""
@@ -443,6 +455,11 @@ def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> s
     ]
     encoded = json.dumps(payload, default=lambda r: vars(r), ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()[:12]
+
+
+def remember_fingerprints(glossary: Glossary, known: dict[tuple[str, str], str]) -> None:
+    """Fingerprints computed earlier, by (source text, locale tag): ``fingerprint`` returns them unmatched."""
+    glossary._fingerprints.update(known)
 
 
 # ---------------------------------------------------------------- names the build uses

@@ -118,6 +118,29 @@ def updated_text(catalog: Catalog, on_disk: str | None, date_field: str) -> str 
     return po.render(catalog, header.with_field(date_field, gettext_date(now())))
 
 
+def catalog_content(catalog: Catalog) -> tuple:
+    """Everything of a catalog's entries that its rendering shows (with the file's header: a cache key
+    for ``updated_text``)."""
+
+    def entry(message) -> tuple:
+        return (
+            message.id,
+            message.string,
+            message.context,
+            po.previous_context(message),
+            message.previous_id,
+            tuple(sorted(message.flags)),
+            tuple(message.auto_comments),
+            tuple(message.user_comments),
+            tuple(message.locations),
+        )
+
+    return (
+        tuple(entry(message) for message in catalog if message.id),
+        tuple(entry(message) for message in catalog.obsolete.values()),
+    )
+
+
 def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_field: str) -> bool:
     """Write the catalog unless the file already says the same (see ``updated_text``)."""
     text = updated_text(catalog, on_disk, date_field)

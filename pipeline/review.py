@@ -89,6 +89,12 @@ def _no_memo(part: str, depends: tuple, compute):
     return compute()
 
 
+def check_functions() -> tuple:
+    """The code an entry's target flags come from (what the cache stamps them with)."""
+    parts = (checks.check_translation, checks.run_check, *(check.run for check in checks.CHECKS))
+    return (target_flags, *parts, inline.code_problems, inline.verbatim_problems, glossaries.verify)
+
+
 def target_flags(
     segment: Segment,
     target: str,
@@ -98,7 +104,22 @@ def target_flags(
     marks: Sequence[MarkKind] = (),
     memo=None,
 ) -> list[Flag]:
-    """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
+    """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result.
+
+    A memo with ``whole`` (a pipeline.cache.Row) first tries the entry's assembled flags, stamped
+    with every part's code and the glossary entries it holds: one lookup when nothing changed.
+    """
+    terms = glossaries.fingerprint(glossary, segment.text, locale) if glossary is not None else ""
+    whole = getattr(memo, "whole", None)
+    if whole is not None:
+        depends = (*check_functions(), terms)
+        return whole(
+            depends, lambda: _target_flags(segment, target, locale, glossary, engine_flags, marks, memo, terms)
+        )
+    return _target_flags(segment, target, locale, glossary, engine_flags, marks, memo, terms)
+
+
+def _target_flags(segment, target, locale, glossary, engine_flags, marks, memo, terms) -> list[Flag]:
     memo = memo or _no_memo
 
     def run(check, pair) -> list[Flag]:
@@ -115,7 +136,6 @@ def target_flags(
         lambda: inline.verbatim_problems(segment.text, target, segment.codes),
     )
     if glossary is not None:
-        terms = glossaries.fingerprint(glossary, segment.text, locale)
         flags += memo(
             "glossary", (glossaries.verify, terms), lambda: glossaries.verify(segment.text, target, locale, glossary)
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tests_helpers import invoke
 
+import pipeline.build
 from pipeline import checks, spelling
 from pipeline.build import BuildOptions, build
 from pipeline.cache import CACHE_FOLDER
@@ -119,11 +120,12 @@ def test_a_changed_glossary_entry_rechecks_exactly_the_entries_that_use_it(proje
     assert "traspatio" in after["locales/es/LC_MESSAGES/mexico-rejects-us-intervention.po"].decode()
 
 
-def test_two_jobs_write_exactly_what_one_job_writes(project, tmp_path):
+def test_two_jobs_write_exactly_what_one_job_writes(project, tmp_path, monkeypatch):
     second_article(project)
     other = tmp_path / "other"
     shutil.copytree(project, other)
     serial = run(project, jobs=1)
+    monkeypatch.setattr(pipeline.build, "FORK_AFTER_SECONDS", 0)  # every stage in worker processes
     parallel = run(other, jobs=2)
     assert serial.jobs == 1 and parallel.jobs == 2
     assert outputs(project) == outputs(other)

@@ -25,6 +25,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from pipeline.engines.base import Progress
 from pipeline.glossary import PlaceholderStyle
@@ -74,8 +75,13 @@ TIMEOUT_SECONDS = 600
 
 @functools.lru_cache(maxsize=1)
 def installed_pairs() -> frozenset[str]:
-    if shutil.which("apertium") is None:
+    program = shutil.which("apertium")
+    if program is None:
         return frozenset()
+    # What `apertium -l` lists, read from its modes folder without starting a shell (a build asks every run).
+    modes = Path(program).resolve().parent.parent / "share" / "apertium" / "modes"
+    if modes.is_dir():
+        return frozenset(path.stem for path in modes.glob("*.mode"))
     try:
         listing = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
