@@ -101,6 +101,7 @@ class Workspace:
         self._sources: dict[Path, tuple[tuple[int, int, int], SourceArticle]] = {}
         self._glossary_stamp: tuple[int, int] | None = None
         self._glossary: Glossary | None = None
+        self._states: dict[tuple[str, str], ArticleState] = {}  # the last state shown, per article and locale
 
     # ------------------------------------------------------------ reading
 
@@ -126,13 +127,18 @@ class Workspace:
             raise InputError(
                 f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(self.config, path)
             )
+        cached = self._states.get((slug, locale.tag))
+        if cached is not None and cached.source is source and cached.version == version_of(text):
+            return cached  # same article, glossary and catalog: the same page (a save's reload asks for it)
         existing = po.parse(text, path)
         merged = catalogs.merge(source.template, existing, locale).catalog
         views = review.annotate(
             merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks()
         )
         article = LocalizedArticle(source.document, locale, tuple(views))
-        return ArticleState(source, article, path, version_of(text))
+        state = ArticleState(source, article, path, version_of(text))
+        self._states[(slug, locale.tag)] = state
+        return state
 
     def _source(self, slug: str) -> SourceArticle:
         path = self.articles().get(slug)
