@@ -71,7 +71,10 @@
     panel.hidden = true;
     body.classList.remove("editing");
     document.querySelectorAll("main .seg.selected").forEach(function (s) { s.classList.remove("selected"); });
-    if (opener && document.body.contains(opener)) { opener.focus(); }
+    // Back to the segment's own button (a save re-renders the article, so look it up again).
+    var back = opener && document.body.contains(opener) ? opener
+      : document.querySelector("main button.edit[data-segment='" + selected + "']");
+    if (back) { back.focus(); }
   }
 
   async function refresh() {

@@ -81,6 +81,10 @@ def test_an_editor_fixes_a_flagged_segment_in_the_page(served_project, browser, 
         assert page.locator("#editor-flags").inner_text() == "No flags."
         assert page.text_content("#verdict") != verdict_before
         assert "127 segment(s) not reviewed" in page.text_content("#verdict")
+        # Escape closes the panel and puts the focus back on the segment's button.
+        page.keyboard.press("Escape")
+        panel.wait_for(state="hidden", timeout=WAIT_MS)
+        assert page.evaluate("document.activeElement.dataset.segment") == segment.get_attribute("id")
         assert errors == []
         page.close()
 
