@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
@@ -34,7 +35,10 @@ from pipeline.project import (
 from pipeline.publish.dist import dist_files, read_manifest
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Translator
-from pipeline.workflow import refresh
+from pipeline.workflow import Refreshed, refresh
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
@@ -47,20 +51,23 @@ class BuildOptions:
     strict: bool = False
     argos: dict = field(default_factory=dict)  # device, threads, packages_dir…
     write_html: bool = True
+    memory: bool = True  # reuse reviewed work from the project's translation memory
 
 
 @dataclass(frozen=True)
 class LocaleResult:
     article: LocalizedArticle
     catalog_path: Path
-    translated: int
+    translated: int  # segments sent to the engine in this run
     engine: str
+    from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
 @dataclass(frozen=True)
 class BuildReport:
     results: tuple[LocaleResult, ...]
     written: tuple[Path, ...]  # every file written under dist/
+    memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
 
 
 # ---------------------------------------------------------------- per locale
@@ -75,8 +82,9 @@ def localize(
     config: Config,
     glossary: Glossary | None,
     progress_factory: ProgressFactory | None,
-) -> tuple[Catalog, LocalizedArticle, int, str]:
-    """Merge, translate what is pending, check everything: pure but for the engine call."""
+    memory: LocaleMatches | None = None,
+) -> tuple[Catalog, LocalizedArticle, Refreshed]:
+    """Merge, fill from the memory, translate what is pending, check everything: pure but for the engine call."""
     translator = Translator(
         engine,
         locale,
@@ -94,10 +102,11 @@ def localize(
         engine_texts={(s.text, s.key): s.text_for_engine for s in source.segments},
         retranslate=options.retranslate,
         progress=(lambda total: progress_factory(label, total)) if progress_factory else None,
+        memory=memory,
     )
-    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary)
+    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary, memory)
     article = LocalizedArticle(source.document, locale, tuple(views))
-    return refreshed.catalog, article, len(refreshed.translated), engine.name
+    return refreshed.catalog, article, refreshed
 
 
 def build(
@@ -117,14 +126,26 @@ def build(
         existing = {
             path: None if text is None else catalogs.parse_catalog(text, path) for path, text in on_disk.items()
         }
+        memory = memory_matches(config, sources, options.locales, existing) if options.memory else {}
         planned = []
         for source in sources:
             for locale in options.locales:
                 path = catalog_path(config, source.document.slug, locale)
-                catalog, article, translated, engine = localize(
-                    source, locale, existing[path], engines[locale], options, config, glossary, progress_factory
+                catalog, article, refreshed = localize(
+                    source,
+                    locale,
+                    existing[path],
+                    engines[locale],
+                    options,
+                    config,
+                    glossary,
+                    progress_factory,
+                    memory.get(locale),
                 )
-                planned.append((path, catalog, LocaleResult(article, path, translated, engine)))
+                result = LocaleResult(
+                    article, path, len(refreshed.translated), engines[locale].name, len(refreshed.from_memory)
+                )
+                planned.append((path, catalog, result))
         blocking = [
             (r.article, v, f)
             for _, _, r in planned
@@ -147,7 +168,22 @@ def build(
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return BuildReport(tuple(results), tuple(written))
+    memory_units = sum(matches.units for matches in memory.values())
+    return BuildReport(tuple(results), tuple(written), memory_units)
+
+
+def memory_matches(
+    config: Config, sources: Sequence[SourceArticle], locales: Sequence[Locale], parsed: dict[Path, Catalog | None]
+) -> dict[Locale, LocaleMatches]:
+    """Refresh the project's memory (reusing the catalogs already parsed) and look up every segment once."""
+    from pipeline.memory import leverage, store
+
+    texts = [segment.text for source in sources for segment in source.segments]
+    index = store.open_memory(config, preloaded={path: c for path, c in parsed.items() if c is not None})
+    try:
+        return {locale: leverage.lookup(index, texts, locale) for locale in locales}
+    finally:
+        index.close()
 
 
 def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,17 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, denormalize, escape, normalize, read_po
 
 from pipeline import __version__
-from pipeline.model import Document, EntryState, Flag, InputError, Locale, Provenance, Segment, Severity
+from pipeline.model import (
+    Document,
+    EntryState,
+    Flag,
+    InputError,
+    Locale,
+    Provenance,
+    Segment,
+    Severity,
+    Suggestion,
+)
 
 PROJECT = "newsloc"
 # Until a person saves the file (Poedit and Weblate set it), the machine is the last translator;
@@ -79,6 +90,38 @@ def parse_flag(comment: str) -> Flag | None:
     return Flag(match["code"], Severity(match["severity"]), match["message"])
 
 
+# A translation-memory suggestion, one line: `tm 86%: "target" ← "source" (origin; note; note)`.
+# The texts are JSON strings so quotes, backslashes and line breaks survive the round trip.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+SUGGESTION_COMMENT = re.compile(
+    rf"^tm (?P<score>\d{{1,3}})%: (?P<target>{_JSON_STRING}) ← (?P<source>{_JSON_STRING}) \((?P<about>.*)\)$"
+)
+
+
+def render_suggestion(suggestion: Suggestion) -> str:
+    def quoted(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    about = "; ".join([suggestion.origin, *suggestion.notes])
+    return f"tm {suggestion.score}%: {quoted(suggestion.target)} ← {quoted(suggestion.source)} ({about})"
+
+
+def parse_suggestion(comment: str) -> Suggestion | None:
+    match = SUGGESTION_COMMENT.match(comment.strip())
+    if not match:
+        return None
+    try:
+        target, source = json.loads(match["target"]), json.loads(match["source"])
+    except ValueError:
+        return None
+    origin, *notes = match["about"].split("; ")
+    return Suggestion(int(match["score"]), source, target, origin, tuple(notes))
+
+
+def entry_suggestions(message: Message) -> list[Suggestion]:
+    return [suggestion for comment in message.auto_comments if (suggestion := parse_suggestion(comment))]
+
+
 def machine_record(message: Message) -> MachineRecord | None:
     for comment in message.auto_comments:
         record = MachineRecord.parse(comment)
@@ -88,8 +131,10 @@ def machine_record(message: Message) -> MachineRecord | None:
 
 
 def template_comments(message: Message) -> list[str]:
-    """The entry's auto comments without the ones a run writes (machine record, flags)."""
-    return [c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c)]
+    """The entry's auto comments without the ones a run writes (machine record, flags, suggestions)."""
+    return [
+        c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c) and not parse_suggestion(c)
+    ]
 
 
 def entry_flags(message: Message) -> list[Flag]:

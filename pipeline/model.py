@@ -232,6 +232,17 @@ class Locale:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match from the project's translation memory, shown to the translator beside a segment."""
+
+    score: int  # similarity of the English, percent (75–99)
+    source: str  # the remembered English (coded text)
+    target: str  # its reviewed translation
+    origin: str  # "<article slug> <msgctxt>" or "tm/<file>.tmx"
+    notes: tuple[str, ...] = ()  # what differs from the new source: "numbers differ: 2024 → 2025"
+
+
+@dataclass(frozen=True)
 class SegmentView:
     """A segment as one locale sees it: what to show, how far it is, what to look at."""
 
@@ -240,6 +251,7 @@ class SegmentView:
     state: EntryState
     provenance: str = ""
     flags: tuple[Flag, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()  # translation-memory matches, best first
 
     @property
     def shown(self) -> str:

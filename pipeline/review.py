@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
-from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
+from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView, Suggestion
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
@@ -29,6 +33,8 @@ OTHER_FLAGS = {
     "repetition-loop": "the neural model repeated itself: the output is probably garbage",
     "input-truncated": "the sentence was too long for the model and was cut",
     "empty-output": "the model returned nothing; the English was kept",
+    "tm-conflict": "reviewed translations of this English disagree in the translation memory; none was used: "
+    "choose one (or write another) and review it",
 }
 
 
@@ -113,8 +119,9 @@ def annotate(
     source_flags: dict[str, tuple[Flag, ...]],
     locale: Locale,
     glossary=None,
+    memory: LocaleMatches | None = None,
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views."""
+    """Recompute every entry's flags (and memory suggestions), write them into its comments, return the views."""
     from pipeline import checks
 
     views = []
@@ -130,6 +137,13 @@ def annotate(
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             flags += target_flags(segment, message.string, locale, glossary, engine_flags)
+        suggestions: tuple[Suggestion, ...] = ()
+        if memory is not None and state != EntryState.REVIEWED:
+            from pipeline.memory import leverage
+
+            if conflict := leverage.conflict_flag(memory, segment.text):
+                flags.append(conflict)
+            suggestions = leverage.suggestions(memory, segment.text, message.string or "", locale, glossary)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         flags = list(dict.fromkeys(flags))
@@ -137,11 +151,12 @@ def annotate(
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
+            *(catalogs.render_suggestion(suggestion) for suggestion in suggestions),
         ]
         provenance = (
             record.provenance.describe()
             if record and state == EntryState.MACHINE
             else ("translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
+        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
     return views

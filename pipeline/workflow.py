@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.engines.base import Progress
 from pipeline.model import EntryState, Locale
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 Key = tuple[str, str]  # (msgid, msgctxt)
 ProgressForCount = Callable[[int], contextlib.AbstractContextManager[Progress | None]]
@@ -25,6 +29,7 @@ class Refreshed:
     catalog: Catalog
     merged: catalogs.MergeResult
     translated: tuple[Key, ...]  # entries that got a new machine draft in this run
+    from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
 
 
 def glossary_stale(catalog: Catalog, translator) -> list[Key]:
@@ -63,6 +68,7 @@ def refresh(
     engine_texts: Mapping[Key, str] | None = None,
     retranslate: bool = False,
     progress: ProgressForCount | None = None,
+    memory: LocaleMatches | None = None,
 ) -> Refreshed:
     """Merge, then send untranslated entries (and, on request, machine drafts) to the engine.
 
@@ -70,14 +76,54 @@ def refresh(
     (default: the msgid). A translator's text is never sent: ``merge`` only marks
     untranslated entries and machine drafts pending, and ``apply_drafts`` refuses
     anything else.
+
+    With a ``memory``, entries it can fill (an exact, unanimous reviewed match) are
+    filled from it first and never reach the engine.
     """
     merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
     catalog = merged.catalog
     pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
+    from_memory: list[Key] = []
+    if memory is not None:
+        pending, from_memory = fill_from_memory(catalog, pending, memory, translator)
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, merged, tuple(pending))
+    return Refreshed(catalog, merged, tuple(pending), tuple(from_memory))
+
+
+def fill_from_memory(
+    catalog: Catalog, pending: Sequence[Key], memory: LocaleMatches, translator
+) -> tuple[list[Key], list[Key]]:
+    """Fill what the memory can; (keys still for the engine, keys filled now).
+
+    Untranslated entries and machine drafts (no person's work) take an exact, unanimous
+    reviewed match. A memory draft the memory no longer backs goes back to the engine.
+    """
+    from pipeline.memory import leverage
+    from pipeline.translate import Draft
+
+    waiting = set(pending)
+    filled: list[Key] = []
+    drafts = []
+    for message in catalog:
+        if not message.id or catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
+            continue
+        key = catalogs.key_of(message)
+        unit = leverage.reuse(memory, message.id)
+        if unit is None:
+            record = catalogs.machine_record(message)
+            if record and record.provenance.engine == leverage.MEMORY_ENGINE:
+                waiting.add(key)
+            continue
+        if key in waiting or message.string != unit.target:
+            waiting.discard(key)
+            filled.append(key)
+            fingerprint = translator.fingerprint(message.id)
+            drafts.append(Draft(unit.target, leverage.provenance(unit), None, (), fingerprint))
+    apply_drafts(catalog, filled, drafts)
+    ordered = [key for key in dict.fromkeys([*pending, *sorted(waiting)]) if key in waiting]
+    return ordered, filled
