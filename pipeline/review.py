@@ -143,7 +143,8 @@ def annotate(
 
             if conflict := leverage.conflict_flag(memory, segment.text):
                 flags.append(conflict)
-            suggestions = leverage.suggestions(memory, segment.text, message.string or "", locale, glossary)
+            current = message.string if message is not None and isinstance(message.string, str) else ""
+            suggestions = leverage.suggestions(memory, segment.text, current, locale, glossary)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         flags = list(dict.fromkeys(flags))

@@ -104,19 +104,23 @@ def fill_from_memory(
     reviewed match. A memory draft the memory no longer backs goes back to the engine.
     """
     from pipeline.memory import leverage
+    from pipeline.memory.units import MEMORY_ENGINE
     from pipeline.translate import Draft
 
     waiting = set(pending)
     filled: list[Key] = []
     drafts = []
     for message in catalog:
-        if not message.id or catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
+        if not isinstance(message.id, str) or catalogs.entry_state(message) not in (
+            EntryState.UNTRANSLATED,
+            EntryState.MACHINE,
+        ):
             continue
         key = catalogs.key_of(message)
         unit = leverage.reuse(memory, message.id)
         if unit is None:
             record = catalogs.machine_record(message)
-            if record and record.provenance.engine == leverage.MEMORY_ENGINE:
+            if record and record.provenance.engine == MEMORY_ENGINE:
                 waiting.add(key)
             continue
         if key in waiting or message.string != unit.target:

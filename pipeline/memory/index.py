@@ -1,10 +1,12 @@
 """The memory's SQLite index: a cache over the files that feed it, refreshed file by file.
 
-Exact matches come from a plain index on (locale, source). Fuzzy candidates come from an
-FTS5 word index: the query's rarest words (document frequencies from ``fts5vocab``) are
-OR-ed, BM25 picks a few dozen units of a plausible length, and rapidfuzz scores them.
-Common words are left out of the query on purpose: they match half the memory and
-say nothing about similarity, and skipping them keeps a lookup fast at 100,000 units.
+Exact matches come from a plain index on (locale, source). Fuzzy candidates come from
+one FTS5 word index per locale: the query's rarest words (document frequencies kept in
+``terms``, a B-tree, because counting them in ``fts5vocab`` reads whole posting lists)
+are looked up, the units sharing most of them become candidates, and rapidfuzz scores
+those. Common words are left out on purpose: they match half the memory and say little
+about similarity; a budget on the postings a lookup may read keeps it fast at 100,000
+units.
 
 The database holds nothing that is not in a catalog or a TMX file. One that cannot be
 opened, or was written by another schema version, is deleted and rebuilt.
@@ -16,6 +18,7 @@ import contextlib
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +27,11 @@ from rapidfuzz import fuzz
 
 from pipeline.memory.units import Origin, Unit, locale_key
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FUZZY_THRESHOLD = 75  # percent: what CAT tools show as a fuzzy match by default
-QUERY_WORDS = 8  # rarest words of the query sent to the word index
-CANDIDATES = 40  # units scored by rapidfuzz per lookup
+QUERY_WORDS = 8  # at most this many of the query's rarest words go to the word index
+POSTINGS_BUDGET = 12_000  # ...and together they may match at most this many units
+CANDIDATES = 200  # units (sharing the most rare words) that rapidfuzz scores per lookup
 # Similarity ≥ 75 % (Indel ratio) needs the shorter text to be at least 60 % of the longer one.
 LENGTH_SLACK = 0.6
 
@@ -46,16 +50,11 @@ CREATE TABLE units(
     length INTEGER NOT NULL
 );
 CREATE INDEX units_exact ON units(locale, source);
-CREATE INDEX units_file ON units(file);
-CREATE VIRTUAL TABLE words USING fts5(source, content='units', content_rowid='id',
-                                      tokenize='unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
-CREATE TRIGGER units_added AFTER INSERT ON units BEGIN
-    INSERT INTO words(rowid, source) VALUES (new.id, new.source);
-END;
-CREATE TRIGGER units_removed AFTER DELETE ON units BEGIN
-    INSERT INTO words(words, rowid, source) VALUES ('delete', old.id, old.source);
-END;
+CREATE INDEX units_file ON units(file, locale);
+-- One word index per locale (words_<number>), so a lookup never wades through other locales.
+CREATE TABLE locales(key TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE);
+CREATE TABLE terms(number INTEGER NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
+                   PRIMARY KEY (number, term)) WITHOUT ROWID;
 """
 WORD = re.compile(r"\w+")
 
@@ -84,7 +83,7 @@ def query_words(text: str) -> list[str]:
     """The text's words as unicode61 (remove_diacritics 2) tokenizes them: folded, no accents."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in folded if not unicodedata.combining(char))
-    return list(dict.fromkeys(WORD.findall(plain)))
+    return list(dict.fromkeys(WORD.findall(plain)))  # distinct: a document frequency counts a word once
 
 
 class MemoryIndex:
@@ -111,11 +110,28 @@ class MemoryIndex:
         version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if "meta" in tables else None
         if version != (SCHEMA_VERSION,):
             with db:
-                for name in ("words", "words_vocab", "units", "files", "meta"):
-                    db.execute(f"DROP TABLE IF EXISTS {name}")
+                names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+                for name in names:
+                    if not name.startswith("sqlite_") and "_" not in name.removeprefix("words_"):
+                        db.execute(f'DROP TABLE IF EXISTS "{name}"')
                 db.executescript(SCHEMA)
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         return db
+
+    def _words_table(self, locale: str, create: bool = False) -> str | None:
+        """The word index of a locale (``words_<n>``), made on first use when ``create``."""
+        row = self.db.execute("SELECT number FROM locales WHERE key = ?", (locale,)).fetchone()
+        if row is None:
+            if not create:
+                return None
+            number = self.db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM locales").fetchone()[0]
+            self.db.execute("INSERT INTO locales VALUES (?, ?)", (locale, number))
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE words_{number} USING fts5(source, content='units', content_rowid='id', "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+            return f"words_{number}"
+        return f"words_{row[0]}"
 
     def close(self) -> None:
         self.db.close()
@@ -130,28 +146,57 @@ class MemoryIndex:
         """Swap in the units of changed files and forget removed ones, in one transaction."""
         with self.db:
             for path in removed:
-                self.db.execute("DELETE FROM units WHERE file = ?", (path,))
+                self._forget(path)
                 self.db.execute("DELETE FROM files WHERE path = ?", (path,))
             for path, stamp, units in changed:
-                self.db.execute("DELETE FROM units WHERE file = ?", (path,))
-                self.db.executemany(
-                    "INSERT INTO units(file, locale, tag, source, target, document, entry, length) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (
-                            path,
-                            locale_key(u.locale),
-                            u.locale,
-                            u.source,
-                            u.target,
-                            u.origin.document,
-                            u.origin.entry,
-                            len(comparable(u.source)),
-                        )
-                        for u in units
-                    ),
-                )
+                self._forget(path)
+                self._add(path, units)
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (path, stamp))
+
+    def _terms(self, table: str, sources: Iterable[str], sign: int) -> None:
+        frequencies = Counter(word for source in sources for word in query_words(source))
+        number = int(table.removeprefix("words_"))
+        self.db.executemany(
+            "INSERT INTO terms VALUES (?, ?, ?) ON CONFLICT (number, term) DO UPDATE SET df = df + excluded.df",
+            ((number, term, sign * count) for term, count in frequencies.items()),
+        )
+
+    def _forget(self, path: str) -> None:
+        for (locale,) in self.db.execute("SELECT DISTINCT locale FROM units WHERE file = ?", (path,)).fetchall():
+            table = self._words_table(locale)
+            query = "SELECT id, source FROM units WHERE file = ? AND locale = ?"
+            rows = self.db.execute(query, (path, locale)).fetchall()
+            if table:
+                self.db.executemany(f"INSERT INTO {table}({table}, rowid, source) VALUES ('delete', ?, ?)", rows)
+                self._terms(table, (source for _, source in rows), -1)
+        self.db.execute("DELETE FROM units WHERE file = ?", (path,))
+
+    def _add(self, path: str, units: Sequence[Unit]) -> None:
+        self.db.executemany(
+            "INSERT INTO units(file, locale, tag, source, target, document, entry, length) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    path,
+                    locale_key(u.locale),
+                    u.locale,
+                    u.source,
+                    u.target,
+                    u.origin.document,
+                    u.origin.entry,
+                    len(comparable(u.source)),
+                )
+                for u in units
+            ),
+        )
+        for locale in sorted({locale_key(u.locale) for u in units}):
+            table = self._words_table(locale, create=True)
+            assert table is not None
+            self.db.execute(
+                f"INSERT INTO {table}(rowid, source) SELECT id, source FROM units WHERE file = ? AND locale = ?",
+                (path, locale),
+            )
+            self._terms(table, (u.source for u in units if locale_key(u.locale) == locale), +1)
 
     # ------------------------------------------------------------ lookup
 
@@ -169,31 +214,50 @@ class MemoryIndex:
         )
         return [self._unit(row) for row in rows]
 
-    def _rare_words(self, words: list[str]) -> list[str]:
+    def _candidates(self, table: str, words: list[str]) -> list[int]:
+        """Units sharing the most of the query's rare words (coordination level), within a postings budget.
+
+        Each rare word's postings are read unranked (cheap in FTS5) and counted here: BM25 over
+        thousands of matches would cost more than the whole rest of a lookup. A query made
+        only of common words asks for units holding its three rarest words together.
+        """
         if not words:
             return []
         marks = ",".join("?" * len(words))
-        frequency = dict(self.db.execute(f"SELECT term, doc FROM words_vocab WHERE term IN ({marks})", words))
-        known = [word for word in words if word in frequency]
-        return sorted(known, key=lambda word: frequency[word])[:QUERY_WORDS]
+        frequency = dict(
+            self.db.execute(
+                f"SELECT term, df FROM terms WHERE number = ? AND df > 0 AND term IN ({marks})",
+                (int(table.removeprefix("words_")), *words),
+            )
+        )
+        rarest = sorted(frequency, key=lambda w: (frequency[w], w))
+        if not rarest:
+            return []
+        chosen: list[str] = []
+        total = 0
+        for word in rarest[:QUERY_WORDS]:
+            if total + frequency[word] > POSTINGS_BUDGET:
+                break
+            chosen.append(word)
+            total += frequency[word]
+        queries = [f'"{word}"' for word in chosen] or [" AND ".join(f'"{word}"' for word in rarest[:3])]
+        postings = " UNION ALL ".join(f"SELECT rowid FROM {table} WHERE {table} MATCH ?" for _ in queries)
+        rows = self.db.execute(
+            f"SELECT rowid FROM ({postings}) GROUP BY rowid ORDER BY COUNT(*) DESC LIMIT ?", (*queries, CANDIDATES)
+        )
+        return [row[0] for row in rows]
 
     def fuzzy(self, source: str, locale: str, threshold: int = FUZZY_THRESHOLD, limit: int = 3) -> list[Match]:
         """The most similar units (score ≥ threshold, the exact source itself excluded), best first."""
         wanted = comparable(source)
-        words = self._rare_words(query_words(source))
-        if not words or not wanted:
+        table = self._words_table(locale_key(locale))
+        candidates = self._candidates(table, query_words(source)) if table and wanted else []
+        if not candidates:
             return []
-        query = " OR ".join(f'"{word}"' for word in words)
+        marks = ",".join("?" * len(candidates))
         rows = self.db.execute(
-            "SELECT u.tag, u.source, u.target, u.document, u.entry FROM words JOIN units u ON u.id = words.rowid "
-            "WHERE words MATCH ? AND u.locale = ? AND u.length BETWEEN ? AND ? ORDER BY words.rank LIMIT ?",
-            (
-                query,
-                locale_key(locale),
-                int(len(wanted) * LENGTH_SLACK),
-                int(len(wanted) / LENGTH_SLACK) + 1,
-                CANDIDATES,
-            ),
+            f"SELECT tag, source, target, document, entry FROM units WHERE id IN ({marks}) AND length BETWEEN ? AND ?",
+            (*candidates, int(len(wanted) * LENGTH_SLACK), int(len(wanted) / LENGTH_SLACK) + 1),
         )
         matches: dict[tuple[str, str], Match] = {}
         for row in rows:

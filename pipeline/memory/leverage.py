@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 from pipeline.inline import TokenKind, parse_codes, plain_text
 from pipeline.memory.index import Match, MemoryIndex
-from pipeline.memory.units import Unit
+from pipeline.memory.units import MEMORY_ENGINE, Unit
 from pipeline.model import Flag, Locale, Provenance, Severity, Suggestion
 
-MEMORY_ENGINE = "tm"  # the provenance kind of an entry filled from the memory
 CONFLICT_CODE = "tm-conflict"
 SUGGESTION_LIMIT = 3
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

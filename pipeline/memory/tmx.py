@@ -79,7 +79,8 @@ def parse_tmx(data: bytes, display: str) -> TmxFile:
     doctype = root.getroottree().docinfo
     if doctype.internalDTD is not None and any(True for _ in doctype.internalDTD.iterentities()):
         raise InputError("TMX declares entities; newsloc never expands them: remove the DOCTYPE", display, 1)
-    if root.tag != "tmx" or root.find("body") is None:
+    body = root.find("body")
+    if root.tag != "tmx" or body is None:
         raise InputError("not a TMX file (no <tmx> root with a <body>)", display, root.sourceline)
     header = root.find("header")
     srclang = locale_key(header.get("srclang", SOURCE_LANG)) if header is not None else SOURCE_LANG
@@ -88,12 +89,15 @@ def parse_tmx(data: bytes, display: str) -> TmxFile:
     units: list[Unit] = []
     skipped = 0
     try:
-        for number, tu in enumerate(root.find("body").iterfind("tu"), start=1):
-            variants = [(locale_key(_language(tuv)), tuv.find("seg"), tuv.sourceline) for tuv in tu.iterfind("tuv")]
-            english = [seg for lang, seg, _ in variants if lang.split("-")[0] == SOURCE_LANG and seg is not None]
-            targets = [
-                (lang, seg) for lang, seg, _ in variants if lang.split("-")[0] != SOURCE_LANG and seg is not None
+        for number, tu in enumerate(body.iterfind("tu"), start=1):
+            # The language as written (case kept, '_' → '-'); locale_key() compares them.
+            variants = [
+                (_language(tuv).replace("_", "-"), seg)
+                for tuv in tu.iterfind("tuv")
+                if (seg := tuv.find("seg")) is not None
             ]
+            english = [seg for lang, seg in variants if locale_key(lang).split("-")[0] == SOURCE_LANG]
+            targets = [(lang, seg) for lang, seg in variants if lang and locale_key(lang).split("-")[0] != SOURCE_LANG]
             if not english or not targets:
                 skipped += 1
                 continue
@@ -103,16 +107,10 @@ def parse_tmx(data: bytes, display: str) -> TmxFile:
             for lang, seg in targets:
                 target = _segment_text(seg)
                 if source.strip() and target.strip():
-                    units.append(Unit(source, target, _tag(seg, lang), origin))
+                    units.append(Unit(source, target, lang, origin))
     except InputError as error:
         raise InputError(error.message, display, error.line) from None
     return TmxFile(tuple(units), skipped)
-
-
-def _tag(seg: etree._Element, lang: str) -> str:
-    """The locale as written in the TMX (case kept, '_' → '-'), for matching with locale_key."""
-    written = _language(seg.getparent()).replace("_", "-")
-    return written if locale_key(written) == lang else lang
 
 
 def _origin(prop: str, display: str, tuid: str) -> Origin:

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.inline import append_coded_text
-from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -46,6 +46,9 @@ margin:0 .15rem;vertical-align:super;color:#fff}
 .progress .reviewed{background:#3c9a5f}.progress .draft{background:#8fb3ff}.progress .machine{background:#f0c24b}
 .progress .untranslated{background:#ccc}
 .verdict-ready{color:#2e7d32}.verdict-not-ready{color:#c62828}
+.tm-suggestion{display:inline-block;font:.8rem/1.4 Helvetica,Arial,sans-serif;background:#eef6ee;
+border:1px dashed #3c9a5f;border-radius:3px;padding:0 .3rem;margin:0 .15rem}
+.tm-score{font-weight:600;color:#2e6b45;margin-right:.3rem}.tm-notes{color:#b26a00;margin-left:.3rem}
 """
 
 STATE_LABELS = {
@@ -130,6 +133,28 @@ class Renderer:
                 },
             )
             badge.text = badge_text(flag)
+        for suggestion in view.suggestions:
+            self._append_suggestion(parent, suggestion)
+
+    @staticmethod
+    def _append_suggestion(parent: etree._Element, suggestion: Suggestion) -> None:
+        """A translation-memory match beside the segment: score, reviewed text, what does not fit."""
+        hint = etree.SubElement(
+            parent,
+            "span",
+            {
+                "class": "tm-suggestion",
+                "data-score": str(suggestion.score),
+                "title": f"translation memory: {suggestion.score}% similar to “{suggestion.source}” "
+                f"({suggestion.origin})",
+            },
+        )
+        score = etree.SubElement(hint, "span", {"class": "tm-score", "lang": "en"})
+        score.text = f"TM {suggestion.score}%"
+        score.tail = suggestion.target
+        if suggestion.notes:
+            notes = etree.SubElement(hint, "span", {"class": "tm-notes", "lang": "en"})
+            notes.text = "; ".join(suggestion.notes)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
