@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import catalog as catalogs
+from pipeline import po as po_text
 from pipeline.memory.index import MemoryIndex
 from pipeline.memory.tmx import render_tmx
 from pipeline.memory.units import Origin, Unit
@@ -145,11 +145,11 @@ def prepared_project(folder: Path) -> Path:
     shutil.copy(TEXTS[0], project / "articles")
     shutil.copy(ROOT / "bench" / "data" / "articles" / "latam-summit-security-pact.txt", project / "articles")
     po = project / "locales" / "es" / "LC_MESSAGES" / f"{TEXTS[0].stem}.po"
-    catalog = catalogs.parse_catalog(po.read_text(encoding="utf-8"), po)
+    catalog = po_text.parse(po.read_text(encoding="utf-8"), po)
     for number, message in enumerate(m for m in catalog if m.id):
         if number % 3 == 0:
             message.flags.discard("fuzzy")
-    po.write_text(catalogs.render_catalog(catalog), encoding="utf-8")
+    po.write_text(po_text.render(catalog), encoding="utf-8")
     (project / "tm").mkdir()
     (project / "tm" / "synthetic.tmx").write_bytes(render_tmx(memory_units(10_000, seed=3)))
     return project

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.glossary import Glossary, find_terms, required_terms
 from pipeline.model import InputError
+from pipeline.project import read_catalog
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,6 @@ def read_catalog_units(
 
 def _read_catalog(path: Path) -> dict[tuple[str | None, str], str] | None:
     """(msgctxt, msgid) → msgstr of a PO (msgid of a POT); None when the file is missing."""
-    from pipeline.project import read_catalog
-
     catalog = read_catalog(path)
     if catalog is None:
         return None

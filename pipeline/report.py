@@ -7,8 +7,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline import catalog as catalogs
+from pipeline import lint
 from pipeline.config import Config
+from pipeline.engines import known_marks
+from pipeline.fileio import read_article_text, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
+from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
+from pipeline.readers import read_document
+from pipeline.review import annotate
+from pipeline.source import analyse
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,6 @@ class FlagRow:
 
 def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
     """Every problem in the English copy of one article, in line order."""
-    from pipeline import lint
-    from pipeline.readers import read_document
-
     text, document = read_document(path, display_path)
     flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
     return sorted(flags, key=lambda flag: (flag.line or 0, flag.span or (0, 0)))
@@ -40,9 +44,6 @@ def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
 
 def fix_article_file(path: Path) -> int:
     """Apply the unambiguous fixes to the article file itself; the number of lines changed."""
-    from pipeline import lint
-    from pipeline.fileio import read_article_text, write_atomic
-
     text = read_article_text(path)
     fixed = lint.fix_article(text)
     changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
@@ -53,10 +54,6 @@ def fix_article_file(path: Path) -> int:
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
     """Every flag of every segment, recomputed from the article and the current catalogs."""
-    from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
-    from pipeline.review import annotate
-    from pipeline.source import analyse
-
     glossary = load_glossary(config)
     rows: list[FlagRow] = []
     for path in find_articles(config, article_names):
@@ -67,7 +64,7 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
             if existing is None:
                 raise InputError(f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(config, po))
             merged = catalogs.merge(source.template, existing, locale).catalog
-            for view in annotate(merged, source.segments, source.source_flags, locale, glossary):
+            for view in annotate(merged, source.segments, source.source_flags, locale, glossary, known_marks()):
                 for flag in view.flags:
                     rows.append(
                         FlagRow(

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.engines.base import Progress
-from pipeline.model import EntryState, Locale
+from pipeline.model import EntryState, Locale, ProvenanceKind
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -104,7 +104,6 @@ def fill_from_memory(
     reviewed match. A memory draft the memory no longer backs goes back to the engine.
     """
     from pipeline.memory import leverage
-    from pipeline.memory.units import MEMORY_ENGINE
     from pipeline.translate import Draft
 
     waiting = set(pending)
@@ -120,7 +119,7 @@ def fill_from_memory(
         unit = leverage.reuse(memory, message.id)
         if unit is None:
             record = catalogs.machine_record(message)
-            if record and record.provenance.engine == MEMORY_ENGINE:
+            if record and record.provenance.kind == ProvenanceKind.MEMORY:
                 waiting.add(key)
             continue
         if key in waiting or message.string != unit.target:

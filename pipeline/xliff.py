@@ -32,11 +32,10 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from lxml import etree
 
-from pipeline import __version__
+from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
-from pipeline.memory.units import MEMORY_ENGINE
-from pipeline.model import EntryState, InputError, Locale, Severity, Suggestion
+from pipeline.model import EntryState, InputError, Locale, ProvenanceKind, Severity, Suggestion
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -135,7 +134,7 @@ def _target_state(message: Message, state: EntryState) -> tuple[str, str, bool]:
         return "final", "", True
     if state == EntryState.MACHINE:
         record = catalogs.machine_record(message)
-        from_memory = record is not None and record.provenance.engine == MEMORY_ENGINE
+        from_memory = record is not None and record.provenance.kind == ProvenanceKind.MEMORY
         return "needs-review-translation", "exact-match" if from_memory else "mt-suggestion", False
     if message.previous_id:  # a translation of the sentence before it changed
         return "needs-review-translation", "leveraged-inexact", False
@@ -185,7 +184,10 @@ def _unit(message: Message, target_language: str) -> etree._Element:
         note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": "9", "annotates": "target"})
         note.text = f"machine draft: {record.provenance.describe()}"
     for flag in catalogs.entry_flags(message):
-        note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": str(FLAG_PRIORITY[flag.severity])})
+        attributes = {"from": TOOL, "priority": str(FLAG_PRIORITY[flag.severity])}
+        if (entry := flags.REGISTRY.get(flag.code)) is not None:
+            attributes["annotates"] = "source" if entry.side == flags.Side.SOURCE else "target"
+        note = etree.SubElement(unit, q("note"), attributes)
         note.text = catalogs.render_flag(flag).removeprefix("flag: ")
     for comment in message.user_comments:
         etree.SubElement(unit, q("note"), {"from": TRANSLATOR_NOTE}).text = comment
@@ -406,7 +408,7 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
         seen.add(unit.id)
     _raise_first(problems, path)
 
-    updated = catalogs.parse_catalog(catalogs.render_catalog(catalog), path)  # a copy to change
+    updated = po.parse(po.render(catalog), path)  # a copy to change
     reviewed = drafted = noted = 0
     for unit in document.units:
         message = updated.get(by_id[unit.id].id, context=by_id[unit.id].context)
@@ -432,11 +434,10 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
 
 def _drop_machine_record(message: Message) -> None:
     """A person's text: the engine's record and signals no longer describe it."""
-    from pipeline.review import ENGINE_FLAG_CODES
-
+    engine_codes = flags.engine_codes()
     message.auto_comments = [
         comment
         for comment in message.auto_comments
         if not catalogs.MachineRecord.parse(comment)
-        and not ((flag := catalogs.parse_flag(comment)) and flag.code in ENGINE_FLAG_CODES)
+        and not ((flag := catalogs.parse_flag(comment)) and flag.code in engine_codes)
     ]

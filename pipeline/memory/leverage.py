@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline import flags
 from pipeline.inline import TokenKind, parse_codes, plain_text
 from pipeline.memory.index import Match, MemoryIndex
-from pipeline.memory.units import MEMORY_ENGINE, Unit
-from pipeline.model import Flag, Locale, Provenance, Severity, Suggestion
+from pipeline.memory.units import Unit
+from pipeline.model import Flag, Locale, Provenance, Suggestion
 
 CONFLICT_CODE = "tm-conflict"
 SUGGESTION_LIMIT = 3
@@ -64,8 +65,8 @@ def reuse(matches: LocaleMatches, source: str) -> Unit | None:
 
 
 def provenance(unit: Unit) -> Provenance:
-    """How a memory draft records where it came from: kind ``tm``, source article, reviewer's entry."""
-    return Provenance(MEMORY_ENGINE, unit.origin.document.replace(" ", "_"), unit.origin.entry.replace(" ", "_") or "-")
+    """How a memory draft records where it came from: kind ``tm``, source article, the reviewer's entry."""
+    return Provenance.memory(unit.origin.document.replace(" ", "_"), unit.origin.entry.replace(" ", "_"))
 
 
 def conflict_flag(matches: LocaleMatches, source: str) -> Flag | None:
@@ -76,7 +77,7 @@ def conflict_flag(matches: LocaleMatches, source: str) -> Flag | None:
     listed = "; ".join(
         f"“{target}” ({', '.join(u.origin.describe() for u in units)})" for target, units in grouped.items()
     )
-    return Flag(CONFLICT_CODE, Severity.WARNING, f"reviewed translations disagree, none was used: {listed}")
+    return flags.make(CONFLICT_CODE, f"reviewed translations disagree, none was used: {listed}")
 
 
 def _numbers(text: str) -> list[str]:

@@ -11,7 +11,6 @@ from pipeline import catalog as catalogs
 from pipeline.model import EntryState
 
 SOURCE_LANG = "en"
-MEMORY_ENGINE = "tm"  # the provenance kind of an entry filled from the memory (mt: tm <article> <entry>)
 
 
 @dataclass(frozen=True, order=True)

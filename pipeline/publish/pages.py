@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import lxml.html
 from lxml import etree
 
+from pipeline import flags
 from pipeline.inline import append_coded_text
-from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity, Suggestion
+from pipeline.marks import MarkKind
+from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -66,9 +68,17 @@ def anchor_id(text: str, prefix: str = "h") -> str:
 
 
 class Renderer:
-    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText | None = None):
+    def __init__(
+        self,
+        article: LocalizedArticle,
+        *,
+        review: bool,
+        page_text: PageText | None = None,
+        marks: Sequence[MarkKind] = (),
+    ):
         self.article = article
         self.review = review
+        self.marks = tuple(marks)
         self.page_text = page_text or page_text_for(article.locale)
         self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
         for view in article.views:
@@ -115,7 +125,7 @@ class Renderer:
                 "id": segment_anchor(view),
                 "data-key": view.segment.key,
                 "data-state": view.state.value,
-                "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
+                "title": f"{STATE_LABELS[view.state]} — {view.provenance.describe() if view.provenance else 'no engine'} — EN: {view.segment.text}",
             },
         )
         if not view.target:
@@ -132,7 +142,7 @@ class Renderer:
                     "lang": "en",
                 },
             )
-            badge.text = badge_text(flag)
+            badge.text = badge_text(flag, self.marks)
         for suggestion in view.suggestions:
             self._append_suggestion(parent, suggestion)
 
@@ -289,15 +299,13 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-# Apertium's own marks, shown on the badge the way Apertium writes them ("*backyard").
-ENGINE_MARKS = {"unknown-word": "*", "generation-error": "#", "transfer-error": "@"}
-QUOTED = re.compile(r"“([^”]+)”")
+def badge_text(flag: Flag, marks: Sequence[MarkKind] = ()) -> str:
+    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard").
 
-
-def badge_text(flag) -> str:
-    mark = ENGINE_MARKS.get(flag.code)
-    word = QUOTED.search(flag.message) if mark else None
-    return f"{flag.code} {mark}{word.group(1)}" if word else flag.code
+    ``marks``: the engines' marks, as data (``pipeline.engines.known_marks()``).
+    """
+    symbol = next((kind.symbol for kind in marks if kind.code == flag.code), "")
+    return f"{flag.code} {symbol}{flag.word}" if symbol and flag.word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
@@ -328,11 +336,13 @@ def build_page(
     page_text: PageText | None = None,
     head_extras: Callable[[etree._Element], None] | None = None,
     body_extras: Callable[[etree._Element], None] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> etree._Element:
     """The whole page as an lxml tree.
 
     `head_extras(head)` and `body_extras(body)` (called after the article) let
-    publishing add metadata and a footer.
+    publishing add metadata and a footer; ``marks`` are the engines' marks, so a
+    review badge shows a word the way the engine marked it.
 
     The review page is a working document: marked noindex, its frame in English.
     """
@@ -346,7 +356,7 @@ def build_page(
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")
-    renderer = Renderer(article, review=review, page_text=page_text)
+    renderer = Renderer(article, review=review, page_text=page_text, marks=marks)
     if review:
         review_summary(body, article)
     elif has_unreviewed_machine_text(article):
@@ -456,9 +466,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         badge.tail = f" — {meaning}; hover a badge for its message"
     codes = sorted({flag.code for view in article.views for flag in view.flags})
     if codes:
-        from pipeline.review import flag_descriptions
-
-        described = flag_descriptions()
+        described = flags.descriptions()
         meanings = etree.SubElement(legend, "dl", {"class": "flag-meanings"})
         for code in codes:
             term = etree.SubElement(meanings, "dt")

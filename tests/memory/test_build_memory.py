@@ -11,10 +11,11 @@ from lxml import etree
 from tests_helpers import invoke
 
 from pipeline import catalog as catalogs
+from pipeline import po
 from pipeline.build import BuildOptions, build
 from pipeline.config import load_config
 from pipeline.engines.pseudo import PseudoEngine
-from pipeline.model import EntryState, Locale
+from pipeline.model import EntryState, Locale, ProvenanceKind
 
 ES = Locale("es")
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
@@ -63,16 +64,16 @@ def po_path(project: Path, slug: str) -> Path:
 
 def review_entries(path: Path, translations: dict[str, str]) -> None:
     """What a translator does in Poedit: write the text, clear fuzzy."""
-    catalog = catalogs.parse_catalog(path.read_text(encoding="utf-8"), path)
+    catalog = po.parse(path.read_text(encoding="utf-8"), path)
     for message in catalog:
         if message.id in translations:
             message.string = translations[message.id]
             message.flags.discard("fuzzy")
-    path.write_text(catalogs.render_catalog(catalog), encoding="utf-8")
+    path.write_text(po.render(catalog), encoding="utf-8")
 
 
 def entries(path: Path) -> dict[str, object]:
-    catalog = catalogs.parse_catalog(path.read_text(encoding="utf-8"), path)
+    catalog = po.parse(path.read_text(encoding="utf-8"), path)
     return {message.id: message for message in catalog if message.id}
 
 
@@ -101,13 +102,14 @@ def test_exact_matches_fill_the_entry_without_an_engine_call(second_article, cou
         assert message.string == REVIEWED[sentence]
         assert message.fuzzy  # still for a person to confirm
         record = catalogs.machine_record(message)
-        assert record.provenance.engine == "tm" and record.provenance.model == SAMPLE_SLUG
+        assert record.provenance.kind == ProvenanceKind.MEMORY and record.provenance.model == SAMPLE_SLUG
+        assert not record.provenance.is_machine
         assert record.provenance.version in ("paragraph", "heading", "toc-entry")
     [result] = [r for r in report.results if r.article.document.slug == "summit-follow-up"]
     assert result.from_memory == 2
     assert result.translated == len(result.article.views) - 2
     views = {view.segment.text: view for view in result.article.views}
-    assert views[REPEATED[0]].provenance.startswith(f"tm {SAMPLE_SLUG} ")
+    assert views[REPEATED[0]].provenance.describe().startswith(f"tm {SAMPLE_SLUG} ")
 
 
 def test_the_paraphrase_is_a_suggestion_in_the_po_the_xliff_and_the_review_page(second_article):
@@ -147,7 +149,7 @@ def test_reviewed_translations_that_disagree_are_not_used(second_article, counti
     view = next(v for v in result.article.views if v.segment.text == REPEATED[0])
     [conflict] = [flag for flag in view.flags if flag.code == "tm-conflict"]
     assert "¡Díganos qué piensa!" in conflict.message and REVIEWED[REPEATED[0]] in conflict.message
-    assert view.provenance.startswith("pseudo")
+    assert view.provenance.engine == "pseudo"
 
 
 def test_a_suggestion_whose_numbers_differ_says_so(project, counting):

@@ -11,6 +11,7 @@ from conftest import SAMPLE_SLUG
 from tests_helpers import invoke
 
 from pipeline import catalog as catalogs
+from pipeline import po
 from pipeline.memory import tmx
 from pipeline.memory.units import Origin, Unit
 
@@ -76,7 +77,7 @@ def test_import_adds_new_units_to_tm_and_the_next_build_uses_them(reviewed: Path
     assert "7 unit(s) from 3 file(s): 6 from catalogs, 1 from TMX" in stats.output and "es: 6" in stats.output
     (reviewed / "articles" / "short.txt").write_text("Mexico rejects US intervention\n", encoding="utf-8")
     assert invoke(reviewed, "build", "--engine", "pseudo", "--lang", "es", "articles/short.txt").exit_code == 0
-    message = catalogs.parse_catalog(po_path(reviewed, "short").read_text(encoding="utf-8"), po_path(reviewed, "short"))
+    message = po.parse(po_path(reviewed, "short").read_text(encoding="utf-8"), po_path(reviewed, "short"))
     entry = next(m for m in message if m.id == "Mexico rejects US intervention")
     assert entry.string == "México rechaza la intervención de EE. UU." and entry.fuzzy
     assert catalogs.machine_record(entry).provenance.model == "x"
