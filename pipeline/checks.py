@@ -416,6 +416,7 @@ def check_translation(
     marks: Sequence[MarkKind] = (),
     spell: bool = True,
     skip: Collection[str] = (),
+    run: Callable[[Check, Pair], list[Flag]] | None = None,
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
@@ -425,6 +426,7 @@ def check_translation(
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
+    run = run or run_check
     pair = Pair(source, target, locale, raw_output, tuple(marks))
     found = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
@@ -432,10 +434,7 @@ def check_translation(
     for check in CHECKS:
         if check.code in skipped:
             continue
-        for finding in check.run(pair):
-            flag = flags.make(
-                check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity
-            )
+        for flag in run(check, pair):
             if flag not in found:
                 found.append(flag)
         if not target.strip():
@@ -443,18 +442,34 @@ def check_translation(
     return found
 
 
+def run_check(check: Check, pair: Pair) -> list[Flag]:
+    """One check's flags for one pair (the build's cache calls this only for what changed)."""
+    return [
+        flags.make(check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity)
+        for finding in check.run(pair)
+    ]
+
+
 # ---------------------------------------------------------------- silencing
 
 SILENCE = re.compile(r"^\s*newsloc:\s*ignore\b(.*)$", re.I | re.M)
+# What follows an em dash (or " -- ") is the reason, not more codes: "newsloc: ignore spelling — a town's name".
+SILENCE_REASON = re.compile(r"\s(?:—|--)\s")
 
 
 def silenced_codes(translator_comments: Sequence[str]) -> set[str]:
-    """Codes named in ``newsloc: ignore spelling, numbers`` translator comments."""
+    """Codes named in ``newsloc: ignore spelling, numbers [— reason]`` translator comments."""
     codes: set[str] = set()
     for comment in translator_comments:
         for match in SILENCE.finditer(comment):
-            codes.update(code.lower() for code in re.split(r"[\s,;]+", match.group(1)) if code)
+            named = SILENCE_REASON.split(" " + match.group(1) + " ", maxsplit=1)[0]
+            codes.update(code.lower() for code in re.split(r"[\s,;]+", named) if code)
     return codes
+
+
+def silence_comment(code: str, reason: str) -> str:
+    """The translator comment that silences one flag code on one entry, with the reason."""
+    return f"newsloc: ignore {code} — {reason}"
 
 
 def apply_silences(flags: Iterable[Flag], codes: Collection[str]) -> list[Flag]:

@@ -59,6 +59,36 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         ]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A catalog merged with its template, and the entries an engine should draft now."""
+
+    merged: catalogs.MergeResult
+    pending: tuple[Key, ...]
+    from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
+
+
+def plan(
+    template: Catalog,
+    existing: Catalog | None,
+    locale: Locale,
+    translator,
+    *,
+    retranslate: bool = False,
+    memory: LocaleMatches | None = None,
+) -> Plan:
+    """Merge, and list the untranslated entries, machine drafts on request, and drafts the glossary made stale.
+
+    With a ``memory``, what it can fill is filled now and left out of ``pending``.
+    """
+    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(merged.catalog, translator)]))
+    from_memory: list[Key] = []
+    if memory is not None:
+        pending, from_memory = fill_from_memory(merged.catalog, pending, memory, translator)
+    return Plan(merged, tuple(pending), tuple(from_memory))
+
+
 def refresh(
     template: Catalog,
     existing: Catalog | None,
@@ -75,24 +105,21 @@ def refresh(
     ``engine_texts`` maps a key to the lint-fixed source the engine should see
     (default: the msgid). A translator's text is never sent: ``merge`` only marks
     untranslated entries and machine drafts pending, and ``apply_drafts`` refuses
-    anything else.
+    anything else. (The build does the same in stages, one engine batch for all articles.)
 
     With a ``memory``, entries it can fill (an exact, unanimous reviewed match) are
     filled from it first and never reach the engine.
     """
-    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
-    catalog = merged.catalog
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
-    from_memory: list[Key] = []
-    if memory is not None:
-        pending, from_memory = fill_from_memory(catalog, pending, memory, translator)
+    planned = plan(template, existing, locale, translator, retranslate=retranslate, memory=memory)
+    catalog = planned.merged.catalog
+    pending = list(planned.pending)
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, merged, tuple(pending), tuple(from_memory))
+    return Refreshed(catalog, planned.merged, tuple(pending), planned.from_memory)
 
 
 def fill_from_memory(

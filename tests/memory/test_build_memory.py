@@ -130,8 +130,8 @@ def test_the_paraphrase_is_a_suggestion_in_the_po_the_xliff_and_the_review_page(
     assert alt.findtext(f"{XLIFF}source") == "Balancing Destabilization and Support"
 
     page = lxml.html.parse(str(second_article / "dist" / "es" / "summit-follow-up.review.html")).getroot()
-    [segment] = [s for s in page.cssselect(".seg") if "Economic" in (s.get("title") or "")]
-    [hint] = [h for h in page.cssselect(".tm-suggestion") if h.getparent() is segment.getparent()]
+    [heading] = page.cssselect("#h-balancing-destabilization-and-economic-support")
+    [hint] = heading.cssselect(".tm-suggestion")  # beside the segment, in its heading
     assert hint.get("data-score") == str(suggestion.score)
     assert suggestion.target in hint.text_content()
 
