@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from pipeline import catalog as catalogs
 from pipeline import po, review
@@ -23,6 +23,7 @@ from pipeline.config import Config
 from pipeline.engines import known_marks
 from pipeline.fileio import locked
 from pipeline.glossary import Glossary
+from pipeline.memory.leverage import LocaleMatches
 from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, NewslocError
 from pipeline.project import (
     catalog_path,
@@ -132,13 +133,24 @@ class Workspace:
             return cached  # same article, glossary and catalog: the same page (a save's reload asks for it)
         existing = po.parse(text, path)
         merged = catalogs.merge(source.template, existing, locale).catalog
+        memory = self._memory([s.text for s in source.segments], locale, {path: existing})
         views = review.annotate(
-            merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks()
+            merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks(), memory=memory
         )
         article = LocalizedArticle(source.document, locale, tuple(views))
         state = ArticleState(source, article, path, version_of(text))
         self._states[(slug, locale.tag)] = state
         return state
+
+    def _memory(self, texts: list[str], locale: Locale, parsed: dict[Path, Catalog]) -> LocaleMatches:
+        """What the project's translation memory holds for these texts (suggestions, conflicts), as the build sees it."""
+        from pipeline.memory import leverage, store
+
+        index = store.open_memory(self.config, preloaded=parsed)
+        try:
+            return leverage.lookup(index, texts, locale)
+        finally:
+            index.close()
 
     def _source(self, slug: str) -> SourceArticle:
         path = self.articles().get(slug)
@@ -185,8 +197,15 @@ class Workspace:
                         f"this segment is not in the catalog yet; run newsloc build --lang {locale.tag}", shown
                     )
                 apply(message, edit)
+                memory = self._memory([segment.text], locale, {path: catalog})
                 review.annotate(
-                    catalog, [segment], source.source_flags, locale, self._current_glossary(), known_marks()
+                    catalog,
+                    [segment],
+                    source.source_flags,
+                    locale,
+                    self._current_glossary(),
+                    known_marks(),
+                    memory=memory,
                 )
                 # Compare-before-replace: another tool may have saved while we worked.
                 if read_catalog_text(path) != text:

@@ -53,6 +53,15 @@
     var suggestions = detail ? detail.querySelector(".suggestions") : null;
     copyChildren(suggestions, document.getElementById("editor-suggestions-list"));
     document.getElementById("editor-suggestions").hidden = !suggestions;
+    document.querySelectorAll("#editor-suggestions-list li[data-target]").forEach(function (item) {
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "use-suggestion";
+      use.textContent = "Use";
+      use.addEventListener("click", function () { text.value = item.dataset.target; text.focus(); });
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(use);
+    });
     codes.replaceChildren();
     var seen = {};
     flags.querySelectorAll("li[data-flag]").forEach(function (item) {
