@@ -14,16 +14,17 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import po, review
+from pipeline import review
 from pipeline.config import Config
 from pipeline.engines import choose_engine
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, write_atomic
 from pipeline.glossary import Glossary
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     read_catalog_text,
     template_path,
@@ -33,7 +34,7 @@ from pipeline.project import (
 from pipeline.publish.dist import dist_files, read_manifest
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Translator
-from pipeline.workflow import refresh
+from pipeline.workflow import Refreshed, refresh
 
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
@@ -54,6 +55,9 @@ class LocaleResult:
     catalog_path: Path
     translated: int
     engine: str
+    # machine drafts replaced because another engine, model or version made them, by what made them
+    redrafted: tuple[Provenance, ...] = ()
+    provenance: Provenance | None = None  # what this run's drafts record
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def localize(
     config: Config,
     glossary: Glossary | None,
     progress_factory: ProgressFactory | None,
-) -> tuple[Catalog, LocalizedArticle, int, str]:
+) -> tuple[Catalog, LocalizedArticle, Refreshed, Provenance | None]:
     """Merge, translate what is pending, check everything: pure but for the engine call."""
     translator = Translator(
         engine,
@@ -96,7 +100,7 @@ def localize(
     )
     views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary)
     article = LocalizedArticle(source.document, locale, tuple(views))
-    return refreshed.catalog, article, len(refreshed.translated), engine.name
+    return refreshed.catalog, article, refreshed, translator.provenance()
 
 
 def build(
@@ -113,15 +117,23 @@ def build(
         for path in paths:
             stack.enter_context(locked(path))
         on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
-        existing = {path: None if text is None else po.parse(text, path) for path, text in on_disk.items()}
+        existing = {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
         planned = []
         for source in sources:
             for locale in options.locales:
                 path = catalog_path(config, source.document.slug, locale)
-                catalog, article, translated, engine = localize(
+                catalog, article, refreshed, provenance = localize(
                     source, locale, existing[path], engines[locale], options, config, glossary, progress_factory
                 )
-                planned.append((path, catalog, LocaleResult(article, path, translated, engine)))
+                result = LocaleResult(
+                    article,
+                    path,
+                    len(refreshed.translated),
+                    engines[locale].name,
+                    refreshed.redrafted,
+                    provenance,
+                )
+                planned.append((path, catalog, result))
         blocking = [
             (r.article, v, f)
             for _, _, r in planned

@@ -39,27 +39,36 @@ def text_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class MachineRecord:
-    """What produced a machine draft: engine, model, and a hash of its output."""
+    """What produced a machine draft: engine, model and version, and a hash of its output.
+
+    Written as the entry's ``#. mt:`` comment for people and kept in the records file
+    beside the catalog (records.py), which PO tools cannot drop.
+    """
 
     provenance: Provenance
     output_hash: str
     terms: str = ""  # glossary fingerprint at translation time
+    score: float | None = None  # the engine's own score (Argos: mean log-prob per token)
 
     PREFIX = "mt: "
 
     def render(self) -> str:
         parts = [self.provenance.engine, self.provenance.model or "-", self.provenance.version or "-"]
         extra = f" | terms={self.terms}" if self.terms else ""
+        extra += f" | score={self.score:.3f}" if self.score is not None else ""
         return f"{self.PREFIX}{' '.join(parts)} | out={self.output_hash}{extra}"
 
     @classmethod
     def parse(cls, comment: str) -> MachineRecord | None:
-        match = re.match(r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?$", comment.strip())
+        match = re.match(
+            r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?(?: \| score=(-?\d+(?:\.\d+)?))?$",
+            comment.strip(),
+        )
         if not match:
             return None
-        engine, model, version, output_hash, terms = match.groups()
+        engine, model, version, output_hash, terms, score = match.groups()
         provenance = Provenance(engine, "" if model == "-" else model, "" if version == "-" else version)
-        return cls(provenance, output_hash, terms or "")
+        return cls(provenance, output_hash, terms or "", round(float(score), 3) if score else None)
 
 
 # "flag: unknown-word (warning) [backyard] — Apertium does not know …": the [word] is optional.

@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.engines.base import Progress
-from pipeline.model import EntryState, Locale
+from pipeline.model import EntryState, Locale, Provenance
 
 Key = tuple[str, str]  # (msgid, msgctxt)
 ProgressForCount = Callable[[int], contextlib.AbstractContextManager[Progress | None]]
@@ -25,6 +25,21 @@ class Refreshed:
     catalog: Catalog
     merged: catalogs.MergeResult
     translated: tuple[Key, ...]  # entries that got a new machine draft in this run
+    # machine drafts replaced because another engine, model or model version made them: what made them
+    redrafted: tuple[Provenance, ...] = ()
+
+
+def outdated_drafts(catalog: Catalog, provenance: Provenance | None) -> list[tuple[Key, Provenance]]:
+    """Machine drafts another engine, model or model version made: no person's work, so made again."""
+    if provenance is None:
+        return []
+    outdated = []
+    for message in catalog:
+        if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
+            record = catalogs.machine_record(message)
+            if record is not None and record.provenance != provenance:
+                outdated.append((catalogs.key_of(message), record.provenance))
+    return outdated
 
 
 def glossary_stale(catalog: Catalog, translator) -> list[Key]:
@@ -46,7 +61,8 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
             raise AssertionError(f"refusing to overwrite a translator's text in {key!r}")
         message.string = draft.text
         message.flags.add("fuzzy")  # previous_id stays: it shows the reviewer how the English changed
-        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
+        score = round(draft.score, 3) if draft.score is not None else None  # as the mt: comment keeps it
+        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms, score)
         message.auto_comments = [
             *catalogs.template_comments(message),
             record.render(),
@@ -73,11 +89,12 @@ def refresh(
     """
     merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
     catalog = merged.catalog
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
+    outdated = dict(outdated_drafts(catalog, translator.provenance()))
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator), *outdated]))
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, merged, tuple(pending))
+    return Refreshed(catalog, merged, tuple(pending), tuple(outdated.values()))

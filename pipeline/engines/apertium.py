@@ -153,6 +153,11 @@ class ApertiumEngine:
         packages = " ".join(sorted({"apertium", *(DEBIAN_PACKAGES[p] for p in chain)}))
         return f"Apertium pairs {' + '.join(chain)} are not installed: apt-get install {packages}"
 
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """The pair chain and its Debian package versions: an upgraded pair is another version."""
+        chain = chain_for(target)
+        return Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:
@@ -166,7 +171,7 @@ class ApertiumEngine:
         found = {int(number): body for number, body in SEGMENT.findall(output)}
         if len(found) != len(texts):
             raise EngineError(f"Apertium returned {len(found)} of {len(texts)} segments; check the pair installation")
-        provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+        provenance = self.provenance(source, target)
         hypotheses = []
         for index in range(len(texts)):
             clean, flags = strip_marks(from_html(found[index]), texts[index])

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from pipeline.inline import FROZEN_TAG
-from pipeline.model import Hypothesis, Locale
+from pipeline.model import Hypothesis, Locale, Provenance
 
 __all__ = ["FROZEN_TAG", "Engine", "Progress"]
 
@@ -19,6 +19,12 @@ class Engine(Protocol):
 
     def available(self, source: str, target: Locale) -> bool:
         """True when this engine can translate the pair on this machine."""
+
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """What this engine's drafts for the pair record: engine, model, model version.
+
+        A machine draft recorded with another provenance is re-drafted by the build.
+        """
 
     def translate(
         self,
