@@ -18,11 +18,11 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from babel.messages.catalog import Catalog, Message
 
-from pipeline import __version__, po
+from pipeline import __version__, fileio, po
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, Severity
 
 PROJECT = "newsloc"
@@ -144,7 +144,7 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
         msgid_bugs_address="",
         last_translator=MACHINE_TRANSLATOR if locale else "",
         language_team="",
-        creation_date=creation_date or datetime.now(UTC),
+        creation_date=creation_date or fileio.now(),
         fuzzy=False,
     )
     return catalog

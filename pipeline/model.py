@@ -29,6 +29,9 @@ class NewslocError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):  # keeps path and line when a worker process hands the error back
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -70,6 +70,26 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         ]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A catalog merged with its template, and the entries an engine should draft now."""
+
+    merged: catalogs.MergeResult
+    pending: tuple[Key, ...]
+    redrafted: tuple[Provenance, ...] = ()  # what made the machine drafts re-drafted for another provenance
+    provenance: Provenance | None = None  # what this run's drafts record
+
+
+def plan(template: Catalog, existing: Catalog | None, locale: Locale, translator, *, retranslate: bool = False) -> Plan:
+    """Merge, and list what an engine should draft now: untranslated entries, machine drafts on
+    request, drafts the glossary made stale, and drafts another engine, model or version made."""
+    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
+    provenance = translator.provenance()
+    outdated = dict(outdated_drafts(merged.catalog, provenance))
+    pending = dict.fromkeys([*merged.pending, *glossary_stale(merged.catalog, translator), *outdated])
+    return Plan(merged, tuple(pending), tuple(outdated.values()), provenance)
+
+
 def refresh(
     template: Catalog,
     existing: Catalog | None,
@@ -85,16 +105,15 @@ def refresh(
     ``engine_texts`` maps a key to the lint-fixed source the engine should see
     (default: the msgid). A translator's text is never sent: ``merge`` only marks
     untranslated entries and machine drafts pending, and ``apply_drafts`` refuses
-    anything else.
+    anything else. (The build does the same in stages, one engine batch for all articles.)
     """
-    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
-    catalog = merged.catalog
-    outdated = dict(outdated_drafts(catalog, translator.provenance()))
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator), *outdated]))
+    planned = plan(template, existing, locale, translator, retranslate=retranslate)
+    catalog = planned.merged.catalog
+    pending = list(planned.pending)
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, merged, tuple(pending), tuple(outdated.values()))
+    return Refreshed(catalog, planned.merged, tuple(pending), planned.redrafted)

@@ -55,6 +55,13 @@ def progress_bar(label: str, total: int):
     help="Where the argos engine runs.",
 )
 @click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for reading, checking and rendering (0: one per CPU). The output is the same for any N.",
+)
 @project_options
 @reports_errors
 def build(
@@ -65,22 +72,34 @@ def build(
     strict: bool,
     device: str,
     threads: int,
+    jobs: int,
     config,
 ) -> None:
-    """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML."""
+    """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
+
+    Check results are kept in .newsloc-cache/ (safe to delete): a rebuild re-checks only what changed.
+    """
+    from pipeline import spelling
     from pipeline.build import BuildOptions
     from pipeline.build import build as run_build
 
+    if note := spelling.backend_note():
+        click.echo(f"newsloc: {note}", err=True)
     options = BuildOptions(
         locales=config.pick_locales(lang),
         engine=engine or config.engine,
         retranslate=retranslate,
         strict=strict,
         argos=argos_options(config, device, threads),
+        jobs=jobs,
     )
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    click.echo(
+        f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
+        f".newsloc-cache/; {report.jobs} job(s)"
+    )
     click.echo(
         f"wrote {len(report.written)} file(s) in {config.dist}/: "
         + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written)
