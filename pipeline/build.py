@@ -23,10 +23,10 @@ import contextlib
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
@@ -53,6 +53,9 @@ from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Draft, Translator
 from pipeline.workflow import Key, Plan, apply_drafts, plan
 
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
+
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
 
@@ -66,17 +69,19 @@ class BuildOptions:
     write_html: bool = True
     jobs: int = 0  # worker processes; 0: one per CPU
     cache: bool = True  # reuse check results from .newsloc-cache/ (safe to delete)
+    memory: bool = True  # reuse reviewed work from the project's translation memory
 
 
 @dataclass(frozen=True)
 class LocaleResult:
     article: LocalizedArticle
     catalog_path: Path
-    translated: int
+    translated: int  # segments sent to the engine in this run
     engine: str
     # machine drafts replaced because another engine, model or version made them, by what made them
     redrafted: tuple[Provenance, ...] = ()
     provenance: Provenance | None = None  # what this run's drafts record
+    from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class BuildReport:
     checks: Counter[str] = field(default_factory=Counter)  # "reused" / "computed" check and lint results
     rechecked: Counter[str] = field(default_factory=Counter)  # computed results by check code
     jobs: int = 1
+    memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
 
 
 def job_count(requested: int) -> int:
@@ -125,6 +131,7 @@ class _Run:
     sources: list[SourceArticle] = field(default_factory=list)
     plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
     drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
+    memory: dict[Locale, LocaleMatches] = field(default_factory=dict)  # translation-memory matches, looked up once
 
 
 _RUN: _Run | None = None
@@ -164,7 +171,14 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     for locale in run.options.locales:
         existing = run.existing[catalog_path(run.config, source.document.slug, locale)]
         translator = _translator(run, locale, [source])
-        plans[locale] = plan(source.template, existing, locale, translator, retranslate=run.options.retranslate)
+        plans[locale] = plan(
+            source.template,
+            existing,
+            locale,
+            translator,
+            retranslate=run.options.retranslate,
+            memory=run.memory.get(locale),
+        )
     matches = take_matches(run.glossary) if run.glossary is not None else {}
     return plans, matches, template_text
 
@@ -181,7 +195,14 @@ def _finish(item: tuple[int, Locale]) -> Finished:
     if planned.pending:
         apply_drafts(catalog, planned.pending, run.drafts[item])
     views = review.annotate(
-        catalog, source.segments, source.source_flags, locale, run.glossary, known_marks(), cache=run.cache
+        catalog,
+        source.segments,
+        source.source_flags,
+        locale,
+        run.glossary,
+        known_marks(),
+        cache=run.cache,
+        memory=run.memory.get(locale),
     )
     article = LocalizedArticle(source.document, locale, tuple(views))
     pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
@@ -249,6 +270,8 @@ def build(
         run.existing.update(
             {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
         )
+        if options.memory:
+            run.memory = memory_matches(config, run.sources, options.locales, run.existing)
         _RUN = run
         try:
             templates: list[tuple[Path, str | None]] = []
@@ -279,6 +302,7 @@ def build(
                     engines[locale].name,
                     planned.redrafted,
                     planned.provenance,
+                    len(planned.from_memory),
                 )
             )
             texts.append((path, text))
@@ -303,7 +327,27 @@ def build(
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return BuildReport(tuple(results), tuple(written), Counter(cache.total), Counter(cache.total_computed), jobs)
+    memory_units = sum(matches.units for matches in run.memory.values())
+    return BuildReport(
+        tuple(results), tuple(written), Counter(cache.total), Counter(cache.total_computed), jobs, memory_units
+    )
+
+
+def memory_matches(
+    config: Config, sources: Sequence[SourceArticle], locales: Sequence[Locale], parsed: Mapping[Path, Catalog | None]
+) -> dict[Locale, LocaleMatches]:
+    """Refresh the project's memory (reusing the catalogs already parsed) and look up every segment once.
+
+    Runs before the stages fork: workers get the matches as plain data and never open the database.
+    """
+    from pipeline.memory import leverage, store
+
+    texts = [segment.text for source in sources for segment in source.segments]
+    index = store.open_memory(config, preloaded={path: c for path, c in parsed.items() if c is not None})
+    try:
+        return {locale: leverage.lookup(index, texts, locale) for locale in locales}
+    finally:
+        index.close()
 
 
 def _translate(run: _Run, progress_factory: ProgressFactory | None) -> dict[tuple[int, Locale], int]:

@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog, Message
 
 from pipeline import catalog as catalogs
 from pipeline import flags as registry
-from pipeline.model import EntryState, Flag, InputError, Provenance, Severity
+from pipeline.model import EntryState, Flag, InputError, Provenance, ProvenanceKind, Severity
 
 FORMAT = "newsloc machine records 1"
 
@@ -92,6 +92,7 @@ def render(records: dict[str, DraftRecord], catalog_name: str) -> str:
         item = {
             "entry": key,
             "text": draft.record.output_hash,
+            "kind": provenance.kind.value,
             "engine": provenance.engine,
             "model": provenance.model,
             "version": provenance.version,
@@ -117,7 +118,11 @@ def parse(text: str, path: Path) -> dict[str, DraftRecord]:
     records = {}
     try:
         for item in data["drafts"]:
-            provenance = Provenance(str(item["engine"]), str(item["model"]), str(item["version"]))
+            kind = ProvenanceKind(item.get("kind", ProvenanceKind.MACHINE.value))
+            if kind == ProvenanceKind.MEMORY:
+                provenance = Provenance.memory(str(item["model"]), str(item["version"]))
+            else:
+                provenance = Provenance(str(item["engine"]), str(item["model"]), str(item["version"]), kind)
             score = item.get("score")
             record = catalogs.MachineRecord(
                 provenance, str(item["text"]), str(item.get("terms", "")), float(score) if score is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
@@ -18,10 +19,14 @@ from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
+MEMORY_CONFLICT = "tm-conflict"  # recomputed from the memory whenever a build has it
 
 
 def flag_descriptions() -> dict[str, str]:
@@ -130,12 +135,15 @@ def annotate(
     glossary=None,
     marks: Sequence[MarkKind] = (),
     cache=None,
+    memory: LocaleMatches | None = None,
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views.
+    """Recompute every entry's flags (and memory suggestions), write them into its comments, return the views.
 
     ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
     With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
     unchanged since an earlier run is not run again: its flags are reused.
+    ``memory``: what the translation memory holds for these segments; with it, ``tm-conflict``
+    is recomputed (not carried) and fuzzy matches become suggestions.
     """
     views = []
     for segment in segments:
@@ -145,7 +153,13 @@ def annotate(
         record = catalogs.machine_record(message)
         # Once each: a fresh draft holds a comment per mark, the file one per distinct comment.
         engine_flags = (
-            list(dict.fromkeys(f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES))
+            list(
+                dict.fromkeys(
+                    f
+                    for f in catalogs.entry_flags(message)
+                    if f.code in ENGINE_FLAG_CODES and not (memory is not None and f.code == MEMORY_CONFLICT)
+                )
+            )
             if state == EntryState.MACHINE
             else []
         )
@@ -157,6 +171,14 @@ def annotate(
                 else None
             )
             flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+        suggestions: tuple[Suggestion, ...] = ()
+        if memory is not None and state != EntryState.REVIEWED:
+            from pipeline.memory import leverage
+
+            if conflict := leverage.conflict_flag(memory, segment.text):
+                flags.append(conflict)
+            current = message.string if isinstance(message.string, str) else ""
+            suggestions = leverage.suggestions(memory, segment.text, current, locale, glossary)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         # One flag per problem as the catalog shows it: status, check and the manifest count the same.
@@ -168,11 +190,12 @@ def annotate(
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
+            *(catalogs.render_suggestion(suggestion) for suggestion in suggestions),
         ]
         provenance = (
             record.provenance
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
+        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
     return views

@@ -62,6 +62,7 @@ def progress_bar(label: str, total: int):
     default=0,
     help="Worker processes for reading, checking and rendering (0: one per CPU). The output is the same for any N.",
 )
+@click.option("--no-memory", is_flag=True, help="Do not reuse reviewed work from the translation memory.")
 @project_options
 @reports_errors
 def build(
@@ -73,6 +74,7 @@ def build(
     device: str,
     threads: int,
     jobs: int,
+    no_memory: bool,
     config,
 ) -> None:
     """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
@@ -92,10 +94,13 @@ def build(
         strict=strict,
         argos=argos_options(config, device, threads),
         jobs=jobs,
+        memory=not no_memory,
     )
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    if options.memory:
+        click.echo(memory_line(report))
     click.echo(
         f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
         f".newsloc-cache/; {report.jobs} job(s)"
@@ -125,9 +130,26 @@ def summary_line(result) -> str:
         )
     return (
         f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-        f"{result.translated} translated now ({result.engine}){replaced}; reviewed {states['reviewed']}, "
+        f"{result.translated} translated now ({result.engine}){replaced}, {result.from_memory} from memory; "
+        f"reviewed {states['reviewed']}, "
         f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
         f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
+    )
+
+
+def memory_line(report) -> str:
+    filled = sum(result.from_memory for result in report.results)
+    suggested = sum(1 for result in report.results for view in result.article.views if view.suggestions)
+    conflicts = sum(
+        1
+        for result in report.results
+        for view in result.article.views
+        for flag in view.flags
+        if flag.code == "tm-conflict"
+    )
+    return (
+        f"memory: {report.memory_units} unit(s); {filled} segment(s) filled from memory "
+        f"({filled} engine input(s) saved), {suggested} with fuzzy suggestions, {conflicts} conflict(s)"
     )
 
 
@@ -192,6 +214,7 @@ def argos_options(config, device: str, threads: int) -> dict:
 def register_groups() -> None:
     """Command groups that live in their own modules (each as thin as the commands here)."""
     from pipeline.cli.glossary import glossary
+    from pipeline.cli.memory import tm
     from pipeline.cli.models import models
     from pipeline.cli.segments import status, xliff
     from pipeline.cli.serve import serve
@@ -201,6 +224,7 @@ def register_groups() -> None:
     main.add_command(xliff)
     main.add_command(status)
     main.add_command(serve)
+    main.add_command(tm)
 
 
 register_groups()
