@@ -166,11 +166,13 @@ def annotate(
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             memo = (
-                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
+                cache.row(
+                    "target", segment.text, segment.codes, catalogs.msgstr(message), locale.tag, engine_flags, marks
+                )
                 if cache
                 else None
             )
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+            flags += target_flags(segment, catalogs.msgstr(message), locale, glossary, engine_flags, marks, memo)
         suggestions: tuple[Suggestion, ...] = ()
         if memory is not None and state != EntryState.REVIEWED:
             from pipeline.memory import leverage
@@ -197,5 +199,5 @@ def annotate(
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
+        views.append(SegmentView(segment, catalogs.msgstr(message), state, provenance, tuple(flags), suggestions))
     return views

@@ -91,7 +91,7 @@ class Translator:
         """Translate the sources (already lint-fixed) as one batch."""
         if self.glossary is not None and self.engine.offers_alternatives:
             return self._translate_choosing_alternatives(sources, progress)
-        return self._translate(sources, progress, protect_terms=True)
+        return _complete(self._translate(sources, progress, protect_terms=True))
 
     def _translate(
         self, sources: Sequence[str], progress: Progress | None, protect_terms: bool, choose=None
@@ -130,7 +130,7 @@ class Translator:
             protected = self._translate([sources[i] for i in retry], None, protect_terms=True)
             for index, draft in zip(retry, protected):
                 drafts[index] = draft
-        return drafts
+        return _complete(drafts)
 
 
 def _restorer(replacements: dict[str, str]):
@@ -171,3 +171,10 @@ def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, objec
         position = item.end
     pieces.append(text[position:])
     return "".join(pieces), _restorer(rendered)
+
+
+def _complete(drafts: list[Draft | None]) -> list[Draft]:
+    """Drafts from a protect-and-restore pass: the engine's own text is always taken, so none is missing."""
+    complete = [draft for draft in drafts if draft is not None]
+    assert len(complete) == len(drafts), "a protect-and-restore pass keeps every hypothesis"
+    return complete
