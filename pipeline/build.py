@@ -83,6 +83,7 @@ def localize(
         es_quotes=config.es_quotes,
         source_lang=source.document.source_lang,
         codes_by_text={s.text_for_engine: s.codes for s in source.segments if s.codes},
+        pre_edits_by_text={s.text_for_engine: s.pre_edits for s in source.segments if s.pre_edits},
     )
     label = f"{source.document.slug} → {locale.tag} ({engine.name})"
     refreshed = refresh(

@@ -50,15 +50,24 @@ class MachineRecord:
     def render(self) -> str:
         parts = [self.provenance.engine, self.provenance.model or "-", self.provenance.version or "-"]
         extra = f" | terms={self.terms}" if self.terms else ""
+        if self.provenance.pre_edits:
+            extra += f" | pre={','.join(self.provenance.pre_edits)}"
         return f"{self.PREFIX}{' '.join(parts)} | out={self.output_hash}{extra}"
 
     @classmethod
     def parse(cls, comment: str) -> MachineRecord | None:
-        match = re.match(r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?$", comment.strip())
+        match = re.match(
+            r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?(?: \| pre=([\w,-]+))?$", comment.strip()
+        )
         if not match:
             return None
-        engine, model, version, output_hash, terms = match.groups()
-        provenance = Provenance(engine, "" if model == "-" else model, "" if version == "-" else version)
+        engine, model, version, output_hash, terms, pre_edits = match.groups()
+        provenance = Provenance(
+            engine,
+            "" if model == "-" else model,
+            "" if version == "-" else version,
+            pre_edits=tuple(pre_edits.split(",")) if pre_edits else (),
+        )
         return cls(provenance, output_hash, terms or "")
 
 

@@ -145,7 +145,8 @@ class Segment:
     index: int  # position of this sentence within the block part
     line: int  # 1-based line in the source file
     codes: tuple[InlineCode, ...] = ()
-    engine_text: str = ""  # source after unambiguous lint fixes; "" = same as text
+    engine_text: str = ""  # source pre-edited for the engine (pipeline.pre_edit); "" = same as text
+    pre_edits: tuple[str, ...] = ()  # the kinds of pre-edit that made engine_text ("house-style", …)
 
     @property
     def text_for_engine(self) -> str:
@@ -211,6 +212,7 @@ class Provenance:
     version: str = ""  # of the model (Debian package version, Argos package version)
     kind: ProvenanceKind = ProvenanceKind.MACHINE
     source: str = ""  # where a non-machine text came from, when known
+    pre_edits: tuple[str, ...] = ()  # kinds of pre-edit made to the engine's input (pipeline.pre_edit)
 
     @classmethod
     def translator(cls) -> Provenance:
