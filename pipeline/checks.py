@@ -446,15 +446,23 @@ def check_translation(
 # ---------------------------------------------------------------- silencing
 
 SILENCE = re.compile(r"^\s*newsloc:\s*ignore\b(.*)$", re.I | re.M)
+# What follows an em dash (or " -- ") is the reason, not more codes: "newsloc: ignore spelling — a town's name".
+SILENCE_REASON = re.compile(r"\s(?:—|--)\s")
 
 
 def silenced_codes(translator_comments: Sequence[str]) -> set[str]:
-    """Codes named in ``newsloc: ignore spelling, numbers`` translator comments."""
+    """Codes named in ``newsloc: ignore spelling, numbers [— reason]`` translator comments."""
     codes: set[str] = set()
     for comment in translator_comments:
         for match in SILENCE.finditer(comment):
-            codes.update(code.lower() for code in re.split(r"[\s,;]+", match.group(1)) if code)
+            named = SILENCE_REASON.split(" " + match.group(1) + " ", maxsplit=1)[0]
+            codes.update(code.lower() for code in re.split(r"[\s,;]+", named) if code)
     return codes
+
+
+def silence_comment(code: str, reason: str) -> str:
+    """The translator comment that silences one flag code on one entry, with the reason."""
+    return f"newsloc: ignore {code} — {reason}"
 
 
 def apply_silences(flags: Iterable[Flag], codes: Collection[str]) -> list[Flag]:

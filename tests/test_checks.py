@@ -10,6 +10,7 @@ from pipeline.checks import (
     apply_silences,
     check_translation,
     describe_checks,
+    silence_comment,
     silenced_codes,
 )
 from pipeline.engines.apertium import MARKS
@@ -240,6 +241,9 @@ SILENCES = [
     (["Checked with the desk.\nnewsloc: ignore unchanged"], {"unchanged"}),
     (["  NEWSLOC:ignore Numbers"], {"numbers"}),
     (["please ignore spelling", "newsloc: ignore"], set()),
+    (["newsloc: ignore spelling — the numbers are a town's name"], {"spelling"}),
+    (["newsloc: ignore numbers -- checked with the length of the desk"], {"numbers"}),
+    ([silence_comment("target-spelling", "Sheinbaum is a name — keep")], {"target-spelling"}),
     ([], set()),
 ]
 

@@ -75,8 +75,12 @@ def test_review_view_marks_flagged_segments_by_worst_severity():
     assert "severity-warning" in segments[1].get("class").split()
     assert "severity-error" in segments[2].get("class").split()
     assert not segments[0].get("class").count("flagged")
-    badges = html.xpath(f"//main//span[{has_class('flag')}]")
+    badges = html.xpath(f"//main//*[{has_class('flag')}]")
     assert [badge.text for badge in badges] == ["glossary", "glossary", "inline-code"]
+    # Each badge leads to the segment's details, where its message is plain text (no hover needed).
+    for badge in badges:
+        detail = html.get_element_by_id(badge.get("href")[1:])
+        assert WARNING[0].message in detail.text_content() or ERROR[0].message in detail.text_content()
     assert html.xpath("//meta[@name='robots']")[0].get("content") == "noindex"
     assert html.get_element_by_id("review-summary").get("lang") == "en"
 
