@@ -11,8 +11,11 @@ For every locale and candidate chain it prints:
 - build   a full `newsloc build` of the articles in a scratch project with that chain:
           pre-edited engine input, glossary, post-edits, typography — what translators get
 
-and then, for the default chains, every pre-edit kind and post-edit rule switched off one at a
-time: a rule stays in newsloc only while the build scores better with it than without.
+and then every post-edit rule group and every pre-edit kind switched off one at a time: a rule
+stays in newsloc only while the build scores better with it than without. The reference articles
+are clean English, so pre-edits are measured on a defective copy of them: the defects real input
+has (house-style garbles, names and sentences in lower case, "‘" for "’", no space after a comma)
+injected by rule, scored against the same human references.
 Scores are deterministic (no timing), so each configuration runs once.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -33,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import sacrebleu
 
-from pipeline import pre_edit
+from pipeline import lint, pre_edit, spelling
 from pipeline.build import BuildOptions, build
 from pipeline.config import load_config
 from pipeline.engines import apertium
@@ -48,6 +52,31 @@ CANDIDATES: dict[str, tuple[tuple[str, ...], ...]] = {
     "fr": (("eng-spa", "es-fr"), ("eng-cat", "cat-fra")),
     "pt-BR": (("eng-spa", "es-pt_BR"), ("en-gl", "gl-pt")),
 }
+
+
+# Defects of real input (the sample article has each), injected into the clean reference articles.
+HOUSE_STYLE_GARBLES = [(re.compile(rf"\b{re.escape(rule.replacement)}\b"), rule.phrase) for rule in lint.house_style()]
+WORD_DEFECTS = [
+    *HOUSE_STYLE_GARBLES,  # "often" → "frequently enough"
+    *[(re.compile(rf"\b{re.escape(name)}\b"), name[:1].lower() + name[1:]) for name in spelling.project_names()],
+    (re.compile(r"(?<=\w)’(?=s\b)"), "‘"),  # Mexico‘s
+    (re.compile(r"(?<=[a-z]), (?=[a-z])"), ","),  # resolute,emphasizing
+]
+
+
+def with_defects(text: str, starts_line: bool) -> str:
+    for pattern, replacement in WORD_DEFECTS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"^(The|This|It) ", lambda m: m.group().lower(), text) if starts_line else text
+
+
+def plain_opening(line: str) -> bool:
+    """Lines whose first 40 characters have no markup: there the first sentence's msgid is the line's start."""
+    return not re.search(r"[*_\[`<]", line[:40])
+
+
+def defective_article(text: str) -> str:
+    return "\n".join(with_defects(line, starts_line=plain_opening(line)) for line in text.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -89,13 +118,19 @@ def rules_off(kind: str = "", post_edits: tuple[apertium.PostEdit, ...] = ()) ->
         pre_edit.PRE_EDITS, apertium.post_edits = kinds, rules
 
 
-def built(chain: tuple[str, ...], tag: str, refs: Sequence[Reference], scratch: Path) -> list[str]:
-    """A full build of the reference articles in a fresh scratch project; the drafts in reference order."""
+def built(
+    chain: tuple[str, ...], tag: str, refs: Sequence[Reference], scratch: Path, defects: bool = False
+) -> list[str]:
+    """A full build of the reference articles (or their defective copies) in a fresh scratch project;
+    the drafts in reference order."""
     project = Path(tempfile.mkdtemp(dir=scratch))
     (project / "articles").mkdir()
+    lines: dict[str, list[str]] = {}
     for article in DATA.iterdir():
         if article.suffix in (".txt", ".md", ".html"):
-            shutil.copy(article, project / "articles" / article.name)
+            text = article.read_text(encoding="utf-8")
+            lines[article.stem] = text.split("\n")
+            (project / "articles" / article.name).write_text(defective_article(text) if defects else text, "utf-8")
     shutil.copytree(ROOT / "glossary", project / "glossary")
     (project / "pyproject.toml").write_text(
         f'[tool.newsloc]\nlocales = ["{tag}"]\napertium-chains = {{"{tag}" = {json.dumps(list(chain))}}}\n',
@@ -110,10 +145,18 @@ def built(chain: tuple[str, ...], tag: str, refs: Sequence[Reference], scratch: 
         for message in catalog:
             if message.id:
                 drafts[(slug, message.context or "", str(message.id))] = str(message.string)
-    missing = [ref for ref in refs if (ref.slug, ref.context, ref.source) not in drafts]
+
+    def key(ref: Reference) -> tuple[str, str, str]:
+        if not defects:
+            return (ref.slug, ref.context, ref.source)
+        opening = ref.source[:40]
+        starts_line = plain_opening(opening) and any(line.startswith(opening) for line in lines[ref.slug])
+        return (ref.slug, ref.context, with_defects(ref.source, starts_line))
+
+    missing = [ref for ref in refs if key(ref) not in drafts]
     if missing:
         raise SystemExit(f"{len(missing)} references match no catalog entry, first: {missing[0]}")
-    return [drafts[(ref.slug, ref.context, ref.source)] for ref in refs]
+    return [drafts[key(ref)] for ref in refs]
 
 
 def main() -> None:
@@ -145,7 +188,7 @@ def main() -> None:
             return
         print()
         print("Each rule off in turn: build chrF with the rule, without it, and the gain")
-        print("(pre-edits on the default chains; post-edits on every chain whose last mode has rules)")
+        print("(post-edits on every chain whose last mode has rules; pre-edits on the default chains, defective copy)")
         print("| locale | chain | rule | chrF with | chrF without | gain |")
         print("|---|---|---|---|---|---|")
         for tag in LOCALES:
@@ -153,13 +196,18 @@ def main() -> None:
                 switches = rule_switches(chain, with_pre_edits=chain == DEFAULT_CHAINS[tag])
                 if not switches or not set(chain) <= apertium.installed_pairs():
                     continue
+                defects = chain == DEFAULT_CHAINS[tag]
                 with_all = scores(built(chain, tag, refs, scratch), refs, tag)[0]
+                with_all_defects = scores(built(chain, tag, refs, scratch, defects), refs, tag)[0]
                 for label, switch in switches:
+                    on_defects = "kind" in switch  # pre-edits only fire on defective input
                     with rules_off(**switch):
-                        without = scores(built(chain, tag, refs, scratch), refs, tag)[0]
+                        without = scores(built(chain, tag, refs, scratch, on_defects), refs, tag)[0]
+                    with_rule = with_all_defects if on_defects else with_all
+                    label += " (defective copy)" if on_defects else ""
                     print(
-                        f"| {tag} | {' → '.join(chain)} | {label} | {with_all:.1f} | {without:.1f} "
-                        f"| {with_all - without:+.1f} |"
+                        f"| {tag} | {' → '.join(chain)} | {label} | {with_rule:.1f} | {without:.1f} "
+                        f"| {with_rule - without:+.1f} |"
                     )
 
 

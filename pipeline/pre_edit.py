@@ -7,8 +7,10 @@ rewrites the engine's *input* only — the English in the catalog stays as the
 author wrote it — and records which kinds of edit were made in the draft's
 provenance. Every kind is kept only while it measures better (bench/bench_quality.py).
 
-Edits never touch protected spans: a verbatim code's content, a tag, a glossary
-term (the caller passes their spans, so this module knows no glossary or engine).
+Edits never touch protected spans (a verbatim code's content, a tag); inside a
+glossary term only a change of case is made ("lula da Silva" → "Lula da Silva"),
+which the term still matches. The caller passes the spans, so this module knows
+no glossary and no engine.
 """
 
 from __future__ import annotations
@@ -73,12 +75,14 @@ def pre_edit(
     source_flags: Sequence[Flag] = (),
     protected: Sequence[tuple[int, int]] = (),
     kinds: Sequence[str] | None = None,
+    terms: Sequence[tuple[int, int]] = (),
 ) -> PreEdited:
     """``text`` with the fixes of the enabled ``kinds`` (default: ``PRE_EDITS``) applied.
 
     ``source_flags`` are the segment's lint flags (spans in ``text``): house-style, name-casing and
     lowercase-start come from them, with the article's context; quote characters and missing spaces
-    are found here. Nothing inside ``protected`` spans or a tag changes; overlapping fixes keep the first.
+    are found here. Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
+    glossary ``terms``; overlapping fixes keep the first.
     """
     enabled = PRE_EDITS if kinds is None else tuple(kinds)
     keep = [*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))]
@@ -88,6 +92,8 @@ def pre_edit(
     for fix in sorted(candidates, key=lambda fix: (fix.start, PRE_EDITS.index(fix.code))):
         if _overlaps(fix, keep) or _overlaps(fix, [(c.start, c.end) for c in chosen]):
             continue
+        if _overlaps(fix, terms) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
+            continue  # the term would no longer match the glossary
         chosen.append(fix)
     pieces, flags, position = [], [], 0
     for fix in chosen:

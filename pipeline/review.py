@@ -76,7 +76,9 @@ def source_review(
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
-        edited = pre_edit(segment.text, attached[identity(segment)], protected_spans(segment, glossary))
+        edited = pre_edit(
+            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+        )
         attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
         changed = edited.text != segment.text
         fixed_segments.append(
@@ -85,17 +87,22 @@ def source_review(
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
 
-def protected_spans(segment: Segment, glossary=None) -> list[tuple[int, int]]:
-    """What pre-editing must leave as written: verbatim code content and glossary terms."""
+def verbatim_spans(segment: Segment) -> list[tuple[int, int]]:
+    """Code content kept as written (code spans, translate="no"): pre-editing leaves it alone."""
     spans = []
     for code in segment.codes:
         if code.paired and not code.translate:
             found = re.search(rf"<{code.id}>.*?</{code.id}>", segment.text, re.S)
             if found:
                 spans.append(found.span())
-    if glossary is not None:
-        spans += [(match.start, match.end) for match in glossaries.find_terms(glossary, segment.text)]
     return spans
+
+
+def term_spans(segment: Segment, glossary=None) -> list[tuple[int, int]]:
+    """Where the segment has glossary terms: pre-editing may only change their case."""
+    if glossary is None:
+        return []
+    return [(match.start, match.end) for match in glossaries.find_terms(glossary, segment.text)]
 
 
 def target_flags(

@@ -8,9 +8,12 @@ from pipeline import lint
 from pipeline.glossary import Entry, Glossary, TermForm, find_terms
 from pipeline.model import InlineCode, Role, Segment
 from pipeline.pre_edit import PRE_EDITS, pre_edit
-from pipeline.review import protected_spans
+from pipeline.review import verbatim_spans
 
-LULA = Glossary((Entry("lula", (TermForm("Lula da Silva"),), (), True),))
+GLOSSARY = Glossary((
+    Entry("lula", (TermForm("Lula da Silva"),), (), True),
+    Entry("dialog", (TermForm("open dialog"),), (), True),
+))  # fmt: skip
 
 
 def lint_flags(text: str) -> list:
@@ -66,16 +69,20 @@ def test_left_alone(why, text):
 def test_verbatim_code_content_is_protected():
     text = "They wrote <1>frequently enough</1> and frequently enough."
     segment = Segment("paragraph", text, 0, Role.BODY, 0, 1, codes=(InlineCode(1, "code", translate=False),))
-    edited = pre_edit(text, lint_flags(text), protected_spans(segment))
+    edited = pre_edit(text, lint_flags(text), verbatim_spans(segment))
     assert edited.text == "They wrote <1>frequently enough</1> and often."
 
 
-def test_glossary_terms_are_protected():
-    text = "President lula da Silva spoke; lula da Silva left."
-    spans = [(match.start, match.end) for match in find_terms(LULA, text)]
-    flags = lint_flags(text)
-    assert [flag.code for flag in flags if flag.code == "name-casing"]  # lint does see it
-    assert pre_edit(text, flags, spans).text == text  # the glossary restores the term as written there
+def terms_in(text):
+    return [(match.start, match.end) for match in find_terms(GLOSSARY, text)]
+
+
+def test_inside_a_glossary_term_only_case_changes():
+    text = "President lula da Silva spoke."
+    assert pre_edit(text, lint_flags(text), terms=terms_in(text)).text == "President Lula da Silva spoke."
+    text = "They kept an open dialog going."
+    assert "house-style" in pre_edit(text, lint_flags(text)).kinds  # "open dialogue" without the glossary
+    assert pre_edit(text, lint_flags(text), terms=terms_in(text)).text == text  # the term would stop matching
 
 
 def test_mechanical_fixes_are_reported_as_info_flags():
