@@ -61,6 +61,11 @@ class Translator:
         self.es_quotes = es_quotes
         self.source_lang = source_lang
 
+    def provenance(self) -> Provenance | None:
+        """What this run's drafts will record; None for an engine that cannot say beforehand."""
+        describe = getattr(self.engine, "provenance", None)
+        return describe(self.source_lang, self.locale) if describe else None
+
     def fingerprint(self, source: str) -> str:
         if self.glossary is None:
             return ""

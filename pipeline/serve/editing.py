@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from pipeline import catalog as catalogs
-from pipeline import po, review
+from pipeline import review
 from pipeline.checks import silence_comment, silenced_codes
 from pipeline.config import Config
 from pipeline.engines import known_marks
@@ -27,6 +27,7 @@ from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, New
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     read_catalog_text,
     relative,
@@ -126,7 +127,7 @@ class Workspace:
             raise InputError(
                 f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(self.config, path)
             )
-        existing = po.parse(text, path)
+        existing = load_catalog(path, text)
         merged = catalogs.merge(source.template, existing, locale).catalog
         views = review.annotate(
             merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks()
@@ -170,7 +171,7 @@ class Workspace:
             shown = relative(self.config, path)
             with locked(path):
                 text = read_catalog_text(path)
-                catalog = po.parse(text, path) if text is not None else None
+                catalog = load_catalog(path, text) if text is not None else None
                 message = catalog.get(edit.msgid, context=edit.context) if catalog is not None else None
                 if version_of(text) != expected_version:
                     raise conflict(shown, message)
