@@ -8,7 +8,7 @@ number stands for (tag and attributes) travels beside the text as ``InlineCode``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -217,7 +217,9 @@ class Provenance:
     version: str = ""  # of the model (Debian package version, Argos package version)
     kind: ProvenanceKind = ProvenanceKind.MACHINE
     source: str = ""  # where a non-machine text came from, when known
-    pre_edits: tuple[str, ...] = ()  # kinds of pre-edit made to the engine's input (pipeline.pre_edit)
+    # Kinds of pre-edit made to the engine's input (pipeline.pre_edit): about the input, not who made the
+    # draft, so two drafts of one engine and model compare equal whatever their pre-edits.
+    pre_edits: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def translator(cls) -> Provenance:
