@@ -60,22 +60,26 @@ class MachineRecord:
         parts = [engine, self.provenance.model or "-", self.provenance.version or "-"]
         extra = f" | terms={self.terms}" if self.terms else ""
         extra += f" | score={self.score:.3f}" if self.score is not None else ""
+        if self.provenance.pre_edits:
+            extra += f" | pre={','.join(self.provenance.pre_edits)}"
         return f"{self.PREFIX}{' '.join(parts)} | out={self.output_hash}{extra}"
 
     @classmethod
     def parse(cls, comment: str) -> MachineRecord | None:
         match = re.match(
-            r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?(?: \| score=(-?\d+(?:\.\d+)?))?$",
+            r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?(?: \| score=(-?\d+(?:\.\d+)?))?"
+            r"(?: \| pre=([\w,-]+))?$",
             comment.strip(),
         )
         if not match:
             return None
-        engine, model, version, output_hash, terms, score = match.groups()
+        engine, model, version, output_hash, terms, score, pre_edits = match.groups()
         model, version = ("" if model == "-" else model), ("" if version == "-" else version)
         if engine == ProvenanceKind.MEMORY.value:
             provenance = Provenance.memory(model, version)
         else:
-            provenance = Provenance(engine, model, version)
+            edits = tuple(pre_edits.split(",")) if pre_edits else ()
+            provenance = Provenance(engine, model, version, pre_edits=edits)
         return cls(provenance, output_hash, terms or "", round(float(score), 3) if score else None)
 
 

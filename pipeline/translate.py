@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import formats, glossary
 from pipeline.engines.base import Engine, Progress
@@ -49,10 +49,13 @@ class Translator:
         es_quotes: str = "«»",
         source_lang: str = "en",
         codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None,
+        pre_edits_by_text: Mapping[str, tuple[str, ...]] | None = None,
     ):
         self.engine = engine
         # Inline codes of each source text: code spans and translate="no" content never reach the engine.
         self.codes_by_text = codes_by_text or {}
+        # Kinds of pre-edit that made each engine text (recorded in the draft's provenance).
+        self.pre_edits_by_text = pre_edits_by_text or {}
         self.locale = locale
         self.glossary = glossary
         self.es_quotes = es_quotes
@@ -110,9 +113,10 @@ class Translator:
             output = self.finish(text)
             for restore in reversed(preparation.restorers):
                 output = restore(output)
-            drafts.append(
-                Draft(output, hypothesis.provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source))
-            )
+            provenance = hypothesis.provenance
+            if self.pre_edits_by_text.get(source):
+                provenance = replace(provenance, pre_edits=self.pre_edits_by_text[source])
+            drafts.append(Draft(output, provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source)))
         return drafts
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
