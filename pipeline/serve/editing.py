@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from pipeline import catalog as catalogs
-from pipeline import po, review
+from pipeline import records, review
 from pipeline.checks import silence_comment, silenced_codes
 from pipeline.config import Config
 from pipeline.engines import known_marks
@@ -28,6 +28,7 @@ from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, New
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     read_catalog_text,
     relative,
@@ -102,7 +103,8 @@ class Workspace:
         self._sources: dict[Path, tuple[tuple[int, int, int], SourceArticle]] = {}
         self._glossary_stamp: tuple[int, int] | None = None
         self._glossary: Glossary | None = None
-        self._states: dict[tuple[str, str], ArticleState] = {}  # the last state shown, per article and locale
+        # The last state shown, per article and locale, with what it was computed from.
+        self._states: dict[tuple[str, str], tuple[SourceArticle, tuple[str, int | None], ArticleState]] = {}
 
     # ------------------------------------------------------------ reading
 
@@ -128,10 +130,13 @@ class Workspace:
             raise InputError(
                 f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(self.config, path)
             )
-        cached = self._states.get((slug, locale.tag))
-        if cached is not None and cached.source is source and cached.version == version_of(text):
-            return cached  # same article, glossary and catalog: the same page (a save's reload asks for it)
-        existing = po.parse(text, path)
+        records_file = records.records_path(path)
+        records_stamp = records_file.stat().st_mtime_ns if records_file.exists() else None
+        key = (slug, locale.tag)
+        cached = self._states.get(key)
+        if cached is not None and cached[0] is source and cached[1] == (version_of(text), records_stamp):
+            return cached[2]  # same article, glossary, catalog and records: the same page (a save's reload asks)
+        existing = load_catalog(path, text)
         merged = catalogs.merge(source.template, existing, locale).catalog
         memory = self._memory([s.text for s in source.segments], locale, {path: existing})
         views = review.annotate(
@@ -139,7 +144,7 @@ class Workspace:
         )
         article = LocalizedArticle(source.document, locale, tuple(views))
         state = ArticleState(source, article, path, version_of(text))
-        self._states[(slug, locale.tag)] = state
+        self._states[key] = (source, (version_of(text), records_stamp), state)
         return state
 
     def _memory(self, texts: list[str], locale: Locale, parsed: dict[Path, Catalog]) -> LocaleMatches:
@@ -188,7 +193,7 @@ class Workspace:
             shown = relative(self.config, path)
             with locked(path):
                 text = read_catalog_text(path)
-                catalog = po.parse(text, path) if text is not None else None
+                catalog = load_catalog(path, text) if text is not None else None
                 message = catalog.get(edit.msgid, context=edit.context) if catalog is not None else None
                 if version_of(text) != expected_version:
                     raise conflict(shown, message)
