@@ -19,7 +19,7 @@ from pipeline import review
 from pipeline.config import Config
 from pipeline.engines import choose_engine
 from pipeline.engines.base import Engine, Progress
-from pipeline.fileio import locked, write_atomic
+from pipeline.fileio import FileChanged, check_writable_folder, locked, remove_stale_temp_files, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
@@ -36,6 +36,7 @@ from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Translator
 from pipeline.workflow import refresh
 
+MERGE_ATTEMPTS = 3  # a catalog saved by a person during the build is merged again, this often at most
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
 
@@ -109,6 +110,9 @@ def build(
     # before any write, so a missing engine stops the run with nothing half-done.
     engines = {locale: choose_engine(options.engine, "en", locale, **options.argos) for locale in options.locales}
     paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
+    check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
+    if options.write_html:
+        check_writable_folder(config.resolve(config.dist), "the dist folder")
     results: list[LocaleResult] = []
     with contextlib.ExitStack() as stack:
         for path in paths:
@@ -124,20 +128,36 @@ def build(
                 catalog, article, translated, engine = localize(
                     source, locale, existing[path], engines[locale], options, config, glossary, progress_factory
                 )
-                planned.append((path, catalog, LocaleResult(article, path, translated, engine)))
-        blocking = [
-            (r.article, v, f)
-            for _, _, r in planned
-            for v in r.article.views
-            for f in v.flags
-            if f.severity == Severity.ERROR
-        ]
+                planned.append((source, locale, path, catalog, LocaleResult(article, path, translated, engine)))
+        for folder in (config.resolve(config.locales_dir), config.resolve(config.dist)):
+            remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
         for source in sources:
             pot = template_path(config, source.document.slug)
             write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
-        for path, catalog, result in planned:
-            write_catalog(path, catalog, on_disk[path])
+        for source, locale, path, catalog, result in planned:
+            # Replaced only if unchanged since read; a person's save meanwhile is merged in again.
+            for attempt in range(MERGE_ATTEMPTS):
+                try:
+                    write_catalog(path, catalog, on_disk[path])
+                    break
+                except FileChanged:
+                    if attempt == MERGE_ATTEMPTS - 1:
+                        raise FileChanged(
+                            f"kept changing while the build merged it ({MERGE_ATTEMPTS} tries); your edits are "
+                            "there, run the build again when you are done saving",
+                            path,
+                        ) from None
+                    on_disk[path] = read_catalog_text(path)
+                    text = on_disk[path]
+                    again = None if text is None else catalogs.parse_catalog(text, path)
+                    catalog, article, translated, engine = localize(
+                        source, locale, again, engines[locale], options, config, glossary, progress_factory
+                    )
+                    result = LocaleResult(article, path, translated, engine)
             results.append(result)
+    blocking = [
+        (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
+    ]
     publish_view = not (options.strict and blocking)
     written = write_dist(config, [r.article for r in results], publish_view) if options.write_html else []
     if not publish_view:

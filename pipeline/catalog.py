@@ -338,10 +338,58 @@ def syntax_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
+def duplicate_entry(text: str) -> tuple[int, int] | None:
+    """Lines of the first entry whose msgctxt+msgid repeats an earlier one, and of that earlier one.
+
+    msgfmt refuses such a file; babel keeps one of the two silently, so a reviewed
+    translation could be replaced by its duplicate.
+    """
+    seen: dict[tuple[bool, str, str], int] = {}
+    entry: dict[str, list[str]] = {}
+    start, obsolete, keyword = 0, False, ""
+
+    def finish() -> tuple[int, int] | None:
+        if "msgid" not in entry:
+            return None
+        key = (obsolete, "".join(entry.get("msgctxt", ["<none>"])), "".join(entry["msgid"]))
+        if key[1:] == ("<none>", ""):
+            return None  # the header
+        if key in seen:
+            return seen[key], start
+        seen[key] = start
+        return None
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        is_obsolete = stripped.startswith("#~")
+        if is_obsolete:
+            stripped = stripped[2:].strip()
+        elif stripped.startswith("#") or not stripped:
+            continue
+        word, _, rest = stripped.partition(" ")
+        if word == "msgctxt" or (word == "msgid" and ("msgid" in entry or not entry)):
+            if (found := finish()) is not None:
+                return found
+            entry, start, obsolete = {}, number, is_obsolete
+        if word.startswith(("msgctxt", "msgid", "msgstr")):
+            keyword = word
+            entry.setdefault(word, []).append(rest.strip()[1:-1])  # the quoted string's inside, escapes kept
+        elif stripped.startswith('"') and keyword:
+            entry.setdefault(keyword, []).append(stripped[1:-1])
+    return finish()
+
+
 def parse_catalog(text: str, path: Path) -> Catalog:
     problem = syntax_problem(text)
     if problem:
         raise InputError(f"PO syntax error ({problem[1]}); fix the file or restore it from git", path, problem[0])
+    if (lines := duplicate_entry(text)) is not None:
+        raise InputError(
+            f"duplicate entry: the same msgctxt and msgid as the entry at line {lines[0]} (msgfmt refuses "
+            "this too); keep one of the two and delete the other",
+            path,
+            lines[1],
+        )
     try:
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except PoFileError as error:

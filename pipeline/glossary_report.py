@@ -92,11 +92,11 @@ def read_catalog_units(
         raise InputError("no catalog templates (*.pot) here (run the build first)", locales_dir)
     units = []
     for template in templates:
-        messages = _read_catalog(template)
+        messages = _read_catalog(template, locales_dir)
         if messages is None:
             raise InputError("no such catalog template (run the build first)", template)
         translations = {
-            locale: _read_catalog(locales_dir / locale / "LC_MESSAGES" / f"{template.stem}.po") or {}
+            locale: _read_catalog(locales_dir / locale / "LC_MESSAGES" / f"{template.stem}.po", locales_dir) or {}
             for locale in locales
         }
         for key, source in messages.items():
@@ -104,11 +104,12 @@ def read_catalog_units(
     return units
 
 
-def _read_catalog(path: Path) -> dict[tuple[str | None, str], str] | None:
+def _read_catalog(path: Path, locales_dir: Path) -> dict[tuple[str | None, str], str] | None:
     """(msgctxt, msgid) → msgstr of a PO (msgid of a POT); None when the file is missing."""
+    from pipeline.fileio import require_inside
     from pipeline.project import read_catalog
 
-    catalog = read_catalog(path)
+    catalog = read_catalog(require_inside(path, locales_dir, "catalog"))
     if catalog is None:
         return None
     template = path.suffix == ".pot"
