@@ -19,19 +19,28 @@ from pipeline import review
 from pipeline.config import Config
 from pipeline.engines import choose_engine
 from pipeline.engines.base import Engine, Progress
-from pipeline.fileio import FileChanged, check_writable_folder, locked, remove_stale_temp_files, write_atomic
+from pipeline.fileio import (
+    FileChanged,
+    check_writable_folder,
+    lies_inside,
+    locked,
+    remove_stale_temp_files,
+    write_atomic,
+)
 from pipeline.glossary import Glossary
 from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
+    project_articles,
     load_glossary,
     read_catalog_text,
     template_path,
     write_catalog,
     write_if_changed,
 )
-from pipeline.publish.dist import dist_files, read_manifest
+from pipeline.publish.dist import dist_files, read_manifest, retracted
+from pipeline.readers import slug_for
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Translator
 from pipeline.workflow import refresh
@@ -62,6 +71,8 @@ class LocaleResult:
 class BuildReport:
     results: tuple[LocaleResult, ...]
     written: tuple[Path, ...]  # every file written under dist/
+    unpublished: tuple[str, ...] = ()  # slugs whose article is gone: their pages and listings were removed
+    removed: tuple[Path, ...] = ()  # the files under dist/ that went with them
 
 
 # ---------------------------------------------------------------- per locale
@@ -159,7 +170,9 @@ def build(
         (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
     ]
     publish_view = not (options.strict and blocking)
-    written = write_dist(config, [r.article for r in results], publish_view) if options.write_html else []
+    written, unpublished, removed = (
+        write_dist(config, [r.article for r in results], publish_view) if options.write_html else ([], [], [])
+    )
     if not publish_view:
         article, view, flag = blocking[0]
         raise ChecksFailed(
@@ -167,17 +180,34 @@ def build(
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return BuildReport(tuple(results), tuple(written))
+    return BuildReport(tuple(results), tuple(written), tuple(unpublished), tuple(removed))
 
 
-def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:
-    """Write everything outlets take from dist/: pages, review pages, and the files that list them."""
+def write_dist(
+    config: Config, articles: Sequence[LocalizedArticle], publish_view: bool
+) -> tuple[list[Path], list[str], list[Path]]:
+    """Write everything outlets take from dist/: pages, review pages, and the files that list them.
+
+    dist/ mirrors the articles: the pages of an article gone from articles/ are deleted and it
+    leaves the manifest, indexes and feeds. Returns (written, unpublished slugs, removed files).
+    """
     dist = config.resolve(config.dist)
+    previous = read_manifest(dist)
+    current: set[str] | None = None
+    if config.resolve(config.articles).is_dir():
+        current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written = []
     for relative_path, content in dist_files(
-        config, articles, previous_manifest=read_manifest(dist), publish_view=publish_view
+        config, articles, previous_manifest=previous, publish_view=publish_view, current_slugs=current
     ):
         target = dist / relative_path
         write_atomic(target, content)
         written.append(target)
-    return written
+    gone = retracted(previous, current) if current is not None else {}
+    removed = []
+    for relative_path in (path for paths in gone.values() for path in paths):
+        target = dist / relative_path
+        if target.is_file() and lies_inside(target, dist):
+            target.unlink()
+            removed.append(target)
+    return written, sorted(gone), removed

@@ -123,6 +123,13 @@ def xxe_glossary(project: Path, outside: Path) -> None:
     write(glossary, text.replace("<martif", doctype + "\n<martif", 1).replace("</martif>", "&x;</martif>"))
 
 
+def settings(body: str) -> Callable[[Path, Path], None]:
+    def setup(project: Path, outside: Path) -> None:
+        write(project / "pyproject.toml", f'[tool.newsloc]\nengine = "pseudo"\n{body}\n')
+
+    return setup
+
+
 def exported_xliff(project: Path) -> Path:
     assert CliRunner().invoke(main, ["xliff", "export", "--project", str(project), "--lang", "es"]).exit_code == 0
     return project / "locales" / "es" / "story.xlf"
@@ -196,6 +203,30 @@ def csv_cells_are_not_formulas(project: Path, outside: Path) -> None:
     assert "'=HYPERLINK" in (project / "out.csv").read_text(encoding="utf-8")
 
 
+def published_then_deleted(project: Path, outside: Path) -> None:
+    write(project / "articles" / "retracted.txt", "A story we retract\n\nIt was wrong.\n")
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    assert (project / "dist" / "fr" / "retracted.html").exists()
+    (project / "articles" / "retracted.txt").unlink()
+
+
+def retracted_story_is_gone(project: Path, outside: Path) -> None:
+    dist = project / "dist"
+    assert not [p for p in dist.rglob("retracted*")]
+    assert "retracted" not in json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    for tag in ("es", "fr"):
+        for listing in ("index.html", "feed.xml"):
+            text = (dist / tag / listing).read_text(encoding="utf-8")
+            assert "retracted" not in text and "story.html" in text
+    assert (project / "locales" / "es" / "LC_MESSAGES" / "retracted.po").exists()  # translators' work stays
+
+
+def only_built_locales_linked(project: Path, outside: Path) -> None:
+    page = (project / "dist" / "es" / "solo.html").read_text(encoding="utf-8")
+    assert "../es/" not in page and "/fr/solo.html" not in page  # fr was never built for it
+    assert "/fr/story.html" in (project / "dist" / "es" / "story.html").read_text(encoding="utf-8")
+
+
 def utf16_page_published(project: Path, outside: Path) -> None:
     assert "Réunion" in (project / "dist" / "es" / "wide.html").read_text(encoding="utf-8")
 
@@ -248,10 +279,45 @@ CASES = [
         2,
         "XLIFF with a DOCTYPE is refused",
     ),
+    Case(
+        "HTML nested 300 deep",
+        article("deep.html", "<h1>Deep</h1>" + "<div>" * 300 + "<p>Lost text.</p>" + "</div>" * 300 + "<p>End.</p>"),
+        ("build",),
+        2,
+        "HTML nested more than 256 elements deep",
+    ),
+    Case(
+        "HTML nested 5000 deep",
+        article("deeper.html", "<h1>Deep</h1>" + "<span>" * 5000 + "Lost." + "</span>" * 5000),
+        ("build",),
+        2,
+        "the HTML parser's limit",
+    ),
+    Case(
+        "Markdown quotes nested 100 deep",
+        article("quotes.md", "# Quotes\n\n" + ">" * 100 + " Lost text.\n\nEnd.\n"),
+        ("build",),
+        2,
+        "Markdown nested more than 60 levels deep",
+    ),
     Case("two articles with one slug", article("story.md", "# Story\n\nText.\n"), ("build",), 2, "same slug"),
     Case("binary article", article("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00"), ("build",), 2, "binary file"),
     Case("article not UTF-8", article("latin.txt", "Caf\xe9 news\n".encode("latin-1")), ("build",), 2, "UTF-8"),
     Case("3 GB sparse article", sparse_article, ("build",), 2, "larger than 5 MB (the limit)"),
+    # configuration: checked by type and range when the project loads, one line per bad key
+    Case(
+        "five settings of the wrong type",
+        settings('locales = 5\narticles = 5\nbase_url = 5\nlow_confidence = "low"\nes_quotes = 7'),
+        ("build",),
+        2,
+        "[tool.newsloc] locales = 5: must be a non-empty list",
+        lines=5,
+    ),
+    Case("locales as a string", settings('locales = "es"'), ("build",), 2, "must be a non-empty list of BCP 47"),
+    Case("no locales", settings("locales = []"), ("build",), 2, "locales = []: must be a non-empty list"),
+    Case("javascript: base_url", settings('base_url = "javascript:alert(1)"'), ("build",), 2, "http:// or https://"),
+    Case("dist outside the project", settings('dist = "../outside"'), ("build",), 2, "must lie inside the project"),
+    Case("low_confidence out of range", settings("low_confidence = 3"), ("build",), 2, "must be a number from -50"),
     # edges of the disk
     Case("dist is a file", dist_is_a_file, ("build",), 2, "the dist folder must be a folder"),
     # careless use that must just work, with nothing lost
@@ -270,6 +336,22 @@ CASES = [
         0,
         "",
         then=script_escaped,
+    ),
+    Case(
+        "deleted article",
+        published_then_deleted,
+        ("build", "--lang", "es"),
+        0,
+        "unpublished retracted: its article is gone",
+        then=retracted_story_is_gone,
+    ),
+    Case(
+        "built for one locale only",
+        article("solo.txt", "Solo story\n\nOnly in Spanish.\n"),
+        ("build", "--lang", "es", "articles/solo.txt"),
+        0,
+        "",
+        then=only_built_locales_linked,
     ),
     Case("temp files of a crashed run", stale_temp_files, ("build",), 0, "", then=no_temp_files_left),
     Case(
@@ -347,7 +429,7 @@ def test_hostile_input(case: Case, built_project: Path, tmp_path: Path, monkeypa
     assert "Traceback" not in output
     assert result.exception is None or isinstance(result.exception, SystemExit), output
     assert result.exit_code == case.exit_code, output
-    assert case.fragment in result.stderr, result.stderr
+    assert case.fragment in (result.stderr if case.exit_code else result.stdout), output
     if case.exit_code == 2:
         errors = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(errors) == case.lines and errors[0].startswith("newsloc: "), result.stderr
