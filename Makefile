@@ -10,7 +10,7 @@ APT_PACKAGES := apertium apertium-eng-spa apertium-es-pt apertium-fr-es \
 	hunspell-en-us hunspell-es hunspell-fr hunspell-pt-br libenchant-2-2 gettext
 STAMP := $(VENV)/.newsloc-setup
 
-.PHONY: setup setup-system setup-test-system build build-es build-fr build-pt test bench clean
+.PHONY: setup setup-system setup-test-system build build-es build-fr build-pt test lint bench clean
 
 setup: $(STAMP)
 
@@ -58,8 +58,13 @@ build-pt: setup
 build: setup
 	$(NEWSLOC) build --lang all
 
-test: setup setup-test-system
+test: setup setup-test-system lint
 	$(PYTHON) -m pytest
+
+# The house style and types: ruff (lint + format) and mypy, configured in pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff format --check pipeline tests bench
 
 bench: setup
 	$(PYTHON) bench/bench_apertium.py

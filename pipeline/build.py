@@ -14,8 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import catalog as catalogs
-from pipeline import review
+from pipeline import po, review
 from pipeline.config import Config
 from pipeline.engines import choose_engine
 from pipeline.engines.base import Engine, Progress
@@ -32,12 +31,12 @@ from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
-    project_articles,
     load_glossary,
+    project_articles,
     read_catalog_text,
     template_path,
     write_catalog,
-    write_if_changed,
+    write_template,
 )
 from pipeline.publish.dist import dist_files, read_manifest, retracted
 from pipeline.readers import slug_for
@@ -129,9 +128,7 @@ def build(
         for path in paths:
             stack.enter_context(locked(path))
         on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
-        existing = {
-            path: None if text is None else catalogs.parse_catalog(text, path) for path, text in on_disk.items()
-        }
+        existing = {path: None if text is None else po.parse(text, path) for path, text in on_disk.items()}
         planned = []
         for source in sources:
             for locale in options.locales:
@@ -144,7 +141,7 @@ def build(
             remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
         for source in sources:
             pot = template_path(config, source.document.slug)
-            write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
+            write_template(pot, source.template, read_catalog_text(pot))
         for source, locale, path, catalog, result in planned:
             # Replaced only if unchanged since read; a person's save meanwhile is merged in again.
             for attempt in range(MERGE_ATTEMPTS):
@@ -160,7 +157,7 @@ def build(
                         ) from None
                     on_disk[path] = read_catalog_text(path)
                     text = on_disk[path]
-                    again = None if text is None else catalogs.parse_catalog(text, path)
+                    again = None if text is None else po.parse(text, path)
                     catalog, article, translated, engine = localize(
                         source, locale, again, engines[locale], options, config, glossary, progress_factory
                     )

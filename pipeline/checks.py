@@ -15,10 +15,11 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline import spelling
-from pipeline.engines.apertium import MARK_NAMES, find_marks
+from pipeline import flags, spelling
+from pipeline.engines.apertium import MARK_MEANINGS, find_marks
+from pipeline.flags import FlagCode, Side
 from pipeline.inline import FROZEN_TAG
-from pipeline.lint import ENGLISH, LINT_CHECKS, CheckInfo
+from pipeline.lint import ENGLISH
 from pipeline.model import Flag, Locale, Severity
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
@@ -56,12 +57,17 @@ class Finding:
     message: str
     span: tuple[int, int] | None = None
     severity: Severity | None = None  # None: the check's own severity
+    word: str = ""  # the word or term the finding is about
 
 
 @dataclass(frozen=True)
 class Check:
-    info: CheckInfo
+    code: str  # registered in pipeline.flags, which holds its severity and description
     run: Callable[[Pair], Iterable[Finding]]
+
+    @property
+    def info(self) -> FlagCode:
+        return flags.info(self.code)
 
 
 def _masked(text: str) -> str:
@@ -162,9 +168,9 @@ def _numbers(pair: Pair) -> Iterator[Finding]:
         elif any(value in values for value in romans):  # "19th century" → "siglo XIX"
             romans.remove(next(value for value in romans if value in values))
         else:
-            yield Finding(f"number {written} of the source is missing from the target")
+            yield Finding(f"number {written} of the source is missing from the target", word=written)
     for match, _ in unused:
-        yield Finding(f"number {match.group()} is not in the source", match.span())
+        yield Finding(f"number {match.group()} is not in the source", match.span(), word=match.group())
 
 
 def _urls(pair: Pair) -> Iterator[Finding]:
@@ -173,11 +179,11 @@ def _urls(pair: Pair) -> Iterator[Finding]:
         target_items = pattern.findall(pair.target)
         for item in source_items:
             if item not in target_items:
-                yield Finding(f"{kind} {item} is missing or changed", severity=Severity.ERROR)
+                yield Finding(f"{kind} {item} is missing or changed", severity=Severity.ERROR, word=item)
             else:
                 target_items.remove(item)
         for item in target_items:
-            yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING)
+            yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING, word=item)
 
 
 # ---------------------------------------------------------------- punctuation and spacing
@@ -266,9 +272,10 @@ def _french_spacing(pair: Pair) -> Iterator[Finding]:
         before = text[index - 1] if index else ""
         if not before or before in ";!?:" or (mark == ":" and text[index + 1 : index + 2].isdigit()):
             continue  # "?!", start of text, times like 10:30
-        wanted = "\u00a0" if mark == ":" else "\u202f"
-        wanted_name = "a no-break space (U+00A0)" if mark == ":" else "a narrow no-break space (U+202F)"
-        if before != wanted:
+        # Before ":" both no-break spaces are accepted French practice; before ; ! ? the narrow one.
+        wanted = "\u00a0\u202f" if mark == ":" else "\u202f"
+        wanted_name = "a no-break space (U+00A0 or U+202F)" if mark == ":" else "a narrow no-break space (U+202F)"
+        if before not in wanted:
             problem = "a space of the wrong kind" if before in SPACES else "no space"
             yield Finding(f"“{mark}” needs {wanted_name} before it, found {problem}", (max(index - 1, 0), index + 1))
     for match in re.finditer(r"«(.?)", text):
@@ -310,7 +317,7 @@ def _repetition_spans(text: str) -> list[tuple[int, int, str]]:
 def _repetition(pair: Pair) -> Iterator[Finding]:
     for start, end, gram in _repetition_spans(pair.target):
         if not _repetition_spans(pair.source):
-            yield Finding(f"“{gram}” repeats 3 or more times (an engine loop?)", (start, end))
+            yield Finding(f"“{gram}” repeats 3 or more times (an engine loop?)", (start, end), word=gram)
 
 
 def _doubled_words(pair: Pair) -> Iterator[Finding]:
@@ -325,7 +332,9 @@ def _doubled_words(pair: Pair) -> Iterator[Finding]:
             continue
         if pair.target[first.end() : second.start()].strip() or any(s <= first.start() < e for s, e in looped):
             continue
-        yield Finding(f"word repeated: “{first.group()} {second.group()}”", (first.start(), second.end()))
+        yield Finding(
+            f"word repeated: “{first.group()} {second.group()}”", (first.start(), second.end()), word=first.group()
+        )
 
 
 def _length(pair: Pair) -> Iterator[Finding]:
@@ -347,7 +356,8 @@ def _apertium_marks(symbol: str) -> Callable[[Pair], Iterator[Finding]]:
             if mark.symbol != symbol:
                 continue
             where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", pair.target)
-            yield Finding(f"{MARK_NAMES[symbol][1]} “{mark.word}” (mark {symbol})", where.span() if where else None)
+            message = f"{MARK_MEANINGS[symbol]} “{mark.word}” (mark {symbol})"
+            yield Finding(message, where.span() if where else None, word=mark.word)
 
     return run
 
@@ -359,89 +369,41 @@ def _target_spelling(pair: Pair) -> Iterator[Finding]:
     )
     for miss in spelling.misspellings(pair.target, name, ignore=source_words):
         severity = Severity.INFO if miss.word[:1].isupper() else Severity.WARNING
-        yield Finding(f"“{miss.word}” is not in the {name} dictionary", (miss.start, miss.end), severity)
+        yield Finding(f"“{miss.word}” is not in the {name} dictionary", (miss.start, miss.end), severity, miss.word)
 
 
 # ---------------------------------------------------------------- the table
 
 
-def _check(code: str, severity: Severity, description: str, run: Callable[[Pair], Iterable[Finding]]) -> Check:
-    return Check(CheckInfo(code, severity, description, False), run)
-
-
 CHECKS: tuple[Check, ...] = (
-    _check("untranslated", Severity.ERROR, "the segment has no translation", _untranslated),
-    _check(
-        "unchanged",
-        Severity.WARNING,
-        "the target is the source unchanged (segments of only names or numbers excepted)",
-        _unchanged,
-    ),
-    _check(
-        "numbers",
-        Severity.WARNING,
-        "a number of the source missing from the target, or one added (locale separators, ordinals and Roman centuries understood)",
-        _numbers,
-    ),
-    _check("urls", Severity.ERROR, "a URL or e-mail address of the source missing or changed in the target", _urls),
-    _check(
-        "unbalanced", Severity.WARNING, "brackets or quotation marks that do not pair up as in the source", _unbalanced
-    ),
-    _check(
-        "end-punctuation",
-        Severity.WARNING,
-        "the target ends with different final punctuation than the source",
-        _end_punctuation,
-    ),
-    _check(
-        "inverted-marks", Severity.WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", _inverted_marks
-    ),
-    _check("whitespace", Severity.INFO, "leading or trailing whitespace, or doubled spaces", _whitespace),
-    _check("doubled-word", Severity.WARNING, "the same word twice in a row", _doubled_words),
-    _check("repetition", Severity.ERROR, "the same words repeated 3+ times in a row (an engine loop)", _repetition),
-    _check(
-        "length",
-        Severity.WARNING,
-        "target length far from the source's (too short: something dropped; too long: a loop or addition)",
-        _length,
-    ),
-    _check(
-        "unknown-word",
-        Severity.WARNING,
-        "a word Apertium did not know and left in English (marked *)",
-        _apertium_marks("*"),
-    ),
-    _check(
-        "generation-error",
-        Severity.WARNING,
-        "a word Apertium translated but could not inflect (marked #)",
-        _apertium_marks("#"),
-    ),
-    _check("transfer-error", Severity.WARNING, "a word Apertium could not transfer (marked @)", _apertium_marks("@")),
-    _check(
-        "target-spelling",
-        Severity.WARNING,
-        "a word the target hunspell dictionary lacks and the source does not contain (info when capitalized)",
-        _target_spelling,
-    ),
-    _check(
-        "french-spacing",
-        Severity.WARNING,
-        "French spacing: narrow no-break space before ; ! ?, no-break space before : and inside « »",
-        _french_spacing,
-    ),
+    Check("untranslated", _untranslated),
+    Check("unchanged", _unchanged),
+    Check("numbers", _numbers),
+    Check("urls", _urls),
+    Check("unbalanced", _unbalanced),
+    Check("end-punctuation", _end_punctuation),
+    Check("inverted-marks", _inverted_marks),
+    Check("whitespace", _whitespace),
+    Check("doubled-word", _doubled_words),
+    Check("repetition", _repetition),
+    Check("length", _length),
+    Check("unknown-word", _apertium_marks("*")),
+    Check("generation-error", _apertium_marks("#")),
+    Check("transfer-error", _apertium_marks("@")),
+    Check("target-spelling", _target_spelling),
+    Check("french-spacing", _french_spacing),
 )
 
 
-def describe_checks(include_source: bool = True) -> list[CheckInfo]:
-    """Every check (code, usual severity, description), source lint first, for the review legend.
+def describe_checks(include_source: bool = True) -> list[FlagCode]:
+    """Every code the checks (and, with ``include_source``, the source lint) raise, for the legend.
 
-    A code both sides use ("doubled-word") is listed once, as the source check.
+    A code both sides use ("doubled-word") is listed once.
     """
-    legend: dict[str, CheckInfo] = {}
-    for info in (*(LINT_CHECKS if include_source else ()), *(check.info for check in CHECKS)):
-        legend.setdefault(info.code, info)
-    return list(legend.values())
+    wanted = {check.code for check in CHECKS}
+    return [
+        entry for entry in flags.FLAG_CODES if entry.code in wanted or (include_source and Side.SOURCE in entry.sides)
+    ]
 
 
 def check_translation(
@@ -463,19 +425,21 @@ def check_translation(
     the ``untranslated`` flag: nothing else can be judged.
     """
     pair = Pair(source, target, locale, raw_output)
-    flags = list(engine_flags)
+    found = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
-    skipped = set(skip) | {flag.code for flag in flags} | ({"target-spelling"} if not spell else set())
+    skipped = set(skip) | {flag.code for flag in found} | ({"target-spelling"} if not spell else set())
     for check in CHECKS:
-        if check.info.code in skipped:
+        if check.code in skipped:
             continue
         for finding in check.run(pair):
-            flag = Flag(check.info.code, finding.severity or check.info.severity, finding.message, finding.span)
-            if flag not in flags:
-                flags.append(flag)
+            flag = flags.make(
+                check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity
+            )
+            if flag not in found:
+                found.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target
-    return flags
+    return found
 
 
 # ---------------------------------------------------------------- silencing

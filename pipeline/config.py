@@ -9,6 +9,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+
 from pipeline.model import ConfigError, Locale
 
 DEFAULT_LOCALES = ("es", "fr", "pt-BR")
@@ -127,9 +130,6 @@ def _checked(name: str, value: object, root: Path) -> object:
 
 
 def _locales(value: object) -> tuple[Locale, ...]:
-    from babel import Locale as BabelLocale
-    from babel import UnknownLocaleError
-
     if not isinstance(value, list) or not value:
         raise ValueError('must be a non-empty list of BCP 47 tags such as ["es", "fr", "pt-BR"]')
     locales = []

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import catalog as catalogs
+from pipeline import po
 from pipeline.config import Config
 from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, lies_inside, locked, read_limited, write_atomic
 from pipeline.model import InputError, Locale
@@ -51,7 +51,7 @@ def export_catalogs(
 ) -> ExportReport:
     """Write locales/<lang>/<article>.xlf from each built catalog; nothing built at all is an error."""
     missing: list[Path] = []
-    pending: list[tuple[Path, str, int]] = []
+    pending: list[tuple[Path, bytes, int]] = []
     paths = find_articles(config, article_names)
     for path in paths:
         slug = slug_for(path)
@@ -61,14 +61,14 @@ def export_catalogs(
             if catalog is None:
                 missing.append(po_path)
                 continue
-            text = export_xliff(catalog, locale, relative(config, po_path))
-            pending.append((xliff_path(config, slug, locale), text, sum(1 for m in catalog if m.id)))
+            xliff = export_xliff(catalog, locale, relative(config, po_path))
+            pending.append((xliff_path(config, slug, locale), xliff, sum(1 for m in catalog if m.id)))
     if missing and (not all_locales or len(missing) == len(paths) * len(locales)):
         tag = locales[0].tag if not all_locales else "LANG"
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise InputError(f"no catalog yet{more}; run `newsloc build --lang {tag}` first", missing[0])
-    for target, text, _ in pending:  # validated and generated everything first: nothing half-written
-        write_atomic(target, text)
+    for target, xliff, _ in pending:  # validated and generated everything first: nothing half-written
+        write_atomic(target, xliff)
     return ExportReport(tuple(Exported(target, units) for target, _, units in pending), tuple(missing))
 
 
@@ -102,7 +102,7 @@ def import_into(po_path: Path, document: XliffFile, file: Path, attempts: int = 
         on_disk = read_catalog_text(po_path)
         if on_disk is None:
             raise InputError("its catalog disappeared while importing; nothing was imported", file)
-        result = import_units(catalogs.parse_catalog(on_disk, po_path), document, file)
+        result = import_units(po.parse(on_disk, po_path), document, file)
         try:
             if result.changed:
                 write_catalog(po_path, result.catalog, on_disk)

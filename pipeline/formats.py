@@ -81,13 +81,10 @@ def find_formattables(text: str, *, protected: Sequence[tuple[int, int]] = ()) -
 
 def render(f: Formattable, locale: Locale) -> str:
     """The locale's way to write the date or number (babel, CLDR data)."""
-    if f.kind == "date":
-        return format_date(f.value, format="long", locale=locale.babel)
-    if f.kind == "month":
-        return format_skeleton("yMMMM", f.value, locale=locale.babel)
-    if f.kind == "day":
-        return format_skeleton("MMMMd", f.value, locale=locale.babel)
-    assert isinstance(f.value, Decimal)
+    if isinstance(f.value, date):
+        if f.kind == "date":
+            return format_date(f.value, format="long", locale=locale.babel)
+        return format_skeleton("yMMMM" if f.kind == "month" else "MMMMd", f.value, locale=locale.babel)
     formats = BabelLocale.parse(locale.babel)
     pattern = copy.copy(formats.percent_formats[None] if f.kind == "percent" else formats.decimal_formats[None])
     decimals = max(0, -int(f.value.as_tuple().exponent))

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from pipeline import flags as registry
 from pipeline.inline import FROZEN_TAG
-from pipeline.model import Flag, Locale, Severity
+from pipeline.model import Flag, Locale
 
 # ---------------------------------------------------------------- model
 
@@ -393,7 +394,7 @@ def verify(source: str, target: str, locale: Locale | str, glossary: Glossary) -
             message = f"do-not-translate “{requirement.expected}” is missing or altered"
         else:
             message = f"expected “{requirement.expected}” for “{requirement.source_text}”"
-        flags.append(Flag("glossary", Severity.WARNING, message))
+        flags.append(registry.make("glossary", message, word=requirement.expected))
     return flags
 
 

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.fileio import require_inside
 from pipeline.glossary import Glossary, find_terms, required_terms
 from pipeline.model import InputError
+from pipeline.project import read_catalog
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,6 @@ def read_catalog_units(
 
 def _read_catalog(path: Path, locales_dir: Path) -> dict[tuple[str | None, str], str] | None:
     """(msgctxt, msgid) → msgstr of a PO (msgid of a POT); None when the file is missing."""
-    from pipeline.fileio import require_inside
-    from pipeline.project import read_catalog
-
     catalog = read_catalog(require_inside(path, locales_dir, "catalog"))
     if catalog is None:
         return None

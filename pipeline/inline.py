@@ -21,6 +21,7 @@ from enum import Enum
 
 from lxml import etree
 
+from pipeline import flags as registry
 from pipeline.model import Flag, InlineCode, Severity
 
 # The placeholder grammar every stage shares. Markup an engine must hand back in place:
@@ -171,7 +172,7 @@ def code_problems(source: str, target: str) -> list[Flag]:
 
     def error(message: str, token: CodeToken | None = None) -> None:
         span = (token.start, token.end) if token else None
-        flags.append(Flag("inline-code", Severity.ERROR, message, span))
+        flags.append(registry.make("inline-code", message, span=span, word=token.text if token else ""))
 
     for code_id, paired in source_shapes.items():
         if code_id not in target_shapes:
@@ -196,9 +197,8 @@ def code_problems(source: str, target: str) -> list[Flag]:
     for token, message in _balance_problems(target_tokens):
         error(message, token)
     if not flags and _events(source_tokens) != _events(target_tokens):
-        flags.append(
-            Flag("inline-code", Severity.WARNING, "inline codes are in a different order or nesting than in the source")
-        )
+        message = "inline codes are in a different order or nesting than in the source"
+        flags.append(registry.make("inline-code", message, severity=Severity.WARNING))
     return flags
 
 
@@ -226,14 +226,9 @@ def verbatim_problems(source: str, target: str, codes: tuple[InlineCode, ...]) -
         if code.translate or not code.paired or code.id not in source_inner or code.id not in target_inner:
             continue  # missing codes are code_problems' business
         if target_inner[code.id] != source_inner[code.id]:
-            flags.append(
-                Flag(
-                    "do-not-translate",
-                    Severity.ERROR,
-                    f"text inside <{code.id}> ({code.tag}) must stay as in the source: "
-                    f"{plain_text(source_inner[code.id])!r}",
-                )
-            )
+            kept = plain_text(source_inner[code.id])
+            message = f"text inside <{code.id}> ({code.tag}) must stay as in the source: {kept!r}"
+            flags.append(registry.make("do-not-translate", message, word=kept))
     return flags
 
 

@@ -18,64 +18,16 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
+from pipeline import flags as registry
 from pipeline import spelling
 from pipeline.inline import FROZEN_TAG
 from pipeline.model import BlockKind, Document, Flag, Severity
 
 ENGLISH = "en_US"
 
-
-@dataclass(frozen=True)
-class CheckInfo:
-    """One check as the review legend shows it."""
-
-    code: str
-    severity: Severity  # the usual severity; a flag may be milder (spelling of a name is info)
-    description: str
-    source: bool  # True: a check of the English source
-
-
-LINT_CHECKS = (
-    CheckInfo(
-        "placeholder", Severity.ERROR, "an unresolved placeholder such as “[Insert name]” left in the text", True
-    ),
-    CheckInfo(
-        "spelling",
-        Severity.WARNING,
-        "a word neither the en_US dictionary nor the project word list knows (info when capitalized: likely a name)",
-        True,
-    ),
-    CheckInfo(
-        "missing-space",
-        Severity.WARNING,
-        "no space after a full stop, comma or other punctuation (“borders.These”)",
-        True,
-    ),
-    CheckInfo(
-        "lowercase-start", Severity.WARNING, "a sentence, heading, cell or list text that starts in lower case", True
-    ),
-    CheckInfo(
-        "name-casing",
-        Severity.WARNING,
-        "a name in lower case where the word list or the article capitalizes it (“latin America”)",
-        True,
-    ),
-    CheckInfo("doubled-word", Severity.WARNING, "the same word twice in a row (“the the”)", True),
-    CheckInfo(
-        "quote-character", Severity.WARNING, "an opening quote or accent used as an apostrophe (“Mexico‘s”)", True
-    ),
-    CheckInfo(
-        "link-residue",
-        Severity.WARNING,
-        "a bare name after a paragraph's last sentence: a link that lost its URL",
-        True,
-    ),
-    CheckInfo("house-style", Severity.WARNING, "a phrase the house style replaces (often a garbled paraphrase)", True),
-    CheckInfo("toc-mismatch", Severity.WARNING, "a table-of-contents entry that matches no heading", True),
-)
 
 # Line shapes of the plain-text article format.
 MARKER = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*•]\s+(?:\d+[.)]\s+)?|\d+[.)]\s+)")
@@ -314,8 +266,10 @@ def collect_names(lines: Sequence[Line]) -> Names:
 # ---------------------------------------------------------------- checks per line
 
 
-def _flag(code: str, severity: Severity, message: str, line: Line, start: int, end: int) -> Flag:
-    return Flag(code, severity, message, (start, end), line.number, True)
+def _flag(
+    code: str, message: str, line: Line, start: int, end: int, *, word: str = "", severity: Severity | None = None
+) -> Flag:
+    return registry.make(code, message, span=(start, end), word=word, severity=severity, line=line.number, source=True)
 
 
 def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
@@ -324,7 +278,7 @@ def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
 
 def _placeholders(line: Line) -> list[Flag]:
     return [
-        _flag("placeholder", Severity.ERROR, f"unresolved placeholder “{m.group()}”", line, m.start(), m.end())
+        _flag("placeholder", f"unresolved placeholder “{m.group()}”", line, m.start(), m.end(), word=m.group())
         for m in PLACEHOLDER.finditer(line.text)
     ]
 
@@ -345,11 +299,11 @@ def _missing_spaces(line: Line) -> list[Flag]:
         flags.append(
             _flag(
                 "missing-space",
-                Severity.WARNING,
                 f"no space after “{match.group(1)}” in “{token}”",
                 line,
                 mark,
                 match.end() + 1,
+                word=token,
             )
         )
     return flags
@@ -364,9 +318,7 @@ def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) ->
         if names.correct_form(word.text) or _overlaps((word.start, word.end), taken):
             continue  # a lower-case name is reported as name-casing; link residue already covers it
         flags.append(
-            _flag(
-                "lowercase-start", Severity.WARNING, f"starts in lower case: “{word.text}”", line, word.start, word.end
-            )
+            _flag("lowercase-start", f"starts in lower case: “{word.text}”", line, word.start, word.end, word=word.text)
         )
     return flags
 
@@ -380,7 +332,7 @@ def _name_casing(line: Line, names: Names) -> list[Flag]:
             lowered = any(want[:1].isupper() and got[:1].islower() for want, got in zip(name.split(), found))
             if lowered and not _overlaps(match.span(), [f.span for f in flags]):
                 message = f"“{match.group()}”: the name is written “{name}”"
-                flags.append(_flag("name-casing", Severity.WARNING, message, line, *match.span()))
+                flags.append(_flag("name-casing", message, line, *match.span(), word=name))
     for word in spelling.words(line.text):
         if not spelling.needs_checking(word.text) or not _lowercase_word(word.text):
             continue
@@ -389,7 +341,7 @@ def _name_casing(line: Line, names: Names) -> list[Flag]:
         correct = names.correct_form(word.text)
         if correct:
             message = f"“{word.text}”: the name is written “{correct}”"
-            flags.append(_flag("name-casing", Severity.WARNING, message, line, word.start, word.end))
+            flags.append(_flag("name-casing", message, line, word.start, word.end, word=correct))
     return flags
 
 
@@ -402,17 +354,17 @@ def _spelling(line: Line, casing: list[Flag]) -> list[Flag]:
             message = (
                 f"“{miss.word}” is in neither the dictionary nor the project word list (a name? add it to words.txt)"
             )
-            flags.append(_flag("spelling", Severity.INFO, message, line, miss.start, miss.end))
+            flags.append(_flag("spelling", message, line, miss.start, miss.end, word=miss.word, severity=Severity.INFO))
         else:
             hints = spelling.suggestions(miss.word, ENGLISH)
             message = f"“{miss.word}” is misspelled" + (f" (did you mean {', '.join(hints)}?)" if hints else "")
-            flags.append(_flag("spelling", Severity.WARNING, message, line, miss.start, miss.end))
+            flags.append(_flag("spelling", message, line, miss.start, miss.end, word=miss.word))
     return flags
 
 
 def _doubled_words(line: Line) -> list[Flag]:
     return [
-        _flag("doubled-word", Severity.WARNING, f"word repeated: “{m.group()}”", line, m.start(), m.end())
+        _flag("doubled-word", f"word repeated: “{m.group()}”", line, m.start(), m.end(), word=m.group(1))
         for m in DOUBLED_WORD.finditer(line.text)
         if m.group(1).lower() not in DOUBLES_THAT_ARE_GRAMMAR
     ]
@@ -424,7 +376,7 @@ def _quote_characters(line: Line) -> list[Flag]:
         for match in pattern.finditer(line.text):
             token = _token_at(line.text, match.start())
             message = f"“{match.group()}” used as an apostrophe in “{token}”: write ’"
-            flags.append(_flag("quote-character", Severity.WARNING, message, line, match.start(), match.end()))
+            flags.append(_flag("quote-character", message, line, match.start(), match.end(), word=token))
     return flags
 
 
@@ -440,7 +392,7 @@ def _link_residue(line: Line) -> list[Flag]:
     if re.search(r"[.!?…:;,][\"”’')\]]*$", tail) or not any(word[:1].isupper() for word in words):
         return []
     message = f"paragraph ends in a bare name after its last sentence: “{tail}” (a link that lost its URL?)"
-    return [_flag("link-residue", Severity.WARNING, message, line, tail_start, tail_start + len(tail))]
+    return [_flag("link-residue", message, line, tail_start, tail_start + len(tail), word=tail)]
 
 
 def _house_style(line: Line) -> list[Flag]:
@@ -448,7 +400,7 @@ def _house_style(line: Line) -> list[Flag]:
     for rule in house_style():
         for match in rule.pattern.finditer(line.text):
             message = f"“{match.group()}” → “{rule.replacement}”" + (f" ({rule.note})" if rule.note else "")
-            flags.append(_flag("house-style", Severity.WARNING, message, line, match.start(), match.end()))
+            flags.append(_flag("house-style", message, line, match.start(), match.end(), word=match.group()))
     return flags
 
 
@@ -485,13 +437,12 @@ def toc_mismatches(doc: Document) -> list[Flag]:
     """TOC entries matching no heading (ignoring case, spacing, quote and dash style)."""
     headings = {_comparable_title(block.text) for block in doc.of_kind(BlockKind.HEADING)}
     return [
-        Flag(
+        registry.make(
             "toc-mismatch",
-            Severity.WARNING,
             f"table-of-contents entry “{block.text}” matches no heading",
-            None,
-            block.line,
-            True,
+            line=block.line,
+            source=True,
+            word=block.text,
         )
         for block in doc.of_kind(BlockKind.TOC_ENTRY)
         if _comparable_title(block.text) not in headings
@@ -541,7 +492,9 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
         token = _token_at(text, fix.start)
         fixed_token = token.replace(text[fix.start : fix.end], fix.replacement, 1)
         message = f"fixed for the engine: “{token}” → “{fixed_token}”"
-        flags.append(Flag(fix.code, Severity.INFO, message, (fix.start, fix.end), None, True))
+        flags.append(
+            registry.make(fix.code, message, span=(fix.start, fix.end), word=token, severity=Severity.INFO, source=True)
+        )
         pieces += [text[position : fix.start], fix.replacement]
         position = fix.end
     pieces.append(text[position:])
@@ -571,11 +524,9 @@ def flags_for_segment(flags: Sequence[Flag], line_text: str, segment_text: str, 
         start, end = flag.span
         if offset >= 0:
             if offset <= start and end <= offset + len(segment_text):
-                found.append(
-                    Flag(flag.code, flag.severity, flag.message, (start - offset, end - offset), line, flag.source)
-                )
+                found.append(replace(flag, span=(start - offset, end - offset), line=line))
             continue
         where = segment_text.find(line_text[start:end])
         if where >= 0:
-            found.append(Flag(flag.code, flag.severity, flag.message, (where, where + end - start), line, flag.source))
+            found.append(replace(flag, span=(where, where + end - start), line=line))
     return found

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline import catalog as catalogs
+from pipeline import lint
 from pipeline.config import Config
+from pipeline.fileio import MAX_ARTICLE_BYTES, decode_article, read_article_text, read_limited, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
+from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
+from pipeline.readers import read_document
+from pipeline.review import annotate
+from pipeline.source import analyse
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,6 @@ class FlagRow:
 
 def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
     """Every problem in the English copy of one article, in line order."""
-    from pipeline import lint
-    from pipeline.readers import read_document
-
     text, document = read_document(path, display_path)
     flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
     return sorted(flags, key=lambda flag: (flag.line or 0, flag.span or (0, 0)))
@@ -40,9 +45,6 @@ def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
 
 def fix_article_file(path: Path) -> int:
     """Apply the unambiguous fixes to the article file itself; the number of lines changed."""
-    from pipeline import lint
-    from pipeline.fileio import MAX_ARTICLE_BYTES, decode_article, read_article_text, read_limited, write_atomic
-
     text = read_article_text(path)
     fixed = lint.fix_article(text)
     changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
@@ -55,9 +57,6 @@ def fix_article_file(path: Path) -> int:
 def same_layout(data: bytes, as_written: str, fixed: str) -> bytes:
     """``fixed`` (\\n line ends) written back as the file was: its line ends (CRLF, CR), BOM and encoding,
     so a fix touches only the lines it fixes."""
-    import codecs
-    import re
-
     endings = re.findall(r"\r\n|\r|\n", as_written)
     lines = fixed.split("\n")
     body = "".join(line + (endings[i] if i < len(endings) else "") for i, line in enumerate(lines[:-1])) + lines[-1]
@@ -75,10 +74,6 @@ def same_layout(data: bytes, as_written: str, fixed: str) -> bytes:
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
     """Every flag of every segment, recomputed from the article and the current catalogs."""
-    from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
-    from pipeline.review import annotate
-    from pipeline.source import analyse
-
     glossary = load_glossary(config)
     rows: list[FlagRow] = []
     for path in find_articles(config, article_names):

@@ -14,29 +14,18 @@ from dataclasses import replace
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
-from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
+from pipeline import checks, inline, lint
+from pipeline import flags as registry
+from pipeline import glossary as glossaries
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
-ENGINE_FLAG_CODES = {"unknown-word", "generation-error", "transfer-error", "low-confidence", "repetition-loop"}
-
-
-# Flags raised outside checks.py (engines, glossary, inline codes), for the review legend.
-OTHER_FLAGS = {
-    "glossary": "a glossary term is missing or altered: use the term the glossary names",
-    "inline-code": "an inline code (<1>…</1>, <2/>) is missing, extra, broken or moved: links and emphasis depend on it",
-    "do-not-translate": 'text that must stay as written (code, translate="no") was changed',
-    "low-confidence": "the neural model was unsure of this translation",
-    "repetition-loop": "the neural model repeated itself: the output is probably garbage",
-    "input-truncated": "the sentence was too long for the model and was cut",
-    "empty-output": "the model returned nothing; the English was kept",
-}
+ENGINE_FLAG_CODES = registry.engine_codes()
 
 
 def flag_descriptions() -> dict[str, str]:
     """What every flag code means, for the review page legend."""
-    from pipeline import checks
-
-    return {**OTHER_FLAGS, **{info.code: info.description for info in checks.describe_checks()}}
+    return registry.descriptions()
 
 
 def identity(segment: Segment) -> str:
@@ -49,8 +38,6 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     A flag straddling two sentences ("cartels.These") goes to the segment where it starts:
     no flag is dropped.
     """
-    from pipeline import lint
-
     lines = text.split("\n")
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
@@ -82,8 +69,6 @@ def source_review(
     text: str, document: Document, segments: Sequence[Segment], glossary=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
     """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
-    from pipeline import lint
-
     flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
@@ -95,14 +80,10 @@ def source_review(
 
 
 def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
-    from pipeline import checks, inline
-
     flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
-        from pipeline import glossary as glossaries
-
         flags += glossaries.verify(segment.text, target, locale, glossary)
     return flags
 
@@ -115,8 +96,6 @@ def annotate(
     glossary=None,
 ) -> list[SegmentView]:
     """Recompute every entry's flags, write them into its comments, and return the views."""
-    from pipeline import checks
-
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)
@@ -132,16 +111,20 @@ def annotate(
             flags += target_flags(segment, message.string, locale, glossary, engine_flags)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
-        flags = list(dict.fromkeys(flags))
+        # One flag per problem as the catalog shows it: status, check and the manifest count the same.
+        unique: dict[tuple[str, Severity, str], Flag] = {}
+        for flag in flags:
+            unique.setdefault((flag.code, flag.severity, flag.message), flag)
+        flags = list(unique.values())
         message.auto_comments = [
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
         ]
         provenance = (
-            record.provenance.describe()
+            record.provenance
             if record and state == EntryState.MACHINE
-            else ("translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+            else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
         views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
     return views

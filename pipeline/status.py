@@ -14,6 +14,9 @@ from pipeline import catalog as catalogs
 from pipeline.config import Config
 from pipeline.inline import plain_text
 from pipeline.model import EntryState, Locale, Severity
+from pipeline.project import catalog_path, find_articles, read_catalog, relative
+from pipeline.readers import read_document
+from pipeline.segment import segment_document
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,6 @@ def status_rows(
     config: Config, articles: Sequence[str] = (), locales: Sequence[Locale] | None = None
 ) -> list[StatusRow]:
     """One row per article and locale (default: every article, every configured locale)."""
-    from pipeline.project import catalog_path, find_articles, read_catalog, relative
-    from pipeline.readers import read_document
-    from pipeline.segment import segment_document
-
     rows = []
     for path in find_articles(config, articles):
         _, document = read_document(path, relative(config, path))

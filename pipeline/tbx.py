@@ -80,7 +80,7 @@ def parse_tbx(data: bytes, path: str | Path = "<tbx>") -> Glossary:
         )
     problems: list[tuple[int | None, str]] = []
     if root.tag != "martif":
-        problems.append((root.sourceline, f"root element is <{root.tag}>, expected <martif>"))
+        problems.append((root.sourceline, f"root element is <{root.tag!s}>, expected <martif>"))
     entries: list[Entry] = []
     owner: dict[str, str] = {}
     for element in root.iter("termEntry"):
@@ -193,7 +193,7 @@ def _lang_set(tag: str, forms: list[tuple[str, str, bool, str]], part_of_speech:
 
 
 def write_tbx(glossary: Glossary, path: str | Path) -> None:
-    write_atomic(path, tbx_text(glossary))
+    write_atomic(Path(path), tbx_text(glossary))
 
 
 # ---------------------------------------------------------------- CSV
@@ -240,7 +240,7 @@ def csv_text(glossary: Glossary) -> str:
 def export_csv(tbx_path: str | Path, csv_path: str | Path) -> int:
     """Write the glossary as CSV; returns the number of entries."""
     glossary = read_tbx(tbx_path)
-    write_atomic(csv_path, csv_text(glossary))
+    write_atomic(Path(csv_path), csv_text(glossary))
     return len(glossary.entries)
 
 

@@ -11,8 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pipeline import formats, glossary
 from pipeline.engines.base import Engine, Progress
 from pipeline.model import Flag, Hypothesis, InlineCode, Locale, Provenance
+from pipeline.typography import typeset
 
 
 @dataclass(frozen=True)
@@ -59,22 +61,18 @@ class Translator:
     def fingerprint(self, source: str) -> str:
         if self.glossary is None:
             return ""
-        from pipeline import glossary
 
         return glossary.fingerprint(self.glossary, source, self.locale)
 
     def prepare(self, source: str, protect_terms: bool = True) -> Preparation:
         text = source
         restorers = []
-        from pipeline import formats
 
         text, restore_verbatim = protect_verbatim(text, self.codes_by_text.get(source, ()))
         restorers.append(restore_verbatim)
         text, restore_formats = protect_formattables(text, self.locale, formats)
         restorers.append(restore_formats)
         if self.glossary is not None and protect_terms:
-            from pipeline import glossary
-
             matches = glossary.find_terms(self.glossary, text)
             protected = glossary.protect(text, matches, self.locale, self.engine.name)
             text = protected.text
@@ -82,8 +80,6 @@ class Translator:
         return Preparation(text, tuple(restorers))
 
     def finish(self, output: str) -> str:
-        from pipeline.typography import typeset
-
         return typeset(output, self.locale, es_quotes=self.es_quotes)
 
     def translate(self, sources: Sequence[str], progress: Progress | None = None) -> list[Draft]:
@@ -116,7 +112,6 @@ class Translator:
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
         """Argos: the best N-best hypothesis that has every glossary term; else protect-and-restore."""
-        from pipeline import glossary
 
         def choose(source: str, hypothesis: Hypothesis) -> str | None:
             required = glossary.required_terms(self.glossary, source, self.locale)

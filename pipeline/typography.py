@@ -80,7 +80,7 @@ def _inverted_marks(text: str) -> str:
     if re.search(r"(?<![A-ZÁÉÍÓÚÑ.])[.!?;:](\s|$)", body) or not re.search(_LETTER, body):
         return text
     opening = "¿" if end.group(1) == "?" else "¡"
-    lead = _LEADING.match(text).end()
+    lead = _LEADING.match(text).end()  # type: ignore[union-attr]  # the pattern matches the empty string
     return text[:lead] + opening + text[lead:]
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from lxml import etree
 
-from pipeline import __version__
+from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
 from pipeline.fileio import doctype_problem
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
@@ -162,7 +162,10 @@ def _unit(message: Message) -> etree._Element:
         note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": "9", "annotates": "target"})
         note.text = f"machine draft: {record.provenance.describe()}"
     for flag in catalogs.entry_flags(message):
-        note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": str(FLAG_PRIORITY[flag.severity])})
+        attributes = {"from": TOOL, "priority": str(FLAG_PRIORITY[flag.severity])}
+        if (entry := flags.REGISTRY.get(flag.code)) is not None:
+            attributes["annotates"] = "source" if entry.side == flags.Side.SOURCE else "target"
+        note = etree.SubElement(unit, q("note"), attributes)
         note.text = catalogs.render_flag(flag).removeprefix("flag: ")
     for comment in message.user_comments:
         etree.SubElement(unit, q("note"), {"from": TRANSLATOR_NOTE}).text = comment
@@ -391,7 +394,7 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
         seen.add(unit.id)
     _raise_first(problems, path)
 
-    updated = catalogs.parse_catalog(catalogs.render_catalog(catalog), path)  # a copy to change
+    updated = po.parse(po.render(catalog), path)  # a copy to change
     reviewed = drafted = noted = 0
     for unit in document.units:
         message = updated.get(by_id[unit.id].id, context=by_id[unit.id].context)
@@ -417,11 +420,10 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
 
 def _drop_machine_record(message: Message) -> None:
     """A person's text: the engine's record and signals no longer describe it."""
-    from pipeline.review import ENGINE_FLAG_CODES
-
+    engine_codes = flags.engine_codes()
     message.auto_comments = [
         comment
         for comment in message.auto_comments
         if not catalogs.MachineRecord.parse(comment)
-        and not ((flag := catalogs.parse_flag(comment)) and flag.code in ENGINE_FLAG_CODES)
+        and not ((flag := catalogs.parse_flag(comment)) and flag.code in engine_codes)
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, SegmentView, Severity
+from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, Provenance, SegmentView, Severity
 from pipeline.publish.page_text import PAGE_TEXTS, page_text_for
 from pipeline.publish.pages import build_page, serialize
 from pipeline.readers import read_document
@@ -30,7 +30,9 @@ def localized(
     for number, segment in enumerate(segment_document(document)):
         segment_state = state(number)
         target = "" if segment_state == EntryState.UNTRANSLATED else f"⟦{segment.text}⟧"
-        provenance = "pseudo en-x 1" if segment_state == EntryState.MACHINE else "translator"
+        provenance = (
+            Provenance("pseudo", "en-x", "1") if segment_state == EntryState.MACHINE else Provenance.translator()
+        )
         views.append(SegmentView(segment, target, segment_state, provenance, flags(number)))
     return LocalizedArticle(document, locale, tuple(views))
 
@@ -137,10 +139,13 @@ def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
     from pipeline.model import Flag, Severity
     from pipeline.publish.pages import badge_text
 
-    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word")
+    flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word", word="backyard")
     assert badge_text(flag) == "unknown-word *backyard"
-    assert (
-        badge_text(Flag("generation-error", Severity.WARNING, "Apertium could not inflect “vino”"))
-        == "generation-error #vino"
+    assert badge_text(Flag("generation-error", Severity.WARNING, "a “message” says otherwise", word="vino")) == (
+        "generation-error #vino"
     )
-    assert badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”")) == "glossary"
+    # The word travels in the flag: the message is never re-parsed.
+    assert badge_text(Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”")) == "unknown-word"
+    assert (
+        badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”", word="patio trasero")) == "glossary"
+    )

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import catalog as catalogs
-from pipeline import fileio
+from pipeline import fileio, po
 from pipeline.build import BuildOptions, build
 from pipeline.cli import main
 from pipeline.config import load_config
@@ -39,7 +39,7 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 def read(path: Path):
-    return catalogs.parse_catalog(path.read_text(encoding="utf-8"), path)
+    return po.parse(path.read_text(encoding="utf-8"), path)
 
 
 def pseudo_build(project: Path, **options):
@@ -198,7 +198,7 @@ def poedit_save(path: Path, text: str, comment: str) -> None:
     message.string = text
     message.flags.discard("fuzzy")
     message.user_comments = [comment]
-    path.write_text(catalogs.render_catalog(catalog), encoding="utf-8")
+    path.write_text(po.render(catalog), encoding="utf-8")
 
 
 def test_a_catalog_saved_while_the_build_runs_after_it_read_it_keeps_the_save(project, monkeypatch):

@@ -10,11 +10,12 @@ from pipeline.cli.support import reports_errors
 from pipeline.model import ConfigError
 
 
-def _folder(group: click.Context) -> Path:
+def _folder(group: click.Context | None) -> Path:
     """--packages-dir, else $ARGOS_PACKAGES_DIR, else the project's argos_packages_dir, else Argos's default."""
     from pipeline.config import Config, load_config
     from pipeline.engines.argos_packages import packages_dir
 
+    assert group is not None, "a models subcommand always runs inside the models group"
     if group.params.get("packages_dir"):
         return group.params["packages_dir"]
     config = group.find_object(Config) or load_config()
@@ -67,9 +68,11 @@ def install(ctx: click.Context, archive: Path | None, from_index: tuple[str, str
     if archive:
         package = install_package_file(archive, folder)
     else:
-        package = install_from_index(from_index[0], from_index[1], folder)
-        if package.to_code != from_index[1]:
-            click.echo(f"{from_index[1]} uses the Argos package for '{package.to_code}'")
+        assert from_index is not None  # exactly one of the two was given
+        source, target = from_index
+        package = install_from_index(source, target, folder)
+        if package.to_code != target:
+            click.echo(f"{target} uses the Argos package for '{package.to_code}'")
     click.echo(f"installed {_describe(package)}")
 
 

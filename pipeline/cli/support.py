@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from pipeline.config import load_config
 from pipeline.model import NewslocError
 
 
@@ -49,8 +50,6 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     @reports_errors  # a bad [tool.newsloc] is one line too, not a traceback
     def wrapper(*args: Any, project_root: Path | None = None, **kwargs: Any) -> Any:
-        from pipeline.config import load_config
-
         return command(*args, config=load_config(project_root), **kwargs)
 
     return wrapper

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.engines.base import Engine
 from pipeline.model import EngineError, Locale
 
 ENGINE_NAMES = ("auto", "apertium", "argos", "pseudo")
 
 
-def make_engine(name: str, **options: object) -> Engine:
+def make_engine(name: str, **options: Any) -> Engine:
     if name == "pseudo":
         from pipeline.engines.pseudo import PseudoEngine
 
@@ -24,7 +26,7 @@ def make_engine(name: str, **options: object) -> Engine:
     raise EngineError(f"unknown engine '{name}': use one of {', '.join(ENGINE_NAMES)}")
 
 
-def choose_engine(name: str, source: str, target: Locale, **argos_options: object) -> Engine:
+def choose_engine(name: str, source: str, target: Locale, **argos_options: Any) -> Engine:
     """The engine to use for one pair; `auto` stops with both ways to get one when none is there."""
     if name != "auto":
         engine = make_engine(name, **(argos_options if name == "argos" else {}))

@@ -18,8 +18,9 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline import flags as registry
 from pipeline.engines.base import Progress
-from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance, Severity
+from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance
 
 # Pair chains from English, by target language tag.
 CHAINS: dict[str, tuple[str, ...]] = {
@@ -40,11 +41,11 @@ SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
 # A run of mark characters and the word after it; Apertium writes its mark right before the word,
 # after any "#" or "@" the source had ("#*MeToo": the hashtag #MeToo, unknown to Apertium).
 MARK = re.compile(r"(?<![\w.*#@])([*#@]+)([^\W\d_](?:[\w’'-]*[^\W_])?)")
-# Flag code and meaning of each mark (pipeline.checks reports the same codes).
-MARK_NAMES = {
-    "*": ("unknown-word", "Apertium does not know"),
-    "#": ("generation-error", "Apertium could not inflect"),
-    "@": ("transfer-error", "Apertium could not transfer"),
+# What each mark means; its flag code is the one pipeline.flags registers with that mark.
+MARK_MEANINGS = {
+    "*": "Apertium does not know",
+    "#": "Apertium could not inflect",
+    "@": "Apertium could not transfer",
 }
 TIMEOUT_SECONDS = 600
 
@@ -125,13 +126,12 @@ def strip_marks(text: str, source: str = "") -> tuple[str, tuple[Flag, ...]]:
     for mark in find_marks(text, source):
         pieces.append(text[position : mark.offset])
         start = sum(map(len, pieces))
-        code, meaning = MARK_NAMES[mark.symbol]
         flags.append(
-            Flag(
-                code,
-                Severity.WARNING,
-                f"{meaning} “{mark.word}”; check this word",
+            registry.make(
+                registry.by_mark()[mark.symbol].code,
+                f"{MARK_MEANINGS[mark.symbol]} “{mark.word}”; check this word",
                 span=(start, start + len(mark.word)),
+                word=mark.word,
             )
         )
         position = mark.offset + 1

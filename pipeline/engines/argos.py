@@ -18,11 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from pipeline import flags as registry
 from pipeline.engines import argos_packages as argos_models
 from pipeline.engines.argos_packages import FILE_INSTALL_HINT, InstalledPackage
 from pipeline.engines.base import FROZEN_TAG, Progress
-from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance, Severity
+from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance
 
 _SPLIT_AT_TAGS = re.compile(f"({FROZEN_TAG.pattern})")
 # Whitespace, quotes, brackets and punctuation at a stretch's edges stay as written: they sit against a
@@ -86,7 +88,7 @@ class ArgosEngine:
         ``low_confidence`` are shortcuts for the CLI; they override ``options``.
         """
         self.packages_dir = argos_models.packages_dir(packages_dir)
-        overrides = {"device": device, "intra_threads": threads, "low_confidence": low_confidence}
+        overrides: dict[str, Any] = {"device": device, "intra_threads": threads, "low_confidence": low_confidence}
         self.options = replace(options or ArgosOptions(), **{k: v for k, v in overrides.items() if v is not None})
         self.last_run: RunStats | None = None
         self._translators: dict[tuple[str, str, str], object] = {}
@@ -158,7 +160,7 @@ class ArgosEngine:
         if not pieces:
             return []
         order = sorted(range(len(pieces)), key=lambda i: len(pieces[i].tokens))
-        pending = {}
+        pending: dict[int, Any] = {}  # piece index → its CTranslate2 async result
         for band in _length_bands(order, [len(piece.tokens) for piece in pieces]):
             longest = max(len(pieces[i].tokens) for i in band)
             batch = [list(pieces[i].tokens) for i in band]
@@ -227,17 +229,16 @@ class ArgosEngine:
         flags = []
         loop = loop_message(piece.tokens, best_tokens, self._cap(len(piece.tokens)))
         if loop:
-            flags.append(Flag("repetition-loop", Severity.WARNING, loop))
+            flags.append(registry.make("repetition", loop))
         if len(piece.tokens) > self.options.max_input_length:
             flags.append(
-                Flag(
+                registry.make(
                     "input-truncated",
-                    Severity.WARNING,
                     f"a {len(piece.tokens)}-token stretch was cut to {self.options.max_input_length} tokens",
                 )
             )
         if not hypotheses[0][0]:
-            flags.append(Flag("empty-output", Severity.WARNING, f"the model returned nothing for {piece.source!r}"))
+            flags.append(registry.make("empty-output", f"the model returned nothing for {piece.source!r}"))
         kept = tuple((text or piece.source, score) for text, score, _ in hypotheses)
         return _Decoded(kept, best_tokens, tuple(flags))
 
@@ -278,7 +279,9 @@ def _pieces(parts: list[list[str]], encode_all: Callable[[list[str]], list[list[
     found = []
     for text_index, text_parts in enumerate(parts):
         for part_index in range(0, len(text_parts), 2):
-            lead, words, trail = _EDGES.match(text_parts[part_index]).groups()
+            edges = _EDGES.match(text_parts[part_index])
+            assert edges is not None  # every part of the pattern may be empty
+            lead, words, trail = edges.groups()
             # Whitespace or bare punctuation (", " between two tags) is kept as written.
             if _WORDS.search(words):
                 found.append((text_index, part_index, lead, trail, words))
@@ -350,9 +353,8 @@ def _assemble(
     flags = [flag for _, outcome in pieces for flag in outcome.flags]
     if best[1] < low_confidence:
         flags.append(
-            Flag(
+            registry.make(
                 "low-confidence",
-                Severity.WARNING,
                 f"model confidence {best[1]:.2f} is below {low_confidence:.2f} (mean log-prob per token)",
             )
         )

@@ -103,7 +103,7 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
     states = Counter(view.state.value for view in article.views)
     flags = Counter(flag.severity.value for view in article.views for flag in view.flags)
     total = len(article.views)
-    provenances = sorted({view.provenance for view in article.views if view.provenance})
+    machine = {view.provenance for view in article.views if view.provenance and view.provenance.is_machine}
     return {
         "url": page_url(config, article.locale.tag, article.document.slug),
         "title": localized_title(article),
@@ -112,8 +112,8 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
         "segments": {"total": total, **{state.value: states[state.value] for state in EntryState}},
         "reviewed_percent": round(100 * states[EntryState.REVIEWED.value] / total, 1) if total else 100.0,
         "flags": {severity.value: flags[severity.value] for severity in Severity},
-        "engines": sorted({provenance.split()[0] for provenance in provenances}),
-        "models": provenances,
+        "engines": sorted({provenance.engine for provenance in machine}),
+        "models": sorted(provenance.describe() for provenance in machine),
     }
 
 
@@ -171,11 +171,11 @@ def locale_entry(
     }
     if page is not None:
         digest = sha256(page)
-        unchanged = previous is not None and previous.get("sha256") == digest
+        updated = previous.get("updated") if previous is not None and previous.get("sha256") == digest else None
         entry |= {
             "path": str(folder / f"{slug}.html"),
             "sha256": digest,
-            "updated": (previous.get("updated") or built_at) if unchanged else built_at,
+            "updated": updated or built_at,
         }
     elif previous is not None and previous.get("path"):
         # Publishing blocked: the page from an earlier run is still what outlets have.
@@ -299,13 +299,16 @@ def dist_files(
         if publish_view:
             available = {t for t, entry in before.get(slug, {}).get("locales", {}).items() if entry.get("path")}
             available |= {a.locale.tag for a in articles if a.document.slug == slug}
-            extras = {"config": config, "article": article, "published": published, "available": available}
             page = serialize(
                 build_page(
                     article,
                     review=False,
-                    head_extras=partial(add_publish_head, **extras),
-                    body_extras=partial(add_publish_footer, **extras),
+                    head_extras=partial(
+                        add_publish_head, config=config, article=article, published=published, available=available
+                    ),
+                    body_extras=partial(
+                        add_publish_footer, config=config, article=article, published=published, available=available
+                    ),
                 )
             )
             files.append((folder / f"{slug}.html", page))

@@ -15,6 +15,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.dates import format_date
 from lxml import etree
 
 from pipeline.config import Config
@@ -187,9 +190,6 @@ def add_publish_head(
 
 def language_name(tag: str) -> str:
     """The language's name in itself ("español", "português (Brasil)"), else the tag."""
-    from babel import Locale as BabelLocale
-    from babel import UnknownLocaleError
-
     try:
         return BabelLocale.parse(tag.replace("-", "_")).display_name or tag
     except (UnknownLocaleError, ValueError):
@@ -197,9 +197,6 @@ def language_name(tag: str) -> str:
 
 
 def long_date(day: date, locale: Locale) -> str:
-    from babel.core import UnknownLocaleError
-    from babel.dates import format_date
-
     try:
         return format_date(day, format="long", locale=locale.babel)
     except (UnknownLocaleError, ValueError):

@@ -14,8 +14,9 @@ from collections.abc import Callable
 import lxml.html
 from lxml import etree
 
+from pipeline import flags
 from pipeline.inline import append_coded_text
-from pipeline.model import Block, BlockKind, EntryState, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -112,7 +113,7 @@ class Renderer:
                 "id": segment_anchor(view),
                 "data-key": view.segment.key,
                 "data-state": view.state.value,
-                "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
+                "title": f"{STATE_LABELS[view.state]} — {view.provenance.describe() if view.provenance else 'no engine'} — EN: {view.segment.text}",
             },
         )
         if not view.target:
@@ -264,15 +265,11 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-# Apertium's own marks, shown on the badge the way Apertium writes them ("*backyard").
-ENGINE_MARKS = {"unknown-word": "*", "generation-error": "#", "transfer-error": "@"}
-QUOTED = re.compile(r"“([^”]+)”")
-
-
-def badge_text(flag) -> str:
-    mark = ENGINE_MARKS.get(flag.code)
-    word = QUOTED.search(flag.message) if mark else None
-    return f"{flag.code} {mark}{word.group(1)}" if word else flag.code
+def badge_text(flag: Flag) -> str:
+    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard")."""
+    entry = flags.REGISTRY.get(flag.code)
+    mark = entry.mark if entry else ""
+    return f"{flag.code} {mark}{flag.word}" if mark and flag.word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
@@ -431,9 +428,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         badge.tail = f" — {meaning}; hover a badge for its message"
     codes = sorted({flag.code for view in article.views for flag in view.flags})
     if codes:
-        from pipeline.review import flag_descriptions
-
-        described = flag_descriptions()
+        described = flags.descriptions()
         meanings = etree.SubElement(legend, "dl", {"class": "flag-meanings"})
         for code in codes:
             term = etree.SubElement(meanings, "dt")

@@ -259,7 +259,7 @@ def _tag(node: object) -> str | None:
     return tag.lower() if isinstance(tag, str) else None  # comments and PIs have no string tag
 
 
-def _is_dropped(element: etree._Element, root: etree._Element) -> bool:
+def _is_dropped(element: etree._Element | None, root: etree._Element) -> bool:
     while element is not None and element is not root:
         if _tag(element) in DROPPED:
             return True
@@ -385,7 +385,7 @@ class _Walker:
         elif tag == "blockquote":
             self.container(element, replace(place, kind=BlockKind.BLOCKQUOTE, group=self.collector.new_group()))
         elif tag == "pre":
-            code = element.text_content()
+            code = "".join(element.itertext())
             self.collector.add_code(code[1:] if code.startswith("\n") else code.rstrip("\n"), line)
         elif tag != "hr":
             self.container(element, place)

@@ -266,10 +266,10 @@ def _add_inline_tokens(builder: CodedTextBuilder, children: list[Token]) -> Code
             attrs = tuple((name, str(value)) for name, value in child.attrs.items() if name in ("href", "title"))
             open_codes.append(("a", builder.open("a", attrs)))
         elif kind == "image":
-            attrs = {"src": str(child.attrs.get("src", "")), "alt": child.content}
+            image = {"src": str(child.attrs.get("src", "")), "alt": child.content}
             if child.attrs.get("title"):
-                attrs["title"] = str(child.attrs["title"])
-            builder.empty("img", tuple(attrs.items()))
+                image["title"] = str(child.attrs["title"])
+            builder.empty("img", tuple(image.items()))
         elif kind == "html_inline":
             skipping = _add_html_tag(builder, child.content, open_codes, close)
     return builder
