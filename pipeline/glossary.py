@@ -142,9 +142,11 @@ def find_terms(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
     ]
     candidates.sort(key=lambda m: (m.start - m.end, m.start))
     chosen: list[TermMatch] = []
+    taken = bytearray(len(text))  # characters already in a chosen term: linear, not chosen × candidates
     for candidate in candidates:
-        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+        if not any(taken[candidate.start : candidate.end]):
             chosen.append(candidate)
+            taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
     return tuple(sorted(chosen, key=lambda m: m.start))
 
 
@@ -153,7 +155,10 @@ _ABBREVIATION = re.compile(r"(?:(?<!\w)\w{1,3}\.){2,}$|(?<!\w)(?:[A-Z]|Mr|Mrs|Ms
 
 def _starts_sentence(text: str, index: int, boundaries: str) -> bool:
     """True when only openers, spaces and tags stand between ``index`` and a sentence start."""
-    before = FROZEN_TAG.sub("", text[:index]).rstrip(_OPENERS + "\u00a0\u202f")
+    window = text[max(0, index - CONTEXT_CHARS) : index]
+    before = FROZEN_TAG.sub("", window).rstrip(_OPENERS + "\u00a0\u202f")
+    if not before and index > CONTEXT_CHARS:
+        before = FROZEN_TAG.sub("", text[:index]).rstrip(_OPENERS + "\u00a0\u202f")  # a wall of tags: look further
     if before.endswith(".") and _ABBREVIATION.search(before):
         return False  # "U.S. Armed", "EE.UU. Intervención": an abbreviation, not a sentence end
     return not before or before[-1] in boundaries
@@ -256,11 +261,22 @@ def restore(protected: Protected, output: str) -> str:
     language = protected.locale.split("-")[0]
     for slot in protected.slots:
         pattern = _placeholder_regex(slot.placeholder)
-        while found := pattern.search(output):
-            term = _cased(slot, output, found.start())
-            before = agree_article(output[: found.start()], term, slot.gender, slot.plural, language)
-            output = before + term + output[found.end() :]
+        # One pass per slot, building the output as we go: linear in its length, where searching
+        # again from the start after each replacement was quadratic on a long segment.
+        done, position = "", 0
+        for found in pattern.finditer(output):
+            before = done + output[position : found.start()]
+            term = _cased(slot, before, len(before))
+            head, tail = before[:-CONTEXT_CHARS], before[-CONTEXT_CHARS:]
+            done = head + agree_article(tail, term, slot.gender, slot.plural, language) + term
+            position = found.end()
+        output = done + output[position:]
     return output
+
+
+# What restoring a term looks at before it: the article to agree and the sentence start. More
+# than enough for "de los «", short enough that a 1 MB segment costs no more per term than a line.
+CONTEXT_CHARS = 200
 
 
 def _cased(slot: Slot, output: str, index: int) -> str:

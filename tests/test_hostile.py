@@ -267,7 +267,13 @@ CASES = [
         "is not a catalog inside locales/",
     ),
     # refuse rather than guess
-    Case("duplicate PO entry", duplicate_po_entry, ("build",), 2, "duplicate entry: the same msgctxt and msgid as the entry at line"),
+    Case(
+        "duplicate PO entry",
+        duplicate_po_entry,
+        ("build",),
+        2,
+        "duplicate entry: the same msgctxt and msgid as the entry at line",
+    ),
     Case("invalid UTF-8 in a PO", invalid_utf8_po, ("build",), 2, "story.po:"),
     Case("truncated PO", truncated_po, ("build",), 2, "PO syntax error"),
     Case("DOCTYPE in the glossary", doctype_glossary, ("build",), 2, "TBX with a DOCTYPE is refused"),

@@ -42,6 +42,9 @@ SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
 # after any "#" or "@" the source had ("#*MeToo": the hashtag #MeToo, unknown to Apertium).
 MARK = re.compile(r"(?<![\w.*#@])([*#@]+)([^\W\d_](?:[\w’'-]*[^\W_])?)")
 # What each mark means; its flag code is the one pipeline.flags registers with that mark.
+MARK_RUN = re.compile(r"[*#@]+")
+WORD_TAIL = re.compile(r"[\w’'-]*")
+WORD_CHAR = re.compile(r"[\w.]")
 MARK_MEANINGS = {
     "*": "Apertium does not know",
     "#": "Apertium could not inflect",
@@ -111,21 +114,38 @@ class Mark:
 
 def find_marks(text: str, source: str = "") -> list[Mark]:
     """Apertium's marks in ``text``, except mark-like prefixes the ``source`` already has."""
+    in_source = _marklike(source)  # one pass, not one search of the source per mark: linear
     marks = []
     for match in MARK.finditer(text):
         run, word = match.groups()
-        if re.search(rf"(?<![\w.]){re.escape(run + word)}(?!\w)", source):
+        if run + word in in_source:
             continue  # "#MeToo" in the source too: a hashtag, not a mark
         marks.append(Mark(run[-1], word, match.end(1) - 1))
     return marks
 
 
+def _marklike(source: str) -> set[str]:
+    """Every string a mark could match in ``source``: marks then a word, not after a word character or
+    a dot, ending where no word character follows (what ``(?<![\\w.])…(?!\\w)`` would find)."""
+    found: set[str] = set()
+    for run in MARK_RUN.finditer(source):
+        tail = WORD_TAIL.match(source, run.end())
+        word = tail.group() if tail else ""
+        cuts = [len(word)] + [i for i, char in enumerate(word) if char in "’'-"]
+        for start in range(run.start(), run.end()):
+            if start == run.start() and start > 0 and WORD_CHAR.match(source[start - 1]):
+                continue
+            found.update(source[start : run.end()] + word[:cut] for cut in cuts if cut)
+    return found
+
+
 def strip_marks(text: str, source: str = "") -> tuple[str, tuple[Flag, ...]]:
     """The text without Apertium's marks, and one flag per mark (span: the word in the returned text)."""
-    pieces, flags, position = [], [], 0
+    pieces, flags, position, length = [], [], 0, 0
     for mark in find_marks(text, source):
         pieces.append(text[position : mark.offset])
-        start = sum(map(len, pieces))
+        length += len(pieces[-1])
+        start = length
         flags.append(
             registry.make(
                 registry.by_mark()[mark.symbol].code,
