@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import po, review
 from pipeline.config import Config
-from pipeline.engines import choose_engine
+from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import (
     FileChanged,
@@ -106,7 +106,7 @@ def localize(
         retranslate=options.retranslate,
         progress=(lambda total: progress_factory(label, total)) if progress_factory else None,
     )
-    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary)
+    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary, known_marks())
     article = LocalizedArticle(source.document, locale, tuple(views))
     return refreshed.catalog, article, len(refreshed.translated), engine.name
 
@@ -118,7 +118,11 @@ def build(
     sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
     # One engine per locale for the whole run (an Argos engine keeps its loaded models); chosen
     # before any write, so a missing engine stops the run with nothing half-done.
-    engines = {locale: choose_engine(options.engine, "en", locale, **options.argos) for locale in options.locales}
+    chains = dict(config.apertium_chains)
+    engines = {
+        locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, **options.argos)
+        for locale in options.locales
+    }
     paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
     check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
     if options.write_html:
@@ -195,7 +199,12 @@ def write_dist(
         current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written = []
     for relative_path, content in dist_files(
-        config, articles, previous_manifest=previous, publish_view=publish_view, current_slugs=current
+        config,
+        articles,
+        previous_manifest=previous,
+        publish_view=publish_view,
+        current_slugs=current,
+        marks=known_marks(),
     ):
         target = dist / relative_path
         write_atomic(target, content)

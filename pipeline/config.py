@@ -32,6 +32,8 @@ class Config:
     base_url: str = "https://example.org/news"
     published: str = ""  # ISO date; "" = the article file's modification date
     es_quotes: str = "«»"
+    # Apertium mode chain per locale tag, overriding the measured defaults (pipeline/engines/apertium.py).
+    apertium_chains: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -91,6 +93,8 @@ def _checked(name: str, value: object, root: Path) -> object:
     """The setting's value as Config holds it, or ValueError saying what it must be."""
     if name == "locales":
         return _locales(value)
+    if name == "apertium_chains":
+        return read_chains(value)
     if name in PATH_KEYS:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be a folder or file path written as a string")
@@ -127,6 +131,23 @@ def _checked(name: str, value: object, root: Path) -> object:
             raise ValueError('must be two quotation marks, opening then closing, such as "«»" or "“”"')
         return value
     return value
+
+
+def read_chains(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``apertium-chains = {fr = ["eng-cat", "cat-fra"]}``: a non-empty list of Apertium modes per locale."""
+    example = 'apertium-chains = {fr = ["eng-cat", "cat-fra"]}'
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table of locale = [modes], e.g. {example}")
+    chains = []
+    for tag, modes in value.items():
+        if (
+            not isinstance(modes, list)
+            or not modes
+            or not all(isinstance(mode, str) and re.fullmatch(r"[\w-]+", mode) for mode in modes)
+        ):
+            raise ValueError(f"{tag} must be a list of Apertium modes (apertium -l), e.g. {example}")
+        chains.append((str(tag), tuple(modes)))
+    return tuple(chains)
 
 
 def _locales(value: object) -> tuple[Locale, ...]:

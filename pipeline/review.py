@@ -18,6 +18,7 @@ from pipeline import catalog as catalogs
 from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
+from pipeline.marks import MarkKind
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
@@ -106,8 +107,15 @@ def source_review(
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
 
-def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
-    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
+def target_flags(
+    segment: Segment,
+    target: str,
+    locale: Locale,
+    glossary,
+    engine_flags: Sequence[Flag],
+    marks: Sequence[MarkKind] = (),
+) -> list[Flag]:
+    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks)
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
@@ -121,8 +129,12 @@ def annotate(
     source_flags: dict[str, tuple[Flag, ...]],
     locale: Locale,
     glossary=None,
+    marks: Sequence[MarkKind] = (),
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views."""
+    """Recompute every entry's flags, write them into its comments, and return the views.
+
+    ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
+    """
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)
@@ -135,7 +147,7 @@ def annotate(
         )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags)
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         # One flag per problem as the catalog shows it: status, check and the manifest count the same.

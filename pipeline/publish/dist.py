@@ -23,6 +23,7 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
+from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
 from pipeline.publish.feed import atom_feed
 from pipeline.publish.metadata import (
@@ -276,12 +277,14 @@ def dist_files(
     publish_view: bool = True,
     now: datetime | None = None,
     current_slugs: Collection[str] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
     pointing at the publish page an earlier run wrote, if any. ``current_slugs``: every
     article in the project now; the manifest and listings drop the others (see ``retracted``).
+    ``marks``: the engines' marks, for the review badges.
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
@@ -312,7 +315,7 @@ def dist_files(
                 )
             )
             files.append((folder / f"{slug}.html", page))
-        review = serialize(build_page(article, review=True))
+        review = serialize(build_page(article, review=True, marks=marks))
         files.append((folder / f"{slug}.review.html", review))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
