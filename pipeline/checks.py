@@ -439,6 +439,7 @@ def check_translation(
     found = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
     skipped = set(skip) | {flag.code for flag in found} | ({"target-spelling"} if not spell else set())
+    seen = set(found)  # a set, not a list scan: thousands of flags on a long segment stay linear
     for check in CHECKS:
         if check.code in skipped:
             continue
@@ -446,7 +447,8 @@ def check_translation(
             flag = flags.make(
                 check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity
             )
-            if flag not in found:
+            if flag not in seen:
+                seen.add(flag)
                 found.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target
