@@ -426,6 +426,7 @@ def check_translation(
     marks: Sequence[MarkKind] = (),
     spell: bool = True,
     skip: Collection[str] = (),
+    run: Callable[[Check, Pair], list[Flag]] | None = None,
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
@@ -435,6 +436,7 @@ def check_translation(
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
+    run = run or run_check
     pair = Pair(source, target, locale, raw_output, tuple(marks))
     found = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
@@ -443,16 +445,21 @@ def check_translation(
     for check in CHECKS:
         if check.code in skipped:
             continue
-        for finding in check.run(pair):
-            flag = flags.make(
-                check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity
-            )
+        for flag in run(check, pair):
             if flag not in seen:
                 seen.add(flag)
                 found.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target
     return found
+
+
+def run_check(check: Check, pair: Pair) -> list[Flag]:
+    """One check's flags for one pair (the build's cache calls this only for what changed)."""
+    return [
+        flags.make(check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity)
+        for finding in check.run(pair)
+    ]
 
 
 # ---------------------------------------------------------------- silencing

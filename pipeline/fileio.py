@@ -10,6 +10,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.model import InputError
@@ -32,6 +33,14 @@ def require_inside(path: Path, folder: Path, what: str) -> Path:
             path,
         )
     return path
+
+
+def now() -> datetime:
+    """The time stamped into catalogs and dist/: $SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
 
 
 def read_article_text(path: Path) -> str:

@@ -192,7 +192,7 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         WARNING,
         "reviewed translations of this sentence in the memory disagree; none was used: pick one",
         (E,),
-        ("pipeline.memory",),
+        ("pipeline.memory.leverage",),
     ),
 )
 

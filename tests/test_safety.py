@@ -208,18 +208,15 @@ def test_a_catalog_saved_while_the_build_runs_after_it_read_it_keeps_the_save(pr
     path = po_path(project)
     article = project / "articles" / f"{SLUG}.txt"  # something to translate, so the build does work
     article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), "utf-8")
-    real_localize = build_module.localize
-    saves = []
+    real_translate = build_module._translate
 
-    def localize_while_a_translator_saves(*args, **kwargs):
-        merged = real_localize(*args, **kwargs)  # the build has read and merged the catalog
-        if not saves:
-            poedit_save(path, "Traducción revisada por una persona.", "revisado por Ana")
-            saves.append(path.read_text(encoding="utf-8"))
-        return merged
+    def translate_while_a_translator_saves(*args, **kwargs):
+        # The build has read and planned the catalog; the engine is busy; Poedit saves.
+        poedit_save(path, "Traducción revisada por una persona.", "revisado por Ana")
+        return real_translate(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "localize", localize_while_a_translator_saves)
-    report = pseudo_build(project)
+    monkeypatch.setattr(build_module, "_translate", translate_while_a_translator_saves)
+    report = pseudo_build(project, jobs=2)  # the parallel stages, with the one writer comparing first
     after = read(path)
     kept = [m for m in after if m.string == "Traducción revisada por una persona."]
     assert len(kept) == 1 and not kept[0].fuzzy and kept[0].user_comments == ["revisado por Ana"]
@@ -227,6 +224,8 @@ def test_a_catalog_saved_while_the_build_runs_after_it_read_it_keeps_the_save(pr
     assert "firmly rejected" in path.read_text(encoding="utf-8")  # the build's own merge is there too
     shown = {v.target for r in report.results for v in r.article.views}
     assert "Traducción revisada por una persona." in shown  # pages show the save, not the stale merge
+    page = (project / "dist" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "Traducción revisada por una persona." in page
     assert temp_files(project) == []
 
 
@@ -237,17 +236,19 @@ def test_a_catalog_that_keeps_changing_stops_the_build_with_one_line_and_keeps_t
     path = po_path(project)
     article = project / "articles" / f"{SLUG}.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), "utf-8")
-    real_localize = build_module.localize
+    real_finish = build_module._finish
     count = iter(range(100))
 
-    def localize_while_saving_again_and_again(*args, **kwargs):
-        merged = real_localize(*args, **kwargs)
+    def finish_while_saving_again_and_again(*args, **kwargs):
+        finished = real_finish(*args, **kwargs)
         poedit_save(path, f"Guardado {next(count)}.", "otra vez")
-        return merged
+        return finished
 
-    monkeypatch.setattr(build_module, "localize", localize_while_saving_again_and_again)
-    result = CliRunner().invoke(main, ["build", "--project", str(project), "--engine", "pseudo", "--lang", "es"])
-    assert result.exit_code == 2
+    monkeypatch.setattr(build_module, "_finish", finish_while_saving_again_and_again)
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(project), "--engine", "pseudo", "--lang", "es", "--jobs", "1"]
+    )
+    assert result.exit_code == 2, result.output
     assert "kept changing while the build merged it" in result.stderr
     assert [line for line in result.stderr.splitlines() if line.startswith("newsloc:")] == [
         line for line in result.stderr.splitlines() if "kept changing" in line
@@ -360,7 +361,11 @@ def test_fresh_clone_translator_edit_survives_and_changed_english_goes_fuzzy(pro
     assert lead.fuzzy and list(lead.previous_id) == [OLD_LEAD]
     after = {catalogs.key_of(m): m.string for m in catalog if m.id}
     assert set(after) == set(before) - {(OLD_LEAD, "lead")} | {(NEW_LEAD, "lead")}
-    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead")} == {
-        key: text for key, text in before.items() if key != (OLD_LEAD, "lead")
+    # The reviewed heading is now in the translation memory: the TOC entry with the same English
+    # takes it as a draft instead of its machine translation. Nothing else changes.
+    same_english = {key for key in after if key[0] == HEADING[0] and key != HEADING}
+    assert same_english and all(after[key] == EDITED and catalog.get(*key).fuzzy for key in same_english)
+    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead") and key not in same_english} == {
+        key: text for key, text in before.items() if key != (OLD_LEAD, "lead") and key not in same_english
     }
     msgfmt_check(po_path(project))

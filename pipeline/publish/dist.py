@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -252,6 +253,53 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict], indexed: 
 # ---------------------------------------------------------------- everything
 
 
+@dataclass(frozen=True)
+class RenderedPages:
+    """One localized article's pages: pure of everything but the article file's date."""
+
+    published: date
+    page: str | None  # the publish view (None when not asked for)
+    review: str
+
+
+def render_pages(
+    config: Config,
+    article: LocalizedArticle,
+    publish_view: bool = True,
+    marks: Sequence[MarkKind] = (),
+    available: Collection[str] | None = None,
+) -> RenderedPages:
+    """``available``: the locales that have a publish page of this article (None: every configured one);
+    the page links only those."""
+    published = published_date(config, article)
+    page = None
+    if publish_view:
+        extras = {"config": config, "article": article, "published": published, "available": available}
+        page = serialize(
+            build_page(
+                article,
+                review=False,
+                head_extras=partial(add_publish_head, **extras),  # type: ignore[arg-type]
+                body_extras=partial(add_publish_footer, **extras),  # type: ignore[arg-type]
+            )
+        )
+    return RenderedPages(published, page, serialize(build_page(article, review=True, marks=marks)))
+
+
+def available_locales(
+    previous_manifest: dict | None, articles: Sequence[LocalizedArticle], publish_view: bool = True
+) -> dict[str, set[str]]:
+    """slug → the locales that have (or, after this run, will have) its publish page: what pages link."""
+    available: dict[str, set[str]] = {
+        slug: {tag for tag, entry in record["locales"].items() if entry.get("path")}
+        for slug, record in previous_articles(previous_manifest).items()
+    }
+    if publish_view:
+        for article in articles:
+            available.setdefault(article.document.slug, set()).add(article.locale.tag)
+    return available
+
+
 def retracted(previous_manifest: dict | None, current_slugs: Collection[str]) -> dict[str, list[PurePosixPath]]:
     """slug → its files under dist/, for every article the manifest lists that is gone from articles/.
 
@@ -259,13 +307,12 @@ def retracted(previous_manifest: dict | None, current_slugs: Collection[str]) ->
     """
     gone: dict[str, list[PurePosixPath]] = {}
     for slug, record in previous_articles(previous_manifest).items():
-        if slug in current_slugs:
-            continue
-        paths = []
-        for tag in record["locales"]:
-            for name in (f"{slug}.html", f"{slug}.review.html"):
-                paths.append(checked_path(PurePosixPath(tag) / name))
-        gone[slug] = paths
+        if slug not in current_slugs:
+            gone[slug] = [
+                checked_path(PurePosixPath(tag) / name)
+                for tag in record["locales"]
+                for name in (f"{slug}.html", f"{slug}.review.html")
+            ]
     return gone
 
 
@@ -276,15 +323,18 @@ def dist_files(
     previous_manifest: dict | None,
     publish_view: bool = True,
     now: datetime | None = None,
-    current_slugs: Collection[str] | None = None,
+    rendered: Sequence[RenderedPages] | None = None,
     marks: Sequence[MarkKind] = (),
+    current_slugs: Collection[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
-    pointing at the publish page an earlier run wrote, if any. ``current_slugs``: every
-    article in the project now; the manifest and listings drop the others (see ``retracted``).
-    ``marks``: the engines' marks, for the review badges.
+    pointing at the publish page an earlier run wrote, if any. ``rendered`` holds each
+    article's pages already rendered (by the build's worker processes, linking the locales
+    ``available_locales`` gives), in order; ``marks``: the engines' marks, for the review
+    badges. ``current_slugs``: every article in the project now; the manifest and listings
+    drop the others (see ``retracted``).
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
@@ -295,27 +345,19 @@ def dist_files(
         before = {slug: record for slug, record in before.items() if slug not in gone}
     files: list[tuple[PurePosixPath, str]] = []
     built: dict[tuple[str, str], dict] = {}
-    for article in articles:
+    available = available_locales(previous_manifest, articles, publish_view)
+    for index, article in enumerate(articles):
         folder, slug, tag = article_folder(article), article.document.slug, article.locale.tag
-        published = published_date(config, article)
-        page = None
-        if publish_view:
-            available = {t for t, entry in before.get(slug, {}).get("locales", {}).items() if entry.get("path")}
-            available |= {a.locale.tag for a in articles if a.document.slug == slug}
-            page = serialize(
-                build_page(
-                    article,
-                    review=False,
-                    head_extras=partial(
-                        add_publish_head, config=config, article=article, published=published, available=available
-                    ),
-                    body_extras=partial(
-                        add_publish_footer, config=config, article=article, published=published, available=available
-                    ),
-                )
-            )
+        pages = (
+            rendered[index]
+            if rendered is not None
+            else render_pages(config, article, publish_view, marks, available.get(slug, set()))
+        )
+        published = pages.published
+        page = pages.page if publish_view else None
+        if page is not None:
             files.append((folder / f"{slug}.html", page))
-        review = serialize(build_page(article, review=True, marks=marks))
+        review = pages.review
         files.append((folder / f"{slug}.review.html", review))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
