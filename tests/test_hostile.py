@@ -227,6 +227,15 @@ def only_built_locales_linked(project: Path, outside: Path) -> None:
     assert "/fr/story.html" in (project / "dist" / "es" / "story.html").read_text(encoding="utf-8")
 
 
+def no_remote_image(project: Path, outside: Path) -> None:
+    import lxml.html
+
+    for name in ("pictures.html", "pictures.review.html"):
+        page = lxml.html.parse(str(project / "dist" / "es" / name)).getroot()
+        loaded = page.xpath("//@src | //link[@rel='stylesheet']/@href")
+        assert set(loaded) == {"images/map.png"}  # a picture of the site itself stays; nothing from elsewhere
+
+
 def utf16_page_published(project: Path, outside: Path) -> None:
     assert "Réunion" in (project / "dist" / "es" / "wide.html").read_text(encoding="utf-8")
 
@@ -358,6 +367,18 @@ CASES = [
         0,
         "",
         then=only_built_locales_linked,
+    ),
+    Case(
+        "remote images",
+        article(
+            "pictures.md",
+            "# Pictures\n\nA pixel ![p](https://tracker.example/p.gif) here.\n\n"
+            'Another <img src="//cdn.example/x.png" alt="x"> there, and ![map](images/map.png) ours.\n',
+        ),
+        ("build",),
+        0,
+        "",
+        then=no_remote_image,
     ),
     Case("temp files of a crashed run", stale_temp_files, ("build",), 0, "", then=no_temp_files_left),
     Case(
