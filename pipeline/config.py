@@ -114,7 +114,7 @@ def _checked(name: str, value: object, root: Path) -> object:
         return float(value)
     if name == "base_url":
         url = urlsplit(value) if isinstance(value, str) else None
-        if url is None or url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() for c in value):
+        if url is None or url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() for c in str(value)):
             raise ValueError("must be an http:// or https:// address such as https://example.org/news")
         return value
     if name == "published":
@@ -154,7 +154,7 @@ def read_chains(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _locales(value: object) -> tuple[Locale, ...]:
     if not isinstance(value, list) or not value:
         raise ValueError('must be a non-empty list of BCP 47 tags such as ["es", "fr", "pt-BR"]')
-    locales = []
+    locales: list[Locale] = []
     for tag in value:
         if not isinstance(tag, str) or not LOCALE_TAG.fullmatch(tag):
             raise ValueError(f"{_shown(tag)} is not a BCP 47 tag such as es, fr or pt-BR")

@@ -324,7 +324,7 @@ def _missing_spaces(line: Line) -> list[Flag]:
     return flags
 
 
-def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) -> list[Flag]:
+def _lowercase_starts(line: Line, names: Names, taken: Iterable[tuple[int, int] | None]) -> list[Flag]:
     flags = []
     covered = Covered(len(line.text), taken)
     for start in line.starts:

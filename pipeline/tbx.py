@@ -343,19 +343,3 @@ def merge(glossary: Glossary, rows: Sequence[tuple[Entry, dict[str, str]]]) -> G
             row.note or old.note,
         )
     return Glossary(tuple(entries), glossary.path)
-
-
-def import_csv(tbx_path: str | Path, csv_path: str | Path) -> tuple[int, int]:
-    """Merge a CSV into the TBX (created if missing); returns (added, updated)."""
-    try:
-        text = Path(csv_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read CSV: {error}", csv_path) from error
-    rows = parse_csv(text, csv_path)
-    glossary = read_tbx(tbx_path) if Path(tbx_path).exists() else Glossary((), str(tbx_path))
-    merged = merge(glossary, rows)
-    # a merged result that would not load again is refused before anything is written
-    parse_tbx(tbx_text(merged).encode(), csv_path)
-    write_tbx(merged, tbx_path)
-    added = len(merged.entries) - len(glossary.entries)
-    return added, len(rows) - added

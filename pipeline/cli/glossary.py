@@ -82,7 +82,7 @@ def _tally(tally) -> str:
 @reports_errors
 def import_command(csv_file, glossary_path, project) -> None:
     """Merge FILE.csv (en, es, fr, pt-BR, variants, dnt, note) into the TBX."""
-    from pipeline.tbx import import_csv
+    from pipeline.tbx_merge import import_csv
 
     target = _glossary_of(project, glossary_path)
     added, updated = import_csv(target, csv_file)
