@@ -18,17 +18,44 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import checks, glossary, lint, marks  # noqa: E402
-from pipeline.engines.apertium import MARKS  # noqa: E402
-from pipeline.model import Locale  # noqa: E402
-from pipeline.tbx import read_tbx  # noqa: E402
+from pipeline import checks, glossary, lint, marks
+from pipeline.engines.apertium import MARKS
+from pipeline.model import Locale
+from pipeline.tbx import read_tbx
 
 SHORT, FACTOR, ROUNDS = 40_000, 8, 3
 ES = Locale("es")
-WORDS = (
-    "the president said that Mexico would reject any intervention by the United States and its backyard "
-    "policy while officials agreed with drug cartels fentanyl sovereignty Lula da Silva zzyzx"
-).split()
+WORDS = [
+    "the",
+    "president",
+    "said",
+    "that",
+    "Mexico",
+    "would",
+    "reject",
+    "any",
+    "intervention",
+    "by",
+    "the",
+    "United",
+    "States",
+    "and",
+    "its",
+    "backyard",
+    "policy",
+    "while",
+    "officials",
+    "agreed",
+    "with",
+    "drug",
+    "cartels",
+    "fentanyl",
+    "sovereignty",
+    "Lula",
+    "da",
+    "Silva",
+    "zzyzx",
+]
 GLOSSARY = read_tbx(ROOT / "glossary" / "newsloc.tbx")
 
 
