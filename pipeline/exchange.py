@@ -45,7 +45,11 @@ class Imported:
 
 
 def export_catalogs(
-    config: Config, article_names: Sequence[str], locales: Sequence[Locale], all_locales: bool
+    config: Config,
+    article_names: Sequence[str],
+    locales: Sequence[Locale],
+    all_locales: bool,
+    copy_source: bool = False,
 ) -> ExportReport:
     """Write locales/<lang>/<article>.xlf from each built catalog; nothing built at all is an error."""
     missing: list[Path] = []
@@ -59,7 +63,7 @@ def export_catalogs(
             if catalog is None:
                 missing.append(po_path)
                 continue
-            xliff = export_xliff(catalog, locale, relative(config, po_path))
+            xliff = export_xliff(catalog, locale, relative(config, po_path), copy_source)
             pending.append((xliff_path(config, slug, locale), xliff, sum(1 for m in catalog if m.id)))
     if missing and (not all_locales or len(missing) == len(paths) * len(locales)):
         tag = locales[0].tag if not all_locales else "LANG"
@@ -78,6 +82,7 @@ def import_files(config: Config, files: Sequence[Path]) -> list[Imported]:
             raise InputError("no such XLIFF file", file)
         document = parse_xliff(file.read_bytes(), file)
         locale = config.locale(document.target_language)
+        check_language(document.original, document.target_language, locale, file)
         po_path = catalog_path(config, slug_for(Path(document.original)), locale)
         if not po_path.exists():
             raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
@@ -89,3 +94,17 @@ def import_files(config: Config, files: Sequence[Path]) -> list[Imported]:
                 write_catalog(po_path, result.catalog, on_disk)
         results.append(Imported(po_path, len(document.units), result.reviewed, result.drafted, result.noted))
     return results
+
+
+def check_language(original: str, target_language: str, locale: Locale, file: Path) -> None:
+    """An XLIFF's target-language must be the locale of the catalog it names: no Spanish in French."""
+    parts = Path(original).parts
+    if "LC_MESSAGES" not in parts[1:]:
+        return  # not a path newsloc wrote: the target-language alone says where it goes
+    folder = parts[parts.index("LC_MESSAGES") - 1]
+    if folder != locale.folder:
+        raise InputError(
+            f"target-language “{target_language}” disagrees with the catalog it was exported from ({original}); "
+            f"fix the target-language or export again; nothing was imported",
+            file,
+        )
