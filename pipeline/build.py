@@ -144,6 +144,7 @@ def _state() -> _Run:
 
 def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
     codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    pre_edits = {s.text_for_engine: s.pre_edits for source in sources for s in source.segments if s.pre_edits}
     return Translator(
         run.engines[locale],
         locale,
@@ -151,6 +152,7 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
         es_quotes=run.config.es_quotes,
         source_lang=sources[0].document.source_lang if sources else "en",
         codes_by_text=codes,
+        pre_edits_by_text=pre_edits,
     )
 
 

@@ -55,7 +55,8 @@ def glossary_stale(catalog: Catalog, translator) -> list[Key]:
     for message in catalog:
         if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
             record = catalogs.machine_record(message)
-            if record.terms != translator.fingerprint(message.id):
+            assert record is not None  # a machine draft is one because it has a record
+            if record.terms != translator.fingerprint(catalogs.msgid(message)):
                 stale.append(catalogs.key_of(message))
     return stale
 
@@ -63,7 +64,7 @@ def glossary_stale(catalog: Catalog, translator) -> list[Key]:
 def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
     """Put machine drafts into their entries (which must be untranslated or machine drafts)."""
     for key, draft in zip(keys, drafts, strict=True):
-        message = catalog.get(key[0], context=key[1] or None)
+        message = catalogs.entry_at(catalog, key)
         if catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
             raise AssertionError(f"refusing to overwrite a translator's text in {key!r}")
         message.string = draft.text
