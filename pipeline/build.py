@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
-from pipeline import po, review
+from pipeline import review
 from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
@@ -45,14 +45,16 @@ from pipeline.fileio import (
     write_atomic,
 )
 from pipeline.glossary import Glossary, remember_matches, take_matches
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     project_articles,
     read_catalog_text,
     template_path,
+    updated_records,
     updated_text,
 )
 from pipeline.publish.dist import (
@@ -94,6 +96,9 @@ class LocaleResult:
     catalog_path: Path
     translated: int  # segments sent to the engine in this run
     engine: str
+    # machine drafts replaced because another engine, model or version made them, by what made them
+    redrafted: tuple[Provenance, ...] = ()
+    provenance: Provenance | None = None  # what this run's drafts record
     from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
@@ -160,6 +165,7 @@ def _state() -> _Run:
 
 def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
     codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    pre_edits = {s.text_for_engine: s.pre_edits for source in sources for s in source.segments if s.pre_edits}
     return Translator(
         run.engines[locale],
         locale,
@@ -167,6 +173,7 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
         es_quotes=run.config.es_quotes,
         source_lang=sources[0].document.source_lang if sources else "en",
         codes_by_text=codes,
+        pre_edits_by_text=pre_edits,
     )
 
 
@@ -199,7 +206,10 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     return plans, matches, template_text
 
 
-def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
+Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+
+
+def _finish(item: tuple[int, Locale]) -> Finished:
     """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
     run = _state()
     index, locale = item
@@ -224,7 +234,8 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
     )
     path = catalog_path(run.config, source.document.slug, locale)
     text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
-    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
+    drafts = updated_records(path, catalog)
+    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -290,7 +301,9 @@ def build(
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
-        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
+        run.existing.update(
+            {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
+        )
         if options.memory:
             run.memory = memory_matches(config, run.sources, options.locales, run.existing)
         _RUN = run
@@ -311,11 +324,12 @@ def build(
         rendered: list[RenderedPages] = []
         for folder in (config.resolve(config.locales_dir), config.resolve(config.dist)):
             remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
-        for path, text in templates:
+        finished_items = list(zip(items, finished, strict=True))
+        # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
+        for path, text in [*(f[1] for _, f in finished_items if f[1] is not None), *templates]:
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
-        for (index, locale), finished_item in zip(items, finished, strict=True):
-            text, article, pages, changes, counts = finished_item
+        for (index, locale), (text, _records, article, pages, changes, counts) in finished_items:
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
             count = translated[(index, locale)]
@@ -323,7 +337,7 @@ def build(
             for attempt in range(MERGE_ATTEMPTS):
                 try:
                     if text is not None:  # None: the file already says the same
-                        write_atomic(path, text, unchanged_since=on_disk[path])
+                        write_atomic(path, text, unchanged_since=run.on_disk[path])
                     break
                 except FileChanged:
                     if attempt == MERGE_ATTEMPTS - 1:
@@ -333,8 +347,18 @@ def build(
                             path,
                         ) from None
                     text, article, pages, count = _merge_again(run, index, locale)
-            from_memory = len(run.plans[(index, locale)].from_memory)
-            results.append(LocaleResult(article, path, count, engines[locale].name, from_memory))
+            planned = run.plans[(index, locale)]
+            results.append(
+                LocaleResult(
+                    article,
+                    path,
+                    count,
+                    engines[locale].name,
+                    planned.redrafted,
+                    planned.provenance,
+                    len(planned.from_memory),
+                )
+            )
             if pages is not None:
                 rendered.append(pages)
         blocking = [
@@ -375,7 +399,7 @@ def _merge_again(
     path = catalog_path(run.config, source.document.slug, locale)
     run.on_disk[path] = read_catalog_text(path)
     text = run.on_disk[path]
-    run.existing[path] = None if text is None else po.parse(text, path)
+    run.existing[path] = None if text is None else load_catalog(path, text)
     translator = _translator(run, locale, [source])
     planned = plan(
         source.template,
@@ -395,7 +419,9 @@ def _merge_again(
         run.drafts[(index, locale)] = [drafts[text] for text in wanted]
     _RUN = run
     try:
-        new_text, article, pages, changes, counts = _finish((index, locale))
+        new_text, drafts, article, pages, changes, counts = _finish((index, locale))
+        if drafts is not None:  # the machine records of the new merge, before its catalog
+            write_atomic(*drafts)
     finally:
         _RUN = None
     run.cache.absorb(changes, counts)

@@ -153,6 +153,20 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
     return removed
 
 
+def process_umask() -> int:
+    """The process umask, read without changing it (os.umask can only be read by setting it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 class FileChanged(InputError):
     """The file changed on disk since it was read (a translator saved it): it was not replaced."""
 
@@ -162,6 +176,9 @@ ANY = object()  # write_atomic's default: replace whatever is there
 
 def write_atomic(path: Path, content: str | bytes, unchanged_since: str | object | None = ANY) -> None:
     """Write the whole file or nothing: temp file in the same folder, fsync, rename.
+
+    The file gets the mode any new file gets (0644 under umask 022): a web server must
+    read dist/, a team must share catalogs. mkstemp alone would leave it 0600.
 
     ``unchanged_since``: the file's text as the caller read it (None: it did not exist). The
     file is then replaced only if it still holds exactly that, checked just before the rename,
@@ -176,6 +193,7 @@ def write_atomic(path: Path, content: str | bytes, unchanged_since: str | object
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()
+            os.fchmod(temp.fileno(), 0o666 & ~process_umask())
             os.fsync(temp.fileno())
         if unchanged_since is not ANY and _current_text(path) != unchanged_since:
             raise FileChanged("changed on disk while newsloc was working (saved by another tool?); it was kept", path)

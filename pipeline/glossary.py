@@ -411,7 +411,9 @@ def _requirement(match: TermMatch, locale: Locale | str) -> tuple[tuple[str, str
     """What a match asks of a translation, keyed per entry (per written form for do-not-translate)."""
     entry = match.entry
     if entry.dnt:
-        return (entry.id, match.text), Requirement(entry.id, match.text, match.text, (match.text,), verbatim=True)
+        # As the source writes it, or as the glossary does (pre-editing fixes a name's case: "lula da Silva").
+        accepted = tuple(dict.fromkeys((match.text, match.form.text)))
+        return (entry.id, match.text), Requirement(entry.id, match.text, match.text, accepted, verbatim=True)
     if (rendering := entry.rendering(locale)) is not None:
         expected = rendering.form(match.form.plural)
         return (entry.id, ""), Requirement(entry.id, match.text, expected, rendering.accepted)
