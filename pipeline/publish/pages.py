@@ -459,7 +459,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             cell = etree.SubElement(row, "td")
             cell.text = severity.value
             cell = etree.SubElement(row, "td")
-            flagged = list(dict.fromkeys(views))
+            flagged = list({id(view): view for view in views}.values())  # by identity: hashing a view hashes its text
             cell.text = f"{len(flagged)}: "
             for view in flagged:
                 number = numbers[view.segment]
