@@ -419,9 +419,9 @@ def _merge_again(
         run.drafts[(index, locale)] = [drafts[text] for text in wanted]
     _RUN = run
     try:
-        new_text, drafts, article, pages, changes, counts = _finish((index, locale))
-        if drafts is not None:  # the machine records of the new merge, before its catalog
-            write_atomic(*drafts)
+        new_text, records, article, pages, changes, counts = _finish((index, locale))
+        if records is not None:  # the machine records of the new merge, before its catalog
+            write_atomic(*records)
     finally:
         _RUN = None
     run.cache.absorb(changes, counts)

@@ -164,9 +164,9 @@ def _numbers(pair: Pair) -> Iterator[Finding]:
     romans = [Decimal(_roman_value(m.group())) for m in ROMAN.finditer(target_text)]
     unused = list(target_numbers)
     for written, values in source_numbers:
-        match = next((item for item in unused if item[1] & values), None)
-        if match:
-            unused.remove(match)
+        paired = next((item for item in unused if item[1] & values), None)
+        if paired:
+            unused.remove(paired)
         elif any(value in values for value in romans):  # "19th century" → "siglo XIX"
             romans.remove(next(value for value in romans if value in values))
         else:

@@ -265,7 +265,7 @@ def protect(
     style: PlaceholderStyle = TAG_PLACEHOLDERS,
 ) -> Protected:
     """Swap each matched term the locale has a rendering for with a placeholder of the engine's ``style``."""
-    names = _placeholders(text, style)
+    names = iter(_placeholders(text, style))
     slots: list[tuple[TermMatch, Slot]] = []
     for match in matches:
         rendering = match.entry.rendering(locale)

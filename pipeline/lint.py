@@ -193,7 +193,9 @@ def _word_at(text: str, offset: int) -> spelling.Word | None:
 def token_at(text: str, offset: int) -> str:
     """The whitespace-delimited token around ``offset`` ("U.S.Department", "www.state.gov")."""
     before = len(re.split(r"\s", text[:offset])[-1])
-    after = re.search(r"\s|$", text[offset:]).start()
+    end = re.search(r"\s|$", text[offset:])
+    assert end is not None  # "$" always matches
+    after = end.start()
     return text[offset - before : offset + after]
 
 
@@ -254,12 +256,12 @@ def collect_names(lines: Sequence[Line]) -> Names:
                     capitalized[base] += 1
     proper = spelling.proper_stems(ENGLISH)
     written = {word.lower(): word for word in spelling.project_single_names()}
-    for word, count in capitalized.items():
-        lower = word.lower()
+    for name, count in capitalized.items():
+        lower = name.lower()
         known_lowercase = spelling.is_correct(lower, ENGLISH)
         # A word also common in lower case ("brazil" wood) needs two standalone capitals to count.
-        if count > lowercase[lower] and (not known_lowercase or (word in proper and count >= 2)):
-            written.setdefault(lower, word)
+        if count > lowercase[lower] and (not known_lowercase or (name in proper and count >= 2)):
+            written.setdefault(lower, name)
     return Names(written)
 
 
@@ -492,7 +494,7 @@ def mechanical_fixes(text: str) -> list[Fix]:
         if match.group(1) == ",":
             fixes.append(Fix(mark, mark + 1, ", ", "missing-space"))
             continue
-        if len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
+        if next_word is None or len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
             continue  # "U.S" inside an abbreviation, or a lone letter
         previous = re.split(r"\s", text[:mark])[-1].lstrip(OPENERS)
         after_abbreviation = bool(LETTER_CHAIN.fullmatch(previous)) and "." in previous
