@@ -19,13 +19,18 @@ from pipeline.source import analyse
 
 @dataclass(frozen=True)
 class FlagRow:
+    """One flag of one entry; ``msgctxt`` + ``msgid`` name the entry, as in the PO file."""
+
     article: str
     locale: str  # "en" for source flags
-    segment: str  # msgctxt
+    msgctxt: str
     line: int
     code: str
     severity: str
     message: str
+    msgid: str = ""  # the English source of the entry ("" for a lint row of the whole file)
+    target: str = ""  # the translation the flag was raised on ("" for source flags and untranslated entries)
+    word: str = ""  # the word or term the flag is about, when there is one
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,6 +79,9 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
                             flag.code,
                             flag.severity.value,
                             flag.message,
+                            msgid=view.segment.text,
+                            target=view.target,
+                            word=flag.word,
                         )
                     )
     return rows

@@ -80,7 +80,10 @@ def source_review(
 
 
 def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
-    flags = checks.check_translation(segment.text, target, locale, engine_flags=tuple(engine_flags))
+    accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
+    flags = checks.check_translation(
+        segment.text, target, locale, engine_flags=tuple(engine_flags), accepted_words=accepted
+    )
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
     if glossary is not None:
