@@ -12,7 +12,7 @@ from pipeline.config import Config
 from pipeline.fileio import read_article_text, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
 from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
-from pipeline.readers import read_document
+from pipeline.readers import prose_view, read_document
 from pipeline.review import annotate
 from pipeline.source import analyse
 
@@ -42,14 +42,14 @@ class FlagRow:
 def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
     """Every problem in the English copy of one article, in line order."""
     text, document = read_document(path, display_path)
-    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    flags = [*lint.lint_text(prose_view(text, path), document.path), *lint.toc_mismatches(document)]
     return sorted(flags, key=lambda flag: (flag.line or 0, flag.span or (0, 0)))
 
 
 def fix_article_file(path: Path) -> int:
     """Apply the unambiguous fixes to the article file itself; the number of lines changed."""
     text = read_article_text(path)
-    fixed = lint.fix_article(text)
+    fixed = lint.fix_article(text, prose_view(text, path))
     changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
     if fixed != text:
         write_atomic(path, fixed)

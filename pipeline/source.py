@@ -13,7 +13,7 @@ from pipeline.config import Config
 from pipeline.glossary import Glossary
 from pipeline.model import Document, Flag, Segment
 from pipeline.project import relative
-from pipeline.readers import read_document
+from pipeline.readers import prose_view, read_document
 from pipeline.segment import segment_document
 
 
@@ -32,6 +32,6 @@ class SourceArticle:
 def analyse(config: Config, path: Path, glossary: Glossary | None = None) -> SourceArticle:
     text, document = read_document(path, relative(config, path))
     segments = segment_document(document)
-    segments, source_flags = review.source_review(text, document, segments, glossary)
+    segments, source_flags = review.source_review(prose_view(text, path), document, segments, glossary)
     template = catalogs.build_template(document, segments)
     return SourceArticle(path, text, document, tuple(segments), source_flags, template)

@@ -179,8 +179,8 @@ NOT_IDEMPOTENT_ONCE = [
     ("es", "…a?b¡» word!"),
     ("es", "https://x.org/a?b» word!"),
     ("es", "See https://x.org/a?b¡» word!"),
-    ("es", "\u00a0,\""),
-    ("es", "word,\",\""),
+    ("es", '\u00a0,"'),
+    ("es", 'word,","'),
     ("es", "Dijo “América.”"),
 ]
 
