@@ -45,6 +45,10 @@ setup-test-system:
 	else \
 		echo "newsloc: the browser and validator tests need:$$missing (sudo apt-get install$$missing)"; \
 	fi
+	@# axe-core (accessibility checks in the browser tests), into a git-ignored folder.
+	@[ -f .ci/node/node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
+		npm install --prefix .ci/node --no-audit --no-fund --silent axe-core >/dev/null || \
+		echo "newsloc: npm install axe-core failed; the accessibility tests will be skipped"
 
 build-es: setup
 	$(NEWSLOC) build --lang es

@@ -32,7 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.engines.apertium import PROXY_PLACEHOLDERS
 from pipeline.glossary import (
+    PlaceholderStyle,
     find_terms,
     protect,
     required_terms,
@@ -43,6 +45,7 @@ from pipeline.tbx import read_tbx
 
 ARTICLE = ROOT / "articles" / "mexico-rejects-us-intervention.txt"
 PIVOT = {"es": [], "fr": ["es-fr"], "pt-BR": ["es-pt_BR"]}
+STYLES = {"tag": PlaceholderStyle("tag"), "token": PlaceholderStyle("token"), "proxy": PROXY_PLACEHOLDERS}
 MODE_FLAGS = {"tag": ["-u", "-f", "html"], "token": ["-u"], "proxy": ["-u"], "raw": ["-u"]}
 
 
@@ -102,13 +105,13 @@ def run_style(glossary, sources: list[str], locale: str, style: str, raw: list[s
     if style == "hybrid":
         retry = {i: unmet_matches(glossary, s, raw[i], locale) for i, s in enumerate(sources)}
         retry = {i: m for i, m in retry.items() if m}
-        protected = {i: protect(sources[i], m, locale, "apertium") for i, m in retry.items()}
+        protected = {i: protect(sources[i], m, locale, PROXY_PLACEHOLDERS) for i, m in retry.items()}
         redone = apertium([p.text for p in protected.values()], locale, MODE_FLAGS["proxy"]) if protected else []
         outputs = list(raw)
         for (i, p), out in zip(protected.items(), redone):
             outputs[i] = restore(p, out)
         return outputs
-    protected = [protect(s, find_terms(glossary, s), locale, "apertium", style=style) for s in sources]
+    protected = [protect(s, find_terms(glossary, s), locale, STYLES[style]) for s in sources]
     translated = apertium([p.text for p in protected], locale, MODE_FLAGS[style])
     return [restore(p, out) for p, out in zip(protected, translated)]
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import catalog as catalogs
-from pipeline import review
+from pipeline import po, review
 from pipeline.config import Config
-from pipeline.engines import choose_engine
+from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, write_atomic
 from pipeline.glossary import Glossary
@@ -29,7 +28,7 @@ from pipeline.project import (
     read_catalog_text,
     template_path,
     write_catalog,
-    write_if_changed,
+    write_template,
 )
 from pipeline.publish.dist import dist_files, read_manifest
 from pipeline.source import SourceArticle, analyse
@@ -95,7 +94,7 @@ def localize(
         retranslate=options.retranslate,
         progress=(lambda total: progress_factory(label, total)) if progress_factory else None,
     )
-    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary)
+    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary, known_marks())
     article = LocalizedArticle(source.document, locale, tuple(views))
     return refreshed.catalog, article, len(refreshed.translated), engine.name
 
@@ -107,16 +106,18 @@ def build(
     sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
     # One engine per locale for the whole run (an Argos engine keeps its loaded models); chosen
     # before any write, so a missing engine stops the run with nothing half-done.
-    engines = {locale: choose_engine(options.engine, "en", locale, **options.argos) for locale in options.locales}
+    chains = dict(config.apertium_chains)
+    engines = {
+        locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, **options.argos)
+        for locale in options.locales
+    }
     paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
     results: list[LocaleResult] = []
     with contextlib.ExitStack() as stack:
         for path in paths:
             stack.enter_context(locked(path))
         on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
-        existing = {
-            path: None if text is None else catalogs.parse_catalog(text, path) for path, text in on_disk.items()
-        }
+        existing = {path: None if text is None else po.parse(text, path) for path, text in on_disk.items()}
         planned = []
         for source in sources:
             for locale in options.locales:
@@ -134,7 +135,7 @@ def build(
         ]
         for source in sources:
             pot = template_path(config, source.document.slug)
-            write_if_changed(pot, catalogs.render_catalog(source.template), read_catalog_text(pot))
+            write_template(pot, source.template, read_catalog_text(pot))
         for path, catalog, result in planned:
             write_catalog(path, catalog, on_disk[path])
             results.append(result)
@@ -155,7 +156,7 @@ def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_vie
     dist = config.resolve(config.dist)
     written = []
     for relative_path, content in dist_files(
-        config, articles, previous_manifest=read_manifest(dist), publish_view=publish_view
+        config, articles, previous_manifest=read_manifest(dist), publish_view=publish_view, marks=known_marks()
     ):
         target = dist / relative_path
         write_atomic(target, content)

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, denormalize, escape, normalize, read_po
 
-from pipeline import __version__
-from pipeline.model import Document, EntryState, Flag, InputError, Locale, Provenance, Segment, Severity
+from pipeline import __version__, po
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, Severity
 
 PROJECT = "newsloc"
 # Until a person saves the file (Poedit and Weblate set it), the machine is the last translator;
@@ -144,17 +141,24 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
     return catalog
 
 
+def as_prose(message: Message) -> Message:
+    """Drop the format flags babel guesses from the text: "20% of" in news is no format string."""
+    message.flags = {flag for flag in message.flags if not flag.endswith("-format")}
+    return message
+
+
 def build_template(document: Document, segments: list[Segment]) -> Catalog:
     """The POT: one entry per segment, keyed by (msgid, msgctxt), in document order."""
     template = new_catalog(None)
     for segment in segments:
         block = document.blocks[segment.block]
-        template.add(
+        message = template.add(
             segment.text,
             context=segment.key,
             locations=[(document.path, segment.line)],
             auto_comments=[f"{block.kind.value}, {segment.role.value} {segment.index + 1}", *code_comments(segment)],
         )
+        as_prose(message)
     return template
 
 
@@ -204,7 +208,7 @@ def _carry(template_message: Message, old: Message, keep_auto: bool = True) -> M
     if keep_auto:
         auto.extend(render_flag(f) for f in entry_flags(old))
     flags = {"fuzzy"} if old.fuzzy else set()
-    return Message(
+    message = Message(
         template_message.id,
         old.string,
         locations=template_message.locations,
@@ -214,6 +218,9 @@ def _carry(template_message: Message, old: Message, keep_auto: bool = True) -> M
         previous_id=old.previous_id if old.fuzzy else (),
         context=template_message.context,
     )
+    if old.fuzzy:
+        po.set_previous_context(message, po.previous_context(old))
+    return as_prose(message)
 
 
 def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retranslate: bool = False) -> MergeResult:
@@ -253,17 +260,20 @@ def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retran
             entry = _carry(message, old, keep_auto=False)
             entry.flags.add("fuzzy")
             entry.previous_id = [old.id]
+            po.set_previous_context(entry, None)
             fuzzy_matched += 1
         else:
             # A translator's comments survive even where there is no translation to keep.
             untranslated = old_entries.get(key)
-            entry = Message(
-                message.id,
-                "",
-                locations=message.locations,
-                auto_comments=list(message.auto_comments),
-                context=message.context,
-                user_comments=list(untranslated.user_comments) if untranslated else [],
+            entry = as_prose(
+                Message(
+                    message.id,
+                    "",
+                    locations=message.locations,
+                    auto_comments=list(message.auto_comments),
+                    context=message.context,
+                    user_comments=list(untranslated.user_comments) if untranslated else [],
+                )
             )
             pending.append(key)
             # A changed sentence that only had a machine draft is translated again; the old
@@ -279,134 +289,16 @@ def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retran
     for key, old in old_entries.items():
         if key in used or not old.string:
             continue
-        catalog.obsolete[catalog._key_for(old.id, old.context)] = Message(
-            old.id,
-            old.string,
-            flags=old.flags,
-            auto_comments=list(old.auto_comments),
-            user_comments=list(old.user_comments),
-            context=old.context,
+        catalog.obsolete[catalog._key_for(old.id, old.context)] = as_prose(
+            Message(
+                old.id,
+                old.string,
+                flags=old.flags,
+                auto_comments=list(old.auto_comments),
+                user_comments=list(old.user_comments),
+                context=old.context,
+            )
         )
         obsoleted += key in active_keys
     revived = len(exact - active_keys)
     return MergeResult(catalog, tuple(pending), revived, len(exact), fuzzy_matched, obsoleted)
-
-
-# ---------------------------------------------------------------- text
-
-
-PREVIOUS_LINE = re.compile(r"^\| (msgctxt|msgid) (.*)$")
-
-
-def _recover_previous_ids(catalog: Catalog) -> None:
-    """babel writes `#| msgid` but reads it back as a user comment; undo that."""
-    for message in [*catalog, *catalog.obsolete.values()]:
-        previous: list[str] = []
-        comments: list[str] = []
-        collecting = False
-        for comment in message.user_comments:
-            match = PREVIOUS_LINE.match(comment)
-            if match:
-                collecting = match.group(1) == "msgid"
-                if collecting:
-                    previous.append(match.group(2))
-                continue
-            if collecting and comment.startswith('| "'):
-                previous.append(comment[2:])
-                continue
-            collecting = False
-            comments.append(comment)
-        if previous:
-            message.previous_id = [denormalize("\n".join(previous))]
-            message.user_comments = comments
-
-
-PO_STRING = r'"(?:[^"\\]|\\.)*"'
-PO_LINE = re.compile(rf"^(?:#.*|(?:#~ ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*|)$")
-
-
-def syntax_problem(text: str) -> tuple[int, str] | None:
-    """The first line that is not PO syntax; babel's reader silently truncates some of them."""
-    expected_msgstr = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if not PO_LINE.match(stripped):
-            return number, "not a comment, keyword or complete quoted string"
-        keyword = stripped.split(" ", 1)[0]
-        if keyword == "msgid":
-            expected_msgstr = True
-        elif keyword.startswith("msgstr"):
-            if not expected_msgstr and keyword == "msgstr":
-                return number, "msgstr without a msgid before it"
-            expected_msgstr = False
-    return None
-
-
-def parse_catalog(text: str, path: Path) -> Catalog:
-    problem = syntax_problem(text)
-    if problem:
-        raise InputError(f"PO syntax error ({problem[1]}); fix the file or restore it from git", path, problem[0])
-    try:
-        catalog = read_po(io.StringIO(text), abort_invalid=True)
-    except PoFileError as error:
-        line_match = re.search(r"(?:line|on) (\d+)", str(error))
-        line = int(line_match.group(1)) if line_match else None
-        message = str(error).split(":", 1)[-1].strip() if ":" in str(error) else str(error)
-        raise InputError(f"PO syntax error ({message}); fix the file or restore it from git", path, line) from None
-    except (ValueError, UnicodeError) as error:
-        raise InputError(f"cannot read catalog ({error}); fix the file or restore it from git", path) from None
-    _recover_previous_ids(catalog)
-    return catalog
-
-
-def render_catalog(catalog: Catalog) -> str:
-    """The catalog as PO text.
-
-    Written here rather than by babel's ``write_po`` because that drops the flags and
-    extracted comments of obsolete entries (a machine draft would come back from ``#~``
-    looking reviewed) and wraps comments (an ``mt:`` record split over two lines no
-    longer parses). Strings are still wrapped at 76 columns as gettext does.
-    """
-    lines = _header_lines(catalog)
-    for message in catalog:
-        if message.id:
-            lines += ["", *_entry_lines(message, prefix="")]
-    for message in catalog.obsolete.values():
-        lines += ["", *_entry_lines(message, prefix="#~ ")]
-    return "\n".join(lines) + "\n"
-
-
-def _header_lines(catalog: Catalog) -> list[str]:
-    headers = [(name, value) for name, value in catalog.mime_headers if name not in ("Generated-By", "X-Generator")]
-    headers.append(("X-Generator", f"{PROJECT} {__version__}"))
-    header = "".join(f"{name}: {value}\n" for name, value in headers)
-    comment = [line if line.startswith("#") else f"# {line}" for line in catalog.header_comment.splitlines()]
-    return [*comment, *(["#, fuzzy"] if catalog.fuzzy else []), 'msgid ""', f"msgstr {normalize(header, width=76)}"]
-
-
-def _comment_lines(marker: str, comment: str) -> list[str]:
-    """One line per comment line, never wrapped: a wrapped record would not parse again."""
-    return [f"{marker} {line}".rstrip() for line in (comment.splitlines() or [""])]
-
-
-def _entry_lines(message: Message, prefix: str) -> list[str]:
-    lines = [line for comment in message.user_comments for line in _comment_lines("#", comment)]
-    lines += [line for comment in message.auto_comments for line in _comment_lines("#.", comment)]
-    if message.locations and not prefix:
-        lines.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in message.locations))
-    if message.flags:
-        lines.append("#, " + ", ".join(sorted(message.flags)))
-    if message.previous_id and not prefix:
-        # One line: babel reads `#|` lines as comments and drops repeated ones.
-        lines.append(f"#| msgid {escape(message.previous_id[0])}")
-    if message.context is not None:
-        lines.append(f"{prefix}msgctxt {normalize(message.context, prefix=prefix, width=76)}")
-    lines.append(f"{prefix}msgid {normalize(message.id, prefix=prefix, width=76)}")
-    lines.append(f"{prefix}msgstr {normalize(message.string or '', prefix=prefix, width=76)}")
-    return lines
-
-
-def same_content(old_text: str, new_text: str) -> bool:
-    """Equal but for the revision and creation dates babel stamps."""
-    stamp = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.M)
-    return stamp.sub("", old_text) == stamp.sub("", new_text)

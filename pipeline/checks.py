@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pipeline import flags, spelling
-from pipeline.engines.apertium import MARK_MEANINGS, find_marks
 from pipeline.flags import FlagCode, Side
 from pipeline.inline import FROZEN_TAG
 from pipeline.lint import ENGLISH
+from pipeline.marks import MarkKind, find_marks
 from pipeline.model import Flag, Locale, Severity
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
@@ -87,6 +87,7 @@ class Pair:
     accepted_words: frozenset[str] = frozenset()  # case-folded words to accept (the glossary's terms)
     engine_words: frozenset[str] = frozenset()  # case-folded words an engine flag already names
     spell: bool = True  # False: no dictionary is consulted
+    marks: tuple[MarkKind, ...] = ()  # what the engines write before words they could not handle
 
 
 @dataclass(frozen=True)
@@ -426,15 +427,14 @@ def _length(pair: Pair) -> Iterator[Finding]:
         yield Finding(f"target is {ratio:.2f}× the source length (expected {low}–{high}×)")
 
 
-def _apertium_marks(symbol: str) -> Callable[[Pair], Iterator[Finding]]:
-    """A check for one kind of Apertium mark in the raw engine output (or the target)."""
+def _engine_marks(code: str) -> Callable[[Pair], Iterator[Finding]]:
+    """A check for one kind of engine mark (given as data in the pair) in the raw output or the target."""
 
     def run(pair: Pair) -> Iterator[Finding]:
-        for mark in find_marks(pair.raw_output or pair.target, pair.source):
-            if mark.symbol != symbol:
-                continue
+        kinds = [kind for kind in pair.marks if kind.code == code]
+        for mark in find_marks(pair.raw_output or pair.target, kinds, pair.source):
             where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", pair.target)
-            message = f"{MARK_MEANINGS[symbol]} “{mark.word}” (mark {symbol})"
+            message = f"{mark.kind.meaning} “{mark.word}” (mark {mark.symbol})"
             yield Finding(message, where.span() if where else None, word=mark.word)
 
     return run
@@ -521,9 +521,9 @@ CHECKS: tuple[Check, ...] = (
     Check("doubled-word", _doubled_words),
     Check("repetition", _repetition),
     Check("length", _length),
-    Check("unknown-word", _apertium_marks("*")),
-    Check("generation-error", _apertium_marks("#")),
-    Check("transfer-error", _apertium_marks("@")),
+    Check("unknown-word", _engine_marks("unknown-word")),
+    Check("generation-error", _engine_marks("generation-error")),
+    Check("transfer-error", _engine_marks("transfer-error")),
     Check("added-sentence", _added_sentence),
     Check("target-spelling", _target_spelling),
     Check("leftover", _leftovers),
@@ -549,21 +549,31 @@ def check_translation(
     *,
     engine_flags: Iterable[Flag] = (),
     raw_output: str = "",
+    marks: Sequence[MarkKind] = (),
     spell: bool = True,
     skip: Collection[str] = (),
     accepted_words: frozenset[str] = frozenset(),
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
-    ``raw_output`` is the engine's text before any post-processing (Apertium's
-    ``*word`` marks); a check whose code is among ``engine_flags`` does not run
+    ``raw_output`` is the engine's text before any post-processing; ``marks``
+    are the engines' marks (``Engine.marks``) to look for in it or the target; a check whose code is among ``engine_flags`` does not run
     again (the Apertium engine reports its own marks); ``spell=False`` skips the hunspell check (slow to load for
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
     found = list(engine_flags)
     engine_words = frozenset(flag.word.casefold() for flag in found if flag.word)
-    pair = Pair(source, target, locale, raw_output, frozenset(accepted_words), engine_words, spell)
+    pair = Pair(
+        source,
+        target,
+        locale,
+        raw_output,
+        accepted_words=frozenset(accepted_words),
+        engine_words=engine_words,
+        spell=spell,
+        marks=tuple(marks),
+    )
     # What the engine reported itself is not found again (Apertium marks).
     skipped = set(skip) | {flag.code for flag in found} | ({"target-spelling"} if not spell else set())
     for check in CHECKS:
@@ -583,15 +593,23 @@ def check_translation(
 # ---------------------------------------------------------------- silencing
 
 SILENCE = re.compile(r"^\s*newsloc:\s*ignore\b(.*)$", re.I | re.M)
+# What follows an em dash (or " -- ") is the reason, not more codes: "newsloc: ignore spelling — a town's name".
+SILENCE_REASON = re.compile(r"\s(?:—|--)\s")
 
 
 def silenced_codes(translator_comments: Sequence[str]) -> set[str]:
-    """Codes named in ``newsloc: ignore spelling, numbers`` translator comments."""
+    """Codes named in ``newsloc: ignore spelling, numbers [— reason]`` translator comments."""
     codes: set[str] = set()
     for comment in translator_comments:
         for match in SILENCE.finditer(comment):
-            codes.update(code.lower() for code in re.split(r"[\s,;]+", match.group(1)) if code)
+            named = SILENCE_REASON.split(" " + match.group(1) + " ", maxsplit=1)[0]
+            codes.update(code.lower() for code in re.split(r"[\s,;]+", named) if code)
     return codes
+
+
+def silence_comment(code: str, reason: str) -> str:
+    """The translator comment that silences one flag code on one entry, with the reason."""
+    return f"newsloc: ignore {code} — {reason}"
 
 
 def apply_silences(flags: Iterable[Flag], codes: Collection[str]) -> list[Flag]:

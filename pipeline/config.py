@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +31,8 @@ class Config:
     base_url: str = "https://example.org/news"
     published: str = ""  # ISO date; "" = the article file's modification date
     es_quotes: str = "«»"
+    # Apertium mode chain per locale tag, overriding the measured defaults (pipeline/engines/apertium.py).
+    apertium_chains: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.root / path
@@ -68,6 +71,8 @@ def load_config(root: Path | None = None) -> Config:
             )
         if name == "locales":
             values[name] = tuple(Locale(str(tag)) for tag in value)
+        elif name == "apertium_chains":
+            values[name] = read_chains(value, pyproject)
         elif name in PATH_KEYS:
             values[name] = Path(value)
         else:
@@ -75,6 +80,28 @@ def load_config(root: Path | None = None) -> Config:
     config = replace(config, **values)
     check_values(config, pyproject)
     return config
+
+
+def read_chains(value: object, pyproject: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``apertium-chains = {fr = ["eng-cat", "cat-fra"]}``: a non-empty list of Apertium modes per locale."""
+    example = 'apertium-chains = {fr = ["eng-cat", "cat-fra"]}'
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"apertium-chains in [tool.newsloc] must be a table of locale = [modes], e.g. {example}", pyproject
+        )
+    chains = []
+    for tag, modes in value.items():
+        if (
+            not isinstance(modes, list)
+            or not modes
+            or not all(isinstance(mode, str) and re.fullmatch(r"[\w-]+", mode) for mode in modes)
+        ):
+            raise ConfigError(
+                f"apertium-chains.{tag} in [tool.newsloc] must be a list of Apertium modes (apertium -l), e.g. {example}",
+                pyproject,
+            )
+        chains.append((str(tag), tuple(modes)))
+    return tuple(chains)
 
 
 def check_values(config: Config, pyproject: Path) -> None:

@@ -173,16 +173,22 @@ def _source_case(match: TermMatch, text: str) -> str:
 
 # ---------------------------------------------------------------- protect / restore
 
-# Placeholder style per engine, measured in bench/bench_glossary.py. Apertium
-# keeps a surname it knows as a proper noun (np<cog>) verbatim through eng-spa,
-# es-fr and es-pt_BR, and still builds possessives and "said that" around it;
-# an unknown token loses "’s", and a tag in -f html mode breaks French elision.
-PLACEHOLDER_STYLE = {"apertium": "proxy", "argos": "tag", "pseudo": "tag"}
-APERTIUM_PROXIES = (
-    "Johnson", "Thompson", "Moore", "Robinson", "Jones", "Wright", "Roberts",
-    "Campbell", "Collins", "Stewart", "Murphy", "Richardson", "Ward", "Watson",
-    "Ford", "Gibson", "Murray", "Simpson", "Shaw", "Gardner", "Cunningham",
-)  # fmt: skip
+
+@dataclass(frozen=True)
+class PlaceholderStyle:
+    """What a glossary placeholder looks like to an engine; each engine declares its own
+    (``Engine.placeholders``), measured in bench/bench_glossary.py.
+
+    ``tag``: ``<g1/>``, for engines that hand tags back in place; ``proxy``: a word
+    from ``proxies`` the engine treats as a name and builds grammar around
+    ("Johnson’s"), then ``Zq1x`` tokens when they run out; ``token``: ``Zq1x`` only.
+    """
+
+    kind: str = "tag"
+    proxies: tuple[str, ...] = ()
+
+
+TAG_PLACEHOLDERS = PlaceholderStyle("tag")
 
 
 @dataclass(frozen=True)
@@ -201,16 +207,16 @@ class Protected:
     text: str  # what the engine translates
     slots: tuple[Slot, ...]
     locale: str
-    style: str
+    style: PlaceholderStyle
 
 
-def _placeholders(text: str, style: str) -> Iterable[str]:
+def _placeholders(text: str, style: PlaceholderStyle) -> Iterable[str]:
     taken = {n for n in re.findall(r"\w+", text.lower())}
-    if style == "proxy":
-        yield from (name for name in APERTIUM_PROXIES if name.lower() not in taken)
+    if style.kind == "proxy":
+        yield from (name for name in style.proxies if name.lower() not in taken)
     number = 1 + max((int(n) for n in re.findall(r"<g(\d+)/>", text)), default=0)
     while True:
-        candidate = f"<g{number}/>" if style == "tag" else f"Zq{number}x"
+        candidate = f"<g{number}/>" if style.kind == "tag" else f"Zq{number}x"
         if candidate.lower() not in taken:
             yield candidate
         number += 1
@@ -220,11 +226,9 @@ def protect(
     text: str,
     matches: Sequence[TermMatch],
     locale: Locale | str,
-    engine_name: str,
-    style: str | None = None,
+    style: PlaceholderStyle = TAG_PLACEHOLDERS,
 ) -> Protected:
-    """Swap each matched term the locale has a rendering for with a placeholder."""
-    style = style or PLACEHOLDER_STYLE.get(engine_name, "tag")
+    """Swap each matched term the locale has a rendering for with a placeholder of the engine's ``style``."""
     names = _placeholders(text, style)
     slots: list[tuple[TermMatch, Slot]] = []
     for match in matches:
@@ -248,7 +252,7 @@ def protect(
 def _placeholder_regex(placeholder: str) -> re.Pattern[str]:
     if placeholder.startswith("<g"):
         return re.compile(r"<\s*g" + placeholder[2:-2] + r"\s*/\s*>")
-    # apertium marks words it could not handle with *, # or @
+    # a mark an engine left before it (*, # or @) goes with it
     return re.compile(r"(?<!\w)[*#@]?" + re.escape(placeholder) + r"(?!\w)")
 
 

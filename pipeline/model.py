@@ -190,13 +190,40 @@ class EntryState(str, Enum):
     REVIEWED = "reviewed"
 
 
+class ProvenanceKind(str, Enum):
+    """Who or what wrote a translation's text."""
+
+    MACHINE = "machine"  # an engine's unreviewed output
+    TRANSLATOR = "translator"  # a person's text (or one whose machine record was lost)
+
+
 @dataclass(frozen=True)
 class Provenance:
-    engine: str  # "apertium", "argos", "pseudo", "human"
+    """Where a translation came from, as a value: compare it, never split a string.
+
+    A machine draft names its engine, model and model version; a person's text is
+    ``Provenance.translator()``. Other kinds (a translation-memory match) add a
+    ``ProvenanceKind`` member and use ``source`` for where the text came from.
+    """
+
+    engine: str = ""  # "apertium", "argos", "pseudo"; "" unless the kind is MACHINE
     model: str = ""  # "eng-spa", "translate-en_es"
-    version: str = ""
+    version: str = ""  # of the model (Debian package version, Argos package version)
+    kind: ProvenanceKind = ProvenanceKind.MACHINE
+    source: str = ""  # where a non-machine text came from, when known
+
+    @classmethod
+    def translator(cls) -> Provenance:
+        return cls(kind=ProvenanceKind.TRANSLATOR)
+
+    @property
+    def is_machine(self) -> bool:
+        return self.kind == ProvenanceKind.MACHINE
 
     def describe(self) -> str:
+        """For people: "apertium eng-spa 0.8.1-2", "translator"."""
+        if not self.is_machine:
+            return " ".join(part for part in (self.kind.value, self.source) if part)
         return " ".join(part for part in (self.engine, self.model, self.version) if part)
 
 
@@ -239,7 +266,7 @@ class SegmentView:
     segment: Segment
     target: str
     state: EntryState
-    provenance: str = ""
+    provenance: Provenance | None = None  # None: untranslated
     flags: tuple[Flag, ...] = ()
 
     @property

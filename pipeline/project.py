@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import catalog as catalogs
+from pipeline import __version__, po
 from pipeline.config import Config
 from pipeline.fileio import write_atomic
 from pipeline.glossary import Glossary
@@ -87,7 +87,7 @@ def read_catalog_text(path: Path) -> str | None:
 
 def read_catalog(path: Path) -> Catalog | None:
     text = read_catalog_text(path)
-    return None if text is None else catalogs.parse_catalog(text, path)
+    return None if text is None else po.parse(text, path)
 
 
 def load_glossary(config: Config) -> Glossary | None:
@@ -95,15 +95,35 @@ def load_glossary(config: Config) -> Glossary | None:
     return load_glossary_file(path) if path.exists() else None
 
 
-def write_if_changed(path: Path, text: str, on_disk: str | None) -> bool:
-    """Write unless the file (``on_disk``: its text as read, None if absent) differs only in its dates."""
-    if on_disk is not None and catalogs.same_content(on_disk, text):
+def gettext_date(moment: datetime) -> str:
+    """A header date as gettext and Poedit write it: 2026-11-28 06:57+0000."""
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def new_header(catalog: Catalog) -> po.Header:
+    return po.header_from_catalog(catalog).with_field("X-Generator", f"newsloc {__version__}")
+
+
+def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_field: str) -> bool:
+    """Write the catalog unless the file already says the same; the header stays as the file has it.
+
+    ``on_disk`` is the file's text as read (None if absent). Only when an entry changed
+    does ``date_field`` (PO-Revision-Date, POT-Creation-Date) get today's date, so a
+    file a translator's tool saved, or msgcat rewrote, is left byte for byte alone.
+    """
+    header = po.header_of(on_disk) or new_header(catalog)
+    if on_disk is not None and po.render(catalog, header) == on_disk:
         return False
-    write_atomic(path, text)
+    header = header.with_field(date_field, gettext_date(datetime.now(UTC)))
+    write_atomic(path, po.render(catalog, header))
     return True
 
 
 def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
-    """Write a changed catalog with a new revision date (the date alone is not a change)."""
-    catalog.revision_date = datetime.now(UTC)
-    return write_if_changed(path, catalogs.render_catalog(catalog), on_disk)
+    """Write a locale's catalog if any entry changed, with a new revision date."""
+    return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+
+
+def write_template(path: Path, template: Catalog, on_disk: str | None) -> bool:
+    """Write an article's POT if any entry changed, with a new creation date."""
+    return write_if_changed(path, template, on_disk, "POT-Creation-Date")

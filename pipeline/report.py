@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline import catalog as catalogs
 from pipeline import lint
 from pipeline.config import Config
+from pipeline.engines import known_marks
 from pipeline.fileio import read_article_text, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
 from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
@@ -68,7 +69,7 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
             if existing is None:
                 raise InputError(f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(config, po))
             merged = catalogs.merge(source.template, existing, locale).catalog
-            for view in annotate(merged, source.segments, source.source_flags, locale, glossary):
+            for view in annotate(merged, source.segments, source.source_flags, locale, glossary, known_marks()):
                 for flag in view.flags:
                     rows.append(
                         FlagRow(

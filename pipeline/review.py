@@ -17,7 +17,8 @@ from pipeline import catalog as catalogs
 from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
-from pipeline.model import Document, EntryState, Flag, Locale, Segment, SegmentView
+from pipeline.marks import MarkKind
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
@@ -79,10 +80,17 @@ def source_review(
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
 
-def target_flags(segment: Segment, target: str, locale: Locale, glossary, engine_flags: Sequence[Flag]) -> list[Flag]:
+def target_flags(
+    segment: Segment,
+    target: str,
+    locale: Locale,
+    glossary,
+    engine_flags: Sequence[Flag],
+    marks: Sequence[MarkKind] = (),
+) -> list[Flag]:
     accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
     flags = checks.check_translation(
-        segment.text, target, locale, engine_flags=tuple(engine_flags), accepted_words=accepted
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, accepted_words=accepted
     )
     flags += inline.code_problems(segment.text, target)
     flags += inline.verbatim_problems(segment.text, target, segment.codes)
@@ -97,8 +105,12 @@ def annotate(
     source_flags: dict[str, tuple[Flag, ...]],
     locale: Locale,
     glossary=None,
+    marks: Sequence[MarkKind] = (),
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views."""
+    """Recompute every entry's flags, write them into its comments, and return the views.
+
+    ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
+    """
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)
@@ -111,19 +123,23 @@ def annotate(
         )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags)
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
-        flags = list(dict.fromkeys(flags))
+        # One flag per problem as the catalog shows it: status, check and the manifest count the same.
+        unique: dict[tuple[str, Severity, str], Flag] = {}
+        for flag in flags:
+            unique.setdefault((flag.code, flag.severity, flag.message), flag)
+        flags = list(unique.values())
         message.auto_comments = [
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
         ]
         provenance = (
-            record.provenance.describe()
+            record.provenance
             if record and state == EntryState.MACHINE
-            else ("translator" if state in (EntryState.REVIEWED, EntryState.DRAFT) else "")
+            else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
         views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
     return views

@@ -75,7 +75,7 @@ class Translator:
         restorers.append(restore_formats)
         if self.glossary is not None and protect_terms:
             matches = glossary.find_terms(self.glossary, text)
-            protected = glossary.protect(text, matches, self.locale, self.engine.name)
+            protected = glossary.protect(text, matches, self.locale, self.engine.placeholders)
             text = protected.text
             restorers.append(lambda output, protected=protected: glossary.restore(protected, output))
         return Preparation(text, tuple(restorers))
@@ -85,7 +85,7 @@ class Translator:
 
     def translate(self, sources: Sequence[str], progress: Progress | None = None) -> list[Draft]:
         """Translate the sources (already lint-fixed) as one batch."""
-        if self.glossary is not None and self.engine.name == "argos":
+        if self.glossary is not None and self.engine.offers_alternatives:
             return self._translate_choosing_alternatives(sources, progress)
         return self._translate(sources, progress, protect_terms=True)
 
@@ -111,7 +111,7 @@ class Translator:
         return drafts
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
-        """Argos: the best N-best hypothesis that has every glossary term; else protect-and-restore."""
+        """The best N-best hypothesis that has every glossary term; else protect-and-restore."""
 
         def choose(source: str, hypothesis: Hypothesis) -> str | None:
             required = glossary.required_terms(self.glossary, source, self.locale)

@@ -32,7 +32,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from lxml import etree
 
-from pipeline import __version__, flags
+from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
 from pipeline.model import EntryState, InputError, Locale, Severity
@@ -385,7 +385,7 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
         seen.add(unit.id)
     _raise_first(problems, path)
 
-    updated = catalogs.parse_catalog(catalogs.render_catalog(catalog), path)  # a copy to change
+    updated = po.parse(po.render(catalog), path)  # a copy to change
     reviewed = drafted = noted = 0
     for unit in document.units:
         message = updated.get(by_id[unit.id].id, context=by_id[unit.id].context)

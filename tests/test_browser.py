@@ -113,7 +113,7 @@ def test_review_page_highlights_flagged_segments(dist, browser_dir):
     flagged = [s for s in segments if "flagged" in classes(s)]
     plain = [s for s in segments if "flagged" not in classes(s)]
     assert flagged and plain, "the sample should give both flagged and clean segments"
-    outline_of = {"severity-warning": "solid 2px rgb(224, 160, 0)", "severity-error": "solid 2px rgb(198, 40, 40)"}
+    outline_of = {"severity-warning": "solid 2px rgb(168, 100, 0)", "severity-error": "solid 2px rgb(198, 40, 40)"}
     for segment in flagged:
         severity = next(c for c in classes(segment) if c.startswith("severity-"))
         assert segment.get("data-probe-outline") == outline_of[severity]

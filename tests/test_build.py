@@ -139,3 +139,18 @@ def test_a_silenced_flag_stays_silenced_across_runs(project):
         run(project, "pseudo", locales=(Locale("es"),))
         entry = po.read_text(encoding="utf-8").split(marker)[0].rsplit("\n\n", 1)[-1]
         assert "# newsloc: ignore name-casing" in entry and "flag: name-casing" not in entry
+
+
+@pytest.mark.skipif(not ApertiumEngine().available("en", Locale("fr")), reason="apertium missing")
+def test_configured_apertium_chain_makes_the_drafts(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "short.txt").write_text("A short story\n\nThey lost thier way home.\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.newsloc]\nlocales = ["fr"]\napertium-chains = {fr = ["eng-spa", "es-fr"]}\n', encoding="utf-8"
+    )
+    run(tmp_path, "apertium", locales=(Locale("fr"),))
+    po = po_entries(tmp_path / "locales" / "fr" / "LC_MESSAGES" / "short.po")
+    assert all(any(c.startswith("mt: apertium eng-spa+es-fr ") for c in m.auto_comments) for m in po)
+    body = next(m for m in po if "thier" in m.id)
+    assert "thier" in body.string and not any(mark in body.string for mark in "*#@")
+    assert any(c.startswith("flag: unknown-word") and "thier" in c for c in body.auto_comments)

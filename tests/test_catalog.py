@@ -5,7 +5,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
+from pipeline import po
 from pipeline.model import Block, BlockKind, Document, EntryState, Locale, Provenance
+from pipeline.project import write_catalog
 from pipeline.segment import segment_document
 
 ES = Locale("es")
@@ -32,7 +34,7 @@ def review(catalog: Catalog, msgid: str, text: str, context: str = "paragraph") 
 
 
 def roundtrip(catalog: Catalog) -> Catalog:
-    return catalogs.parse_catalog(catalogs.render_catalog(catalog), Path("x.po"))
+    return po.parse(po.render(catalog), Path("x.po"))
 
 
 def state(catalog: Catalog, msgid: str, context: str = "paragraph") -> EntryState:
@@ -111,7 +113,7 @@ def test_removed_sentence_becomes_obsolete_and_comes_back():
     review(first, "Drop me.", "Suéltame.")
     removed = catalogs.merge(template_for("Keep me."), roundtrip(first), ES)
     assert removed.obsoleted == 1
-    text = catalogs.render_catalog(removed.catalog)
+    text = po.render(removed.catalog)
     assert '#~ msgid "Drop me."' in text
     back = catalogs.merge(template_for("Keep me. Drop me."), roundtrip(removed.catalog), ES)
     assert back.catalog.get("Drop me.", context="paragraph").string == "Suéltame."
@@ -129,7 +131,7 @@ def test_written_catalog_passes_msgfmt(tmp_path):
     first = catalogs.merge(template_for("One. Two."), None, Locale("pt-BR")).catalog
     machine(first, "One.", "Um.")
     path = tmp_path / "a.po"
-    path.write_text(catalogs.render_catalog(first), encoding="utf-8")
+    write_catalog(path, first, None)
     result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     text = path.read_text(encoding="utf-8")
@@ -150,5 +152,5 @@ def test_po_syntax_error_names_file_and_line():
 
     broken = 'msgid ""\nmsgstr ""\n\nmsgid "One."\nmsgstr "Uno.\n'
     with pytest.raises(InputError) as error:
-        catalogs.parse_catalog(broken, Path("locales/es/LC_MESSAGES/a.po"))
+        po.parse(broken, Path("locales/es/LC_MESSAGES/a.po"))
     assert "locales/es/LC_MESSAGES/a.po" in str(error.value)

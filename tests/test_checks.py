@@ -10,8 +10,10 @@ from pipeline.checks import (
     apply_silences,
     check_translation,
     describe_checks,
+    silence_comment,
     silenced_codes,
 )
+from pipeline.engines.apertium import MARKS
 from pipeline.model import Flag, Locale, Severity
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -19,7 +21,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 def codes_for(code: str, tag: str, source: str, target: str, **options) -> list[Flag]:
     spell = code in ("target-spelling", "leftover")
-    flags = check_translation(source, target, Locale(tag), spell=spell, **options)
+    flags = check_translation(source, target, Locale(tag), spell=spell, marks=MARKS, **options)
     return [flag for flag in flags if flag.code == code]
 
 
@@ -281,9 +283,12 @@ def test_engine_flags_come_first_and_their_codes_are_not_checked_again() -> None
         "Las finanzas finances.",
         Locale("es"),
         raw_output="Las finanzas *finances.",
+        marks=MARKS,
         spell=False,
     )
     assert [(flag.code, flag.span) for flag in alone] == [("unknown-word", (13, 21))]
+    # The marks are the engines' data: without them, "*" is just a character.
+    assert check_translation("The finances.", "Las *finances.", Locale("es"), spell=False) == []
 
 
 def test_skip_and_spell_options() -> None:
@@ -316,6 +321,9 @@ SILENCES = [
     (["Checked with the desk.\nnewsloc: ignore unchanged"], {"unchanged"}),
     (["  NEWSLOC:ignore Numbers"], {"numbers"}),
     (["please ignore spelling", "newsloc: ignore"], set()),
+    (["newsloc: ignore spelling — the numbers are a town's name"], {"spelling"}),
+    (["newsloc: ignore numbers -- checked with the length of the desk"], {"numbers"}),
+    ([silence_comment("target-spelling", "Sheinbaum is a name — keep")], {"target-spelling"}),
     ([], set()),
 ]
 

@@ -100,7 +100,7 @@ def test_help_imports_no_engine_or_heavy_library():
     code = (
         "import sys; from click.testing import CliRunner; from pipeline.cli import main; "
         "CliRunner().invoke(main, ['--help']); "
-        "print(sorted(m for m in ('ctranslate2', 'argostranslate', 'spylls', 'sentencepiece', 'lxml') "
+        "print(sorted(m for m in ('ctranslate2', 'argostranslate', 'spylls', 'sentencepiece', 'lxml', 'starlette', 'uvicorn') "
         "if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

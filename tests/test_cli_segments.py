@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from pipeline import catalog as catalogs
-from pipeline import xliff
+from pipeline import po, xliff
 from pipeline.build import BuildOptions, build
 from pipeline.cli.segments import status
 from pipeline.cli.segments import xliff as xliff_group
@@ -39,7 +39,7 @@ def xlf_path(project: Path) -> Path:
 
 
 def read_po(project: Path):
-    return catalogs.parse_catalog(po_path(project).read_text(encoding="utf-8"), po_path(project))
+    return po.parse(po_path(project).read_text(encoding="utf-8"), po_path(project))
 
 
 def invoke(command, *args: str):

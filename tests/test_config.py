@@ -29,6 +29,9 @@ def test_settings_are_read(tmp_path):
         ('published = "next week"', "is not a date"),
         ("locales = [", "cannot read [tool.newsloc]"),
         ('colour = "blue"', "unknown setting 'colour'"),
+        ('apertium-chains = ["eng-cat"]', "apertium-chains in [tool.newsloc] must be a table"),
+        ("apertium-chains = {fr = []}", "apertium-chains.fr in [tool.newsloc] must be a list of Apertium modes"),
+        ('apertium-chains = {fr = ["eng cat"]}', "apertium-chains.fr"),
     ],
 )
 def test_bad_settings_are_one_clear_error(tmp_path, body, expected):
@@ -42,3 +45,10 @@ def test_unknown_locale_choice_names_the_configured_ones(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_config(tmp_path).locale("de")
     assert "es, fr, pt-BR" in str(error.value)
+
+
+def test_apertium_chains_are_read_per_locale(tmp_path):
+    write(tmp_path, 'apertium-chains = {fr = ["eng-spa", "es-fr"], pt-BR = ["en-gl", "gl-pt"]}')
+    config = load_config(tmp_path)
+    assert dict(config.apertium_chains) == {"fr": ("eng-spa", "es-fr"), "pt-BR": ("en-gl", "gl-pt")}
+    assert load_config(tmp_path / "empty").apertium_chains == ()  # no pyproject: the measured defaults

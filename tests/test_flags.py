@@ -103,6 +103,7 @@ def test_old_comments_without_a_word_still_parse() -> None:
 
 def test_engines_flag_the_word_itself() -> None:
     apertium = import_module("pipeline.engines.apertium")
-    clean, found = apertium.strip_marks("El *backyard de #vino", "The backyard of wine")
+    marks = import_module("pipeline.marks")
+    clean, found = marks.strip_marks_as_flags("El *backyard de #vino", apertium.MARKS, "The backyard of wine")
     assert clean == "El backyard de vino"
     assert [(f.code, f.word) for f in found] == [("unknown-word", "backyard"), ("generation-error", "vino")]

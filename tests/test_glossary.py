@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.engines.apertium import PROXY_PLACEHOLDERS, chain_for
 from pipeline.glossary import (
+    TAG_PLACEHOLDERS,
     Entry,
     Glossary,
     Rendering,
@@ -25,7 +27,7 @@ from pipeline.glossary import (
     verify,
 )
 from pipeline.glossary_report import measure_adherence
-from pipeline.model import Severity
+from pipeline.model import Locale, Severity
 from pipeline.tbx import read_tbx
 
 REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "newsloc.tbx"
@@ -99,9 +101,12 @@ def test_match_offsets_point_at_the_source():
 # ---------------------------------------------------------------- protect / restore
 
 
+STYLES = {"argos": TAG_PLACEHOLDERS, "pseudo": TAG_PLACEHOLDERS, "apertium": PROXY_PLACEHOLDERS}
+
+
 def round_trip(text, output_template, locale="es", engine="argos"):
     """protect → a fake engine answering ``output_template`` filled with the placeholders → restore."""
-    protected = protect(text, find_terms(GLOSSARY, text), locale, engine)
+    protected = protect(text, find_terms(GLOSSARY, text), locale, STYLES[engine])
     return restore(protected, output_template.format(*[s.placeholder for s in protected.slots]))
 
 
@@ -183,25 +188,25 @@ def test_restore(case, source, locale, engine, output, expected):
 
 def test_protect_keeps_inline_codes_and_numbers_placeholders_past_existing_ones():
     text = "<1>backyard</1> and <2/> <g1/> cartels"
-    protected = protect(text, find_terms(GLOSSARY, text), "es", "argos")
+    protected = protect(text, find_terms(GLOSSARY, text), "es", STYLES["argos"])
     assert protected.text == "<1><g2/></1> and <2/> <g1/> <g3/>"
 
 
 def test_apertium_proxies_skip_names_already_in_the_text():
     text = "Johnson said the backyard"
-    protected = protect(text, find_terms(GLOSSARY, text), "es", "apertium")
+    protected = protect(text, find_terms(GLOSSARY, text), "es", STYLES["apertium"])
     assert protected.text == "Johnson said the Thompson"
 
 
 def test_terms_without_a_rendering_for_the_locale_are_left_to_the_engine():
     text = "cartels and backyards"
-    protected = protect(text, find_terms(GLOSSARY, text), "fr", "argos")
+    protected = protect(text, find_terms(GLOSSARY, text), "fr", STYLES["argos"])
     assert protected.text == "cartels and <g1/>"
 
 
 def test_lost_placeholder_leaves_output_alone_and_verify_flags_it():
     text = "the backyard"
-    protected = protect(text, find_terms(GLOSSARY, text), "es", "argos")
+    protected = protect(text, find_terms(GLOSSARY, text), "es", STYLES["argos"])
     assert restore(protected, "el patio") == "el patio"
     assert [f.code for f in verify(text, "el patio", "es", GLOSSARY)] == ["glossary"]
 
@@ -224,7 +229,7 @@ def test_agree_article(language, before, term, gender, plural, expected):
 
 # ---------------------------------------------------------------- real apertium
 
-CHAINS = {"es": ["eng-spa"], "fr": ["eng-spa", "es-fr"], "pt-BR": ["eng-spa", "es-pt_BR"]}
+CHAINS = {tag: chain_for(Locale(tag)) for tag in ("es", "fr", "pt-BR")}  # the default chains
 EXPECTED = {
     "es": ("abrazos, no balazos", "patio trasero"),
     "fr": ("des câlins, pas des balles", "arrière-cour"),
@@ -245,7 +250,7 @@ def test_apertium_keeps_mission_terms_only_with_the_glossary(locale):
     glossary = read_tbx(REPO_GLOSSARY)
     source = "His “hugs, not bullets” strategy. It is America’s “backyard.”"
     raw = apertium(source, locale)
-    protected = protect(source, find_terms(glossary, source), locale, "apertium")
+    protected = protect(source, find_terms(glossary, source), locale, STYLES["apertium"])
     output = restore(protected, apertium(protected.text, locale))
     slogan, backyard = EXPECTED[locale]
     assert slogan not in raw and backyard not in raw

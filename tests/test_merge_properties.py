@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from pipeline import catalog as catalogs
-from pipeline import xliff
+from pipeline import po, xliff
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.model import Block, BlockKind, Document, EntryState, Locale, Provenance
 from pipeline.segment import segment_document
@@ -49,7 +49,7 @@ def template_for(*blocks: str | tuple[BlockKind, str]) -> Catalog:
 
 def as_file(catalog: Catalog) -> Catalog:
     """What the next run reads: the catalog written and parsed again."""
-    return catalogs.parse_catalog(catalogs.render_catalog(catalog), PO_PATH)
+    return po.parse(po.render(catalog), PO_PATH)
 
 
 def run(template: Catalog, existing: Catalog | None, engine=None, **options) -> Catalog:
@@ -120,7 +120,7 @@ def test_changed_english_makes_the_reviewed_text_a_fuzzy_draft_with_the_previous
     assert catalogs.entry_state(changed) == EntryState.DRAFT
     assert engine.asked == []  # no engine overwrites the translator's text
     assert entry(catalog, "Nothing else changed.").string == others
-    assert '#| msgid "The president spoke on Monday."' in catalogs.render_catalog(catalog)
+    assert '#| msgid "The president spoke on Monday."' in po.render(catalog)
     # Later runs leave the draft alone, previous msgid included.
     catalog = run(after, catalog, engine, retranslate=True)
     assert list(entry(catalog, "The president spoke on Tuesday.").previous_id) == ["The president spoke on Monday."]
@@ -143,7 +143,7 @@ def test_removed_sentences_go_obsolete_and_come_back_in_the_state_they_left():
     catalog = translator_edit(run(full, None), "Drop me now.", "Suéltame ya.")
     machine_text = entry(catalog, "A machine draft only.").string
     catalog = run(template_for("Keep me here."), catalog)
-    text = catalogs.render_catalog(catalog)
+    text = po.render(catalog)
     assert '#~ msgid "Drop me now."' in text and '#~ msgid "A machine draft only."' in text
     assert obsolete(catalog, "Drop me now.").string == "Suéltame ya."
     engine = RecordingEngine()
@@ -219,7 +219,7 @@ def test_any_translator_text_reads_back_exactly_from_the_po_file(text, previous,
     assert reread.user_comments == ["newsloc: ignore glossary"]
     gone = obsolete(again, "Gone" + previous)
     assert gone.string == text and gone.fuzzy == fuzzy
-    assert catalogs.render_catalog(again) == catalogs.render_catalog(catalog)
+    assert po.render(again) == po.render(catalog)
 
 
 # ---------------------------------------------------------------- random sequences
@@ -381,7 +381,7 @@ class Newsroom(RuleBasedStateMachine):
         data = xliff.export_xliff(self.catalog, ES, str(PO_PATH))
         untouched = xliff.import_units(self.catalog, xliff.parse_xliff(data, Path("a.xlf")), Path("a.xlf"))
         assert untouched.changed == 0
-        assert catalogs.render_catalog(untouched.catalog) == catalogs.render_catalog(self.catalog)
+        assert po.render(untouched.catalog) == po.render(self.catalog)
         message = self.pick(at)
         key, old_text = catalogs.key_of(message), xliff.canonical(message.string or "")
         edited = edit_one_unit(data, at, text, approve)
@@ -398,8 +398,8 @@ class Newsroom(RuleBasedStateMachine):
     @invariant()
     def catalog_reads_back_identically(self):
         if self.catalog is not None:
-            text = catalogs.render_catalog(self.catalog)
-            assert catalogs.render_catalog(catalogs.parse_catalog(text, PO_PATH)) == text
+            text = po.render(self.catalog)
+            assert po.render(po.parse(text, PO_PATH)) == text
 
 
 def edit_one_unit(data: bytes, at: int, text: str, approve: bool) -> bytes:

@@ -117,7 +117,8 @@ def test_manifest_records_checksums_counts_and_engines(config):
     assert entry["segments"]["reviewed"] == 3 and entry["segments"]["machine"] == total - 3
     assert entry["reviewed_percent"] == round(300 / total, 1)
     assert entry["flags"] == {"error": 1, "warning": 1, "info": 0}
-    assert entry["engines"] == ["pseudo", "translator"] and entry["models"] == ["pseudo en-x 1", "translator"]
+    # Only engines: a person's text is counted in "segments", never listed as an engine.
+    assert entry["engines"] == ["pseudo"] and entry["models"] == ["pseudo en-x 1"]
     assert entry["path"] == "es/short-article.html" and entry["review_path"] == "es/short-article.review.html"
     for path_key, sum_key in (("path", "sha256"), ("review_path", "review_sha256")):
         assert entry[sum_key] == hashlib.sha256(files[entry[path_key]].encode("utf-8")).hexdigest()

@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, SegmentView, Severity
+from pipeline.model import EntryState, Flag, Locale, LocalizedArticle, Provenance, SegmentView, Severity
 from pipeline.publish.page_text import PAGE_TEXTS, page_text_for
 from pipeline.publish.pages import build_page, serialize
 from pipeline.readers import read_document
@@ -30,7 +30,9 @@ def localized(
     for number, segment in enumerate(segment_document(document)):
         segment_state = state(number)
         target = "" if segment_state == EntryState.UNTRANSLATED else f"⟦{segment.text}⟧"
-        provenance = "pseudo en-x 1" if segment_state == EntryState.MACHINE else "translator"
+        provenance = (
+            Provenance("pseudo", "en-x", "1") if segment_state == EntryState.MACHINE else Provenance.translator()
+        )
         views.append(SegmentView(segment, target, segment_state, provenance, flags(number)))
     return LocalizedArticle(document, locale, tuple(views))
 
@@ -73,8 +75,12 @@ def test_review_view_marks_flagged_segments_by_worst_severity():
     assert "severity-warning" in segments[1].get("class").split()
     assert "severity-error" in segments[2].get("class").split()
     assert not segments[0].get("class").count("flagged")
-    badges = html.xpath(f"//main//span[{has_class('flag')}]")
+    badges = html.xpath(f"//main//*[{has_class('flag')}]")
     assert [badge.text for badge in badges] == ["glossary", "glossary", "inline-code"]
+    # Each badge leads to the segment's details, where its message is plain text (no hover needed).
+    for badge in badges:
+        detail = html.get_element_by_id(badge.get("href")[1:])
+        assert WARNING[0].message in detail.text_content() or ERROR[0].message in detail.text_content()
     assert html.xpath("//meta[@name='robots']")[0].get("content") == "noindex"
     assert html.get_element_by_id("review-summary").get("lang") == "en"
 
@@ -134,16 +140,21 @@ def test_french_labels_get_a_no_break_space_before_the_colon():
 
 
 def test_apertium_marks_are_shown_on_the_badge_as_apertium_writes_them():
+    from pipeline.engines.apertium import MARKS
     from pipeline.model import Flag, Severity
     from pipeline.publish.pages import badge_text
 
     flag = Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”; check this word", word="backyard")
-    assert badge_text(flag) == "unknown-word *backyard"
-    assert badge_text(Flag("generation-error", Severity.WARNING, "a “message” says otherwise", word="vino")) == (
+    assert badge_text(flag, MARKS) == "unknown-word *backyard"
+    assert badge_text(Flag("generation-error", Severity.WARNING, "a “message” says otherwise", word="vino"), MARKS) == (
         "generation-error #vino"
     )
     # The word travels in the flag: the message is never re-parsed.
-    assert badge_text(Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”")) == "unknown-word"
     assert (
-        badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”", word="patio trasero")) == "glossary"
+        badge_text(Flag("unknown-word", Severity.WARNING, "Apertium does not know “backyard”"), MARKS) == "unknown-word"
     )
+    assert (
+        badge_text(Flag("glossary", Severity.WARNING, "expected “patio trasero”", word="patio trasero"), MARKS)
+        == "glossary"
+    )
+    assert badge_text(flag) == "unknown-word"  # marks are the engines' data: none given, none shown

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import catalog as catalogs
-from pipeline import fileio
+from pipeline import fileio, po
 from pipeline.build import BuildOptions, build
 from pipeline.cli import main
 from pipeline.config import load_config
@@ -39,7 +39,7 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 def read(path: Path):
-    return catalogs.parse_catalog(path.read_text(encoding="utf-8"), path)
+    return po.parse(path.read_text(encoding="utf-8"), path)
 
 
 def pseudo_build(project: Path, **options):

@@ -7,6 +7,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
+from pipeline import po
 from pipeline.build import BuildOptions, build
 from pipeline.config import load_config
 from pipeline.model import Block, BlockKind, Document, Flag, Locale, Provenance, Severity
@@ -41,7 +42,7 @@ def test_row_counts_every_state_and_flag():
     draft.string, draft.flags = "Cuatro cinco (borrador).", {"fuzzy"}
     draft.auto_comments.append(catalogs.render_flag(Flag("length", Severity.INFO, "longer than usual")))
     catalog.get("Six.", context="paragraph").string = "Seis."
-    existing = catalogs.parse_catalog(catalogs.render_catalog(catalog), Path("a.po"))
+    existing = po.parse(po.render(catalog), Path("a.po"))
     row = row_for("a", ES, template, existing)
     assert row == StatusRow(
         slug="a",
@@ -76,11 +77,11 @@ def test_status_of_a_built_project_matches_its_catalog(project):
     config = load_config(project)
     build(config, [], BuildOptions(locales=(ES,), engine="pseudo", write_html=False))
     po_path = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
-    catalog = catalogs.parse_catalog(po_path.read_text(encoding="utf-8"), po_path)
+    catalog = po.parse(po_path.read_text(encoding="utf-8"), po_path)
     entries = [m for m in catalog if m.id]
     first = entries[0]
     first.flags.discard("fuzzy")
-    po_path.write_text(catalogs.render_catalog(catalog), encoding="utf-8")
+    po_path.write_text(po.render(catalog), encoding="utf-8")
 
     rows = status_rows(config, (), (ES, Locale("fr")))
     assert [(row.slug, row.locale) for row in rows] == [(SLUG, "es"), (SLUG, "fr")]

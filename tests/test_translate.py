@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pipeline import glossary
 from pipeline.engines.pseudo import PseudoEngine
+from pipeline.glossary import TAG_PLACEHOLDERS
 from pipeline.model import Hypothesis, InlineCode, Locale, Provenance
 from pipeline.translate import Translator, protect_verbatim
 
@@ -33,9 +34,14 @@ def test_glossary_terms_and_names_come_out_as_written_in_the_glossary():
 
 
 class NBestEngine:
-    """An argos-like engine whose best hypothesis lacks the term but an alternative has it."""
+    """An engine offering N-best lists whose best hypothesis lacks the term but an alternative has it.
 
-    name = "argos"
+    Its name is no engine's: what counts is the capability it declares."""
+
+    name = "n-best"
+    marks = ()
+    placeholders = TAG_PLACEHOLDERS
+    offers_alternatives = True
 
     def __init__(self):
         self.calls = []
@@ -52,7 +58,7 @@ class NBestEngine:
         ]
 
 
-def test_argos_takes_the_best_alternative_with_the_term_before_protecting():
+def test_an_engine_with_alternatives_gets_the_best_one_with_the_term_before_protecting():
     engine = NBestEngine()
     [draft] = Translator(engine, ES, glossary=GLOSSARY).translate(["the backyard"])
     assert draft.text == "el patio trasero"

@@ -165,11 +165,13 @@ def register_groups() -> None:
     from pipeline.cli.glossary import glossary
     from pipeline.cli.models import models
     from pipeline.cli.segments import status, xliff
+    from pipeline.cli.serve import serve
 
     main.add_command(models)
     main.add_command(glossary)
     main.add_command(xliff)
     main.add_command(status)
+    main.add_command(serve)
 
 
 register_groups()

@@ -2,10 +2,14 @@
 
 The whole batch goes through `apertium -f html` as one document, one <p> per
 segment, so the cost is one start-up (~0.2 s for an article) instead of one per
-segment. English reaches French and Portuguese by pivot through Spanish.
-Unknown words (`*word`), generation errors (`#word`) and transfer errors
-(`@word`) are stripped from the text and reported as flags; a hashtag or handle
-of the source (`#MeToo`, `@newsloc`) is not a mark.
+segment. Each locale has a chain of modes (English reaches French through
+Catalan, Portuguese through Spanish: measured in bench/bench_quality.py), set in
+``[tool.newsloc] apertium-chains``. After *every* step, Apertium's marks —
+unknown words (`*word`), generation errors (`#word`), transfer errors (`@word`) —
+are stripped and become flags, so the next step never sees them and no mark
+reaches a draft; a hashtag or handle of the source (`#MeToo`, `@newsloc`) is not
+a mark. Known leftovers of a chain's last mode ("EE.UU." out of the Spanish
+pivot) are then post-edited by rule (pipeline/data/apertium_post_edits.tsv).
 """
 
 from __future__ import annotations
@@ -15,38 +19,53 @@ import html
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 
-from pipeline import flags as registry
 from pipeline.engines.base import Progress
+from pipeline.glossary import PlaceholderStyle
+from pipeline.marks import Mark, MarkKind, flag_for, strip_marks
 from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance
 
-# Pair chains from English, by target language tag.
-CHAINS: dict[str, tuple[str, ...]] = {
+# Mode chains from English, by target language tag (language alone as fallback): the best chain
+# per locale measured with chrF in bench/bench_quality.py. [tool.newsloc] apertium-chains overrides.
+DEFAULT_CHAINS: dict[str, tuple[str, ...]] = {
     "es": ("eng-spa",),
-    "fr": ("eng-spa", "es-fr"),
+    "fr": ("eng-cat", "cat-fra"),
     "pt-BR": ("eng-spa", "es-pt_BR"),
     "pt": ("eng-spa", "es-pt"),
 }
+# The Debian package that installs each mode.
 DEBIAN_PACKAGES = {
     "eng-spa": "apertium-eng-spa",
     "es-fr": "apertium-fr-es",
     "es-pt_BR": "apertium-es-pt",
     "es-pt": "apertium-es-pt",
+    "eng-cat": "apertium-eng-cat",
+    "cat-fra": "apertium-fra-cat",
+    "en-gl": "apertium-en-gl",
+    "gl-pt": "apertium-pt-gl",
 }
 CODE_TAG = re.compile(r"<(/?)([a-z]?\d+)(/?)>")
 APERTIUM_TAG = re.compile(r"<(/?)x-([a-z]?\d+)(/?)>")
 SEGMENT = re.compile(r'<p data-s="(\d+)">(.*?)</p>', re.S)
-# A run of mark characters and the word after it; Apertium writes its mark right before the word,
-# after any "#" or "@" the source had ("#*MeToo": the hashtag #MeToo, unknown to Apertium).
-MARK = re.compile(r"(?<![\w.*#@])([*#@]+)([^\W\d_](?:[\w’'-]*[^\W_])?)")
-# What each mark means; its flag code is the one pipeline.flags registers with that mark.
-MARK_MEANINGS = {
-    "*": "Apertium does not know",
-    "#": "Apertium could not inflect",
-    "@": "Apertium could not transfer",
-}
+MARKS = (
+    MarkKind("*", "unknown-word", "Apertium does not know"),
+    MarkKind("#", "generation-error", "Apertium could not inflect"),
+    MarkKind("@", "transfer-error", "Apertium could not transfer"),
+)
+# Apertium keeps a surname it knows as a proper noun (np<cog>) verbatim through every mode we
+# chain, and still builds possessives and "said that" around it; an unknown token loses "’s", and
+# a tag in -f html mode breaks French elision (bench/bench_glossary.py).
+PROXY_PLACEHOLDERS = PlaceholderStyle(
+    "proxy",
+    (
+        "Johnson", "Thompson", "Moore", "Robinson", "Jones", "Wright", "Roberts",
+        "Campbell", "Collins", "Stewart", "Murphy", "Richardson", "Ward", "Watson",
+        "Ford", "Gibson", "Murray", "Simpson", "Shaw", "Gardner", "Cunningham",
+    ),
+)  # fmt: skip
 TIMEOUT_SECONDS = 600
 
 
@@ -70,8 +89,57 @@ def package_version(pair: str) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def chain_for(target: Locale) -> tuple[str, ...]:
-    return CHAINS.get(target.tag) or CHAINS.get(target.language) or ()
+def chain_for(target: Locale, chains: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
+    """The modes from English to ``target``: the configured chain, else the default."""
+    for table in (chains or {}, DEFAULT_CHAINS):
+        chain = table.get(target.tag) or table.get(target.language)
+        if chain:
+            return tuple(chain)
+    return ()
+
+
+@dataclass(frozen=True)
+class PostEdit:
+    """A known leftover of one Apertium mode and its safe fix, both whole words."""
+
+    mode: str  # the chain's last mode
+    find: str
+    replace: str
+    note: str
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w.]){re.escape(self.find)}(?![\w])")
+
+
+@functools.cache
+def post_edits() -> tuple[PostEdit, ...]:
+    """``pipeline/data/apertium_post_edits.tsv``: mode, leftover, fix, why (each kept because it measured better)."""
+    text = resources.files("pipeline").joinpath("data", "apertium_post_edits.tsv").read_text(encoding="utf-8")
+    rules = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            mode, find, replace, note = [*line.split("\t"), "", "", ""][:4]
+            rules.append(PostEdit(mode.strip(), find.strip(), replace.strip(), note.strip()))
+    return tuple(rules)
+
+
+def post_edit(text: str, mode: str, rules: Sequence[PostEdit] | None = None) -> str:
+    """The output of a chain ending in ``mode`` with its known leftovers fixed.
+
+    Placeholders (glossary terms, kept spans, codes) are still in the text, so no rule can touch them.
+    """
+    for rule in post_edits() if rules is None else rules:
+        if rule.mode == mode:
+            text = rule.pattern.sub(functools.partial(_same_case, rule.replace), text)
+    return text
+
+
+def _same_case(replacement: str, match: re.Match[str]) -> str:
+    found = match.group()
+    if found[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
 
 
 # Apertium's English analyser knows "Mexico's" but not "Mexico’s".
@@ -102,56 +170,31 @@ def from_html(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
 
 
-@dataclass(frozen=True)
-class Mark:
-    symbol: str  # "*", "#" or "@"
-    word: str
-    offset: int  # of the mark character in the text
-
-
-def find_marks(text: str, source: str = "") -> list[Mark]:
-    """Apertium's marks in ``text``, except mark-like prefixes the ``source`` already has."""
-    marks = []
-    for match in MARK.finditer(text):
-        run, word = match.groups()
-        if re.search(rf"(?<![\w.]){re.escape(run + word)}(?!\w)", source):
-            continue  # "#MeToo" in the source too: a hashtag, not a mark
-        marks.append(Mark(run[-1], word, match.end(1) - 1))
-    return marks
-
-
-def strip_marks(text: str, source: str = "") -> tuple[str, tuple[Flag, ...]]:
-    """The text without Apertium's marks, and one flag per mark (span: the word in the returned text)."""
-    pieces, flags, position = [], [], 0
-    for mark in find_marks(text, source):
-        pieces.append(text[position : mark.offset])
-        start = sum(map(len, pieces))
-        flags.append(
-            registry.make(
-                registry.by_mark()[mark.symbol].code,
-                f"{MARK_MEANINGS[mark.symbol]} “{mark.word}”; check this word",
-                span=(start, start + len(mark.word)),
-                word=mark.word,
-            )
-        )
-        position = mark.offset + 1
-    pieces.append(text[position:])
-    return "".join(pieces), tuple(flags)
-
-
 class ApertiumEngine:
     name = "apertium"
+    marks: tuple[MarkKind, ...] = MARKS
+    placeholders = PROXY_PLACEHOLDERS
+    offers_alternatives = False
+
+    def __init__(self, chains: Mapping[str, Sequence[str]] | None = None, post_edit: bool = True):
+        self.chains = {tag: tuple(chain) for tag, chain in (chains or {}).items()}
+        self.post_edit = post_edit
+
+    def chain(self, target: Locale) -> tuple[str, ...]:
+        return chain_for(target, self.chains)
 
     def available(self, source: str, target: Locale) -> bool:
-        chain = chain_for(target)
+        chain = self.chain(target)
         return source == "en" and bool(chain) and set(chain) <= installed_pairs()
 
     def missing_message(self, target: Locale) -> str:
-        chain = chain_for(target)
+        chain = self.chain(target)
         if not chain:
-            return f"Apertium has no pair chain from English to {target.tag}"
-        packages = " ".join(sorted({"apertium", *(DEBIAN_PACKAGES[p] for p in chain)}))
-        return f"Apertium pairs {' + '.join(chain)} are not installed: apt-get install {packages}"
+            return f"Apertium has no mode chain from English to {target.tag}"
+        packages = " ".join(
+            sorted({"apertium", *(DEBIAN_PACKAGES.get(mode, f"(the package of {mode})") for mode in chain)})
+        )
+        return f"Apertium modes {' + '.join(chain)} are not installed: apt-get install {packages}"
 
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
@@ -160,37 +203,57 @@ class ApertiumEngine:
             return []
         if not self.available(source, target):
             raise EngineError(self.missing_message(target))
-        chain = chain_for(target)
-        document = "\n".join(to_html(index, text) for index, text in enumerate(texts))
-        output = self._run_chain(chain, document)
-        found = {int(number): body for number, body in SEGMENT.findall(output)}
-        if len(found) != len(texts):
-            raise EngineError(f"Apertium returned {len(found)} of {len(texts)} segments; check the pair installation")
+        chain = self.chain(target)
+        outputs = list(texts)
+        marked: list[list[Mark]] = [[] for _ in texts]
+        for mode in chain:
+            inputs, outputs = outputs, self.run_mode(mode, outputs)
+            for index, text in enumerate(outputs):
+                # The step's own input is what a mark-like "#MeToo" is checked against.
+                outputs[index], found = strip_marks(text, MARKS, inputs[index])
+                marked[index].extend(found)
         provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
         hypotheses = []
-        for index in range(len(texts)):
-            clean, flags = strip_marks(from_html(found[index]), texts[index])
-            hypotheses.append(Hypothesis(clean, provenance, flags=flags))
+        for text, words in zip(outputs, marked):
+            if self.post_edit:
+                text = post_edit(text, chain[-1])
+            hypotheses.append(Hypothesis(text, provenance, flags=mark_flags(words, text)))
         if progress:
             progress(len(texts))
         return hypotheses
 
     @staticmethod
-    def _run_chain(chain: tuple[str, ...], document: str) -> str:
-        data = document
-        for pair in chain:
-            try:
-                result = subprocess.run(
-                    ["apertium", "-f", "html", pair],
-                    input=data,
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT_SECONDS,
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                raise EngineError(f"Apertium {pair} failed to run: {error}") from None
-            if result.returncode != 0:
-                detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
-                raise EngineError(f"Apertium {pair} failed: {detail[0]}")
-            data = result.stdout
-        return data
+    def run_mode(mode: str, texts: Sequence[str]) -> list[str]:
+        """One Apertium mode over the batch: one process, one <p> per text, marks left in."""
+        document = "\n".join(to_html(index, text) for index, text in enumerate(texts))
+        try:
+            result = subprocess.run(
+                ["apertium", "-f", "html", mode],
+                input=document,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            raise EngineError(f"Apertium {mode} failed to run: {error}") from None
+        if result.returncode != 0:
+            detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
+            raise EngineError(f"Apertium {mode} failed: {detail[0]}")
+        found = {int(number): body for number, body in SEGMENT.findall(result.stdout)}
+        if len(found) != len(texts):
+            raise EngineError(f"Apertium {mode} returned {len(found)} of {len(texts)} segments; check the installation")
+        return [from_html(found[index]) for index in range(len(texts))]
+
+
+def mark_flags(marks: Sequence[Mark], text: str) -> tuple[Flag, ...]:
+    """One flag per marked word and kind, its span found again in the final text (a later step may
+    have translated the word, then the flag has no span)."""
+    flags: list[Flag] = []
+    seen: set[tuple[str, str]] = set()
+    for mark in marks:
+        if (mark.kind.code, mark.word) in seen:
+            continue  # the same word marked again by the next step ("**thier")
+        seen.add((mark.kind.code, mark.word))
+        where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", text)
+        flags.append(flag_for(mark.kind, mark.word, where.span() if where else None))
+    return tuple(flags)

@@ -24,6 +24,8 @@ from pipeline import flags as registry
 from pipeline.engines import argos_packages as argos_models
 from pipeline.engines.argos_packages import FILE_INSTALL_HINT, InstalledPackage
 from pipeline.engines.base import FROZEN_TAG, Progress
+from pipeline.glossary import TAG_PLACEHOLDERS
+from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EngineError, Flag, Hypothesis, Locale, NewslocError, Provenance
 
 _SPLIT_AT_TAGS = re.compile(f"({FROZEN_TAG.pattern})")
@@ -72,6 +74,9 @@ class _Piece:
 
 class ArgosEngine:
     name = "argos"
+    marks: tuple[MarkKind, ...] = ()
+    placeholders = TAG_PLACEHOLDERS
+    offers_alternatives = True
 
     def __init__(
         self,

@@ -1,11 +1,18 @@
-"""The engine protocol: one call translates a whole batch of segments."""
+"""The engine protocol: one call translates a whole batch of segments.
+
+An engine also declares its specifics as plain data, so the stages around it
+never branch on its name: the marks it writes before words it could not handle,
+how glossary placeholders must look to it, and whether it offers N-best lists.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from pipeline.glossary import PlaceholderStyle
 from pipeline.inline import FROZEN_TAG
+from pipeline.marks import MarkKind
 from pipeline.model import Hypothesis, Locale
 
 __all__ = ["FROZEN_TAG", "Engine", "Progress"]
@@ -16,6 +23,11 @@ Progress = Callable[[int], None]
 
 class Engine(Protocol):
     name: str
+    # Marks the engine writes in its output (it strips them itself and reports flags; the
+    # checks and the review badges still recognise them in text that has them).
+    marks: tuple[MarkKind, ...]
+    placeholders: PlaceholderStyle  # glossary placeholders it hands back in place
+    offers_alternatives: bool  # fills Hypothesis.alternatives (N-best), so a glossary term can be chosen
 
     def available(self, source: str, target: Locale) -> bool:
         """True when this engine can translate the pair on this machine."""

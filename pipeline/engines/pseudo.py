@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.engines.base import FROZEN_TAG, Progress
+from pipeline.glossary import TAG_PLACEHOLDERS
+from pipeline.marks import MarkKind
 from pipeline.model import Hypothesis, Locale, Provenance
 
 ACCENTED = str.maketrans(
@@ -29,6 +31,9 @@ def pseudo_localize(text: str) -> str:
 
 class PseudoEngine:
     name = "pseudo"
+    marks: tuple[MarkKind, ...] = ()
+    placeholders = TAG_PLACEHOLDERS
+    offers_alternatives = False
 
     def available(self, source: str, target: Locale) -> bool:
         return True

@@ -23,6 +23,7 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
+from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
 from pipeline.publish.feed import atom_feed
 from pipeline.publish.metadata import (
@@ -103,7 +104,7 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
     states = Counter(view.state.value for view in article.views)
     flags = Counter(flag.severity.value for view in article.views for flag in view.flags)
     total = len(article.views)
-    provenances = sorted({view.provenance for view in article.views if view.provenance})
+    machine = {view.provenance for view in article.views if view.provenance and view.provenance.is_machine}
     return {
         "url": page_url(config, article.locale.tag, article.document.slug),
         "title": localized_title(article),
@@ -112,8 +113,8 @@ def page_record(config: Config, article: LocalizedArticle, published: date) -> d
         "segments": {"total": total, **{state.value: states[state.value] for state in EntryState}},
         "reviewed_percent": round(100 * states[EntryState.REVIEWED.value] / total, 1) if total else 100.0,
         "flags": {severity.value: flags[severity.value] for severity in Severity},
-        "engines": sorted({provenance.split()[0] for provenance in provenances}),
-        "models": provenances,
+        "engines": sorted({provenance.engine for provenance in machine}),
+        "models": sorted(provenance.describe() for provenance in machine),
     }
 
 
@@ -253,11 +254,13 @@ def dist_files(
     previous_manifest: dict | None,
     publish_view: bool = True,
     now: datetime | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
-    pointing at the publish page an earlier run wrote, if any.
+    pointing at the publish page an earlier run wrote, if any. ``marks``: the engines' marks, for the
+    review badges.
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
@@ -277,7 +280,7 @@ def dist_files(
                 )
             )
             files.append((folder / f"{slug}.html", page))
-        review = serialize(build_page(article, review=True))
+        review = serialize(build_page(article, review=True, marks=marks))
         files.append((folder / f"{slug}.review.html", review))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)

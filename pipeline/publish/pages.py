@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import lxml.html
 from lxml import etree
 
 from pipeline import flags
 from pipeline.inline import append_coded_text
+from pipeline.marks import MarkKind
 from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
@@ -36,17 +37,28 @@ footer ul{list-style:none;padding:0}footer li{display:inline;margin-right:1rem}
 REVIEW_STYLE = """
 .seg{border-bottom:2px solid transparent}
 .seg.state-machine{background:#fff3cd}.seg.state-draft{background:#e7f0ff}
-.seg.state-untranslated{background:#eee;color:#666}.seg.state-reviewed{border-bottom-color:#3c9a5f}
-.seg.flagged.severity-warning{outline:2px solid #e0a000}.seg.flagged.severity-error{outline:2px solid #c62828}
-.flag{display:inline-block;font:600 .7rem/1.4 Helvetica,Arial,sans-serif;border-radius:3px;padding:0 .3rem;
-margin:0 .15rem;vertical-align:super;color:#fff}
-.flag.severity-error{background:#c62828}.flag.severity-warning{background:#b26a00}.flag.severity-info{background:#607d8b}
-.review-summary{font-family:Helvetica,Arial,sans-serif;font-size:.9rem;border:1px solid #999;padding:.5rem 1rem}
+.seg.state-untranslated{background:#eee;color:#595959}.seg.state-reviewed{border-bottom-color:#2e7d4f}
+.seg.flagged.severity-warning{outline:2px solid #a86400}.seg.flagged.severity-error{outline:2px solid #c62828}
+.seg:target,.seg.selected{box-shadow:0 0 0 3px #1a56a8}
+.flag{display:inline-block;font:600 .8rem/1.5 Helvetica,Arial,sans-serif;border-radius:3px;padding:.1rem .4rem;
+margin:0 .15rem;vertical-align:baseline;color:#fff;text-decoration:none;white-space:nowrap}
+a.flag:hover,a.flag:focus{text-decoration:underline}
+.flag.severity-error{background:#b71c1c}.flag.severity-warning{background:#8a5000}.flag.severity-info{background:#4a6572}
+.review-summary,.segment-details{font-family:Helvetica,Arial,sans-serif;font-size:.95rem;border:1px solid #999;
+padding:.5rem 1rem;margin:1rem 0}
 .progress{display:flex;height:.8rem;border:1px solid #999;margin:.5rem 0}
 .progress span{display:block;height:100%}
-.progress .reviewed{background:#3c9a5f}.progress .draft{background:#8fb3ff}.progress .machine{background:#f0c24b}
+.progress .reviewed{background:#2e7d4f}.progress .draft{background:#8fb3ff}.progress .machine{background:#f0c24b}
 .progress .untranslated{background:#ccc}
-.verdict-ready{color:#2e7d32}.verdict-not-ready{color:#c62828}
+.verdict-ready{color:#1b5e20}.verdict-not-ready{color:#b71c1c}
+.flag-summary a.segment-link{display:inline-block;min-width:1.75rem;min-height:1.75rem;line-height:1.75rem;
+text-align:center;margin:.1rem;border:1px solid #1a56a8;border-radius:3px;color:#1a56a8}
+.segment-details ol{padding-left:1.5rem}.segment-details li.detail{margin:.6rem 0;padding:.3rem 0;border-top:1px solid #ddd}
+.segment-details .where{color:#4d4d4d;margin:.2rem 0}.segment-details .source,.segment-details .target{margin:.2rem 0}
+.segment-details .label{display:inline-block;min-width:2.2rem;font-weight:600;color:#4d4d4d}
+.segment-details ul.messages{margin:.2rem 0;padding-left:1rem;list-style:none}
+.segment-details ul.messages li{margin:.25rem 0}
+.segment-details a.in-text{display:inline-block;padding:.2rem .4rem;min-height:1.5rem}
 """
 
 STATE_LABELS = {
@@ -64,9 +76,17 @@ def anchor_id(text: str, prefix: str = "h") -> str:
 
 
 class Renderer:
-    def __init__(self, article: LocalizedArticle, *, review: bool, page_text: PageText | None = None):
+    def __init__(
+        self,
+        article: LocalizedArticle,
+        *,
+        review: bool,
+        page_text: PageText | None = None,
+        marks: Sequence[MarkKind] = (),
+    ):
         self.article = article
         self.review = review
+        self.marks = tuple(marks)
         self.page_text = page_text or page_text_for(article.locale)
         self.by_block: dict[int, dict[Role, list[SegmentView]]] = defaultdict(lambda: defaultdict(list))
         for view in article.views:
@@ -113,24 +133,20 @@ class Renderer:
                 "id": segment_anchor(view),
                 "data-key": view.segment.key,
                 "data-state": view.state.value,
-                "title": f"{STATE_LABELS[view.state]} — {view.provenance or 'no engine'} — EN: {view.segment.text}",
             },
         )
         if not view.target:
             span.set("lang", self.article.document.source_lang)
         append_coded_text(span, view.shown, view.segment.codes)
+        # A badge links to the segment's details (English, messages); inside a link it can only be text.
+        in_link = any(element.tag == "a" for element in (parent, *parent.iterancestors()))
         for flag in view.flags:
-            badge = etree.SubElement(
-                parent,
-                "span",
-                {
-                    "class": f"flag severity-{flag.severity.value} flag-{flag.code}",
-                    "title": flag.message,
-                    "data-flag": flag.code,
-                    "lang": "en",
-                },
-            )
-            badge.text = badge_text(flag)
+            attributes = {"class": f"flag severity-{flag.severity.value} flag-{flag.code}", "data-flag": flag.code}
+            if in_link:
+                badge = etree.SubElement(parent, "span", attributes, lang="en")
+            else:
+                badge = etree.SubElement(parent, "a", attributes, lang="en", href=f"#{detail_anchor(view)}")
+            badge.text = badge_text(flag, self.marks)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
@@ -265,15 +281,22 @@ class Renderer:
         self.append_part(paragraph, number, Role.BODY)
 
 
-def badge_text(flag: Flag) -> str:
-    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard")."""
-    entry = flags.REGISTRY.get(flag.code)
-    mark = entry.mark if entry else ""
-    return f"{flag.code} {mark}{flag.word}" if mark and flag.word else flag.code
+def badge_text(flag: Flag, marks: Sequence[MarkKind] = ()) -> str:
+    """The code; an engine mark's badge shows the word the way the engine wrote it ("unknown-word *backyard").
+
+    ``marks``: the engines' marks, as data (``pipeline.engines.known_marks()``).
+    """
+    symbol = next((kind.symbol for kind in marks if kind.code == flag.code), "")
+    return f"{flag.code} {symbol}{flag.word}" if symbol and flag.word else flag.code
 
 
 def segment_anchor(view: SegmentView) -> str:
     return f"seg-{view.segment.block}-{view.segment.role.value}-{view.segment.index}"
+
+
+def detail_anchor(view: SegmentView) -> str:
+    """Where the review page lists the segment's English, state and flag messages."""
+    return f"detail-{segment_anchor(view)}"
 
 
 def has_unreviewed_machine_text(article: LocalizedArticle) -> bool:
@@ -300,11 +323,13 @@ def build_page(
     page_text: PageText | None = None,
     head_extras: Callable[[etree._Element], None] | None = None,
     body_extras: Callable[[etree._Element], None] | None = None,
+    marks: Sequence[MarkKind] = (),
 ) -> etree._Element:
     """The whole page as an lxml tree.
 
     `head_extras(head)` and `body_extras(body)` (called after the article) let
-    publishing add metadata and a footer.
+    publishing add metadata and a footer; ``marks`` are the engines' marks, so a
+    review badge shows a word the way the engine marked it.
 
     The review page is a working document: marked noindex, its frame in English.
     """
@@ -318,7 +343,7 @@ def build_page(
     if head_extras is not None:
         head_extras(head)
     body = etree.SubElement(html, "body")
-    renderer = Renderer(article, review=review, page_text=page_text)
+    renderer = Renderer(article, review=review, page_text=page_text, marks=marks)
     if review:
         review_summary(body, article)
     elif has_unreviewed_machine_text(article):
@@ -328,6 +353,8 @@ def build_page(
         notice.text = page_text.mt_notice
     main = etree.SubElement(etree.SubElement(body, "main"), "article")
     renderer.body(main)
+    if review:
+        segment_details(body, article)
     if body_extras is not None:
         body_extras(body)
     return html
@@ -382,6 +409,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         " · ".join(f"{STATE_LABELS[s]}: {counts[s]}" for s in EntryState) + f" · segments: {len(article.views)}"
     )
 
+    numbers = segment_numbers(article)
     by_flag: dict[tuple[str, Severity], list[SegmentView]] = defaultdict(list)
     for view in article.views:
         for flag in view.flags:
@@ -404,9 +432,18 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             cell = etree.SubElement(row, "td")
             flagged = list(dict.fromkeys(views))
             cell.text = f"{len(flagged)}: "
-            for number, view in enumerate(flagged):
-                link = etree.SubElement(cell, "a", href=f"#{segment_anchor(view)}")
-                link.text = str(number + 1)
+            for view in flagged:
+                number = numbers[view.segment]
+                link = etree.SubElement(
+                    cell,
+                    "a",
+                    {
+                        "class": "segment-link",
+                        "href": f"#{detail_anchor(view)}",
+                        "aria-label": f"segment {number}, line {view.segment.line}",
+                    },
+                )
+                link.text = str(number)
                 link.tail = " "
     legend = etree.SubElement(section, "details", {"class": "legend"})
     summary = etree.SubElement(legend, "summary")
@@ -425,7 +462,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
         item = etree.SubElement(items, "li")
         badge = etree.SubElement(item, "span", {"class": f"flag severity-{severity.value}"})
         badge.text = severity.value
-        badge.tail = f" — {meaning}; hover a badge for its message"
+        badge.tail = f" — {meaning}; a badge leads to its message under “Segments”"
     codes = sorted({flag.code for view in article.views for flag in view.flags})
     if codes:
         described = flags.descriptions()
@@ -434,4 +471,49 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             term = etree.SubElement(meanings, "dt")
             term.text = code
             definition = etree.SubElement(meanings, "dd")
-            definition.text = described.get(code, "see the message on the badge")
+            definition.text = described.get(code, "see the message under “Segments”")
+
+
+# ---------------------------------------------------------------- segment details
+
+
+def segment_numbers(article: LocalizedArticle) -> dict:
+    """Each segment's number on the page (1, 2, …, in reading order)."""
+    return {view.segment: number for number, view in enumerate(article.views, start=1)}
+
+
+def segment_details(body: etree._Element, article: LocalizedArticle) -> None:
+    """Every segment's English, translation, state, provenance and flag messages, readable as text.
+
+    Nothing a reviewer needs is left to a tooltip: a phone or a keyboard reaches all of it.
+    """
+    section = etree.SubElement(body, "section", {"class": "segment-details", "id": "segment-details", "lang": "en"})
+    etree.SubElement(section, "h2").text = "Segments"
+    items = etree.SubElement(section, "ol")
+    source_lang = article.document.source_lang
+    for number, view in enumerate(article.views, start=1):
+        item = etree.SubElement(items, "li", {"class": "detail", "id": detail_anchor(view)})
+        where = etree.SubElement(item, "p", {"class": "where"})
+        where.text = f"Segment {number} · line {view.segment.line} · {STATE_LABELS[view.state]}"
+        if view.provenance:
+            where.text += f" · {view.provenance.describe()}"
+        where.text += " · "
+        back = etree.SubElement(where, "a", {"class": "in-text", "href": f"#{segment_anchor(view)}"})
+        back.text = "in the text"
+        source = etree.SubElement(item, "p", {"class": "source", "lang": source_lang})
+        etree.SubElement(source, "span", {"class": "label", "lang": "en"}).text = source_lang.upper()
+        append_coded_text(source, " " + view.segment.text, view.segment.codes)
+        target = etree.SubElement(item, "p", {"class": "target", "lang": article.locale.tag})
+        etree.SubElement(target, "span", {"class": "label", "lang": "en"}).text = article.locale.tag
+        if view.target:
+            append_coded_text(target, " " + view.target, view.segment.codes)
+        else:
+            target.text = " "
+            etree.SubElement(target, "em", lang="en").text = "no translation yet"
+        if view.flags:
+            messages = etree.SubElement(item, "ul", {"class": "messages"})
+            for flag in view.flags:
+                entry = etree.SubElement(messages, "li", {"data-flag": flag.code})
+                badge = etree.SubElement(entry, "span", {"class": f"flag severity-{flag.severity.value}"})
+                badge.text = flag.code
+                badge.tail = f" {flag.severity.value}{' (English source)' if flag.source else ''}: {flag.message}"
