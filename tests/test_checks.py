@@ -74,6 +74,8 @@ PASSES = [
     ("repetition", "es", "Hugs, not bullets.", "Abrazos, no balazos."),
     ("length", "es", "Yes.", "Sí, efectivamente, así es."),
     ("length", "es", "Table of Contents", "Índice"),
+    ("length", "fr", "The delegations will meet again in June.", "Les délégations se retrouveront en juin."),
+    ("length", "pt-BR", "Others warned about the Amazon.", "Outros alertaram sobre a Amazônia."),
     ("length", "es", "The report sparked immediate controversy.", "El informe provocó una polémica inmediata."),
     ("unknown-word", "es", "The #MeToo movement.", "El movimiento #MeToo."),
     ("unknown-word", "es", "Write to a@b.org.", "Escriba a a@b.org."),
@@ -189,6 +191,19 @@ FAILS = [
     ("repetition", "es", "The people said no.", "La gente dijo que sí que sí que sí."),
     ("length", "es", "The report sparked immediate controversy and prompted a strong reaction.", "El informe."),
     ("length", "es", "The report sparked controversy.", "El informe provocó polémica " * 5),
+    # Half the sentence lost (the final mark kept): below any ratio careful translations reach.
+    (
+        "length",
+        "fr",
+        "The delegations will meet again in Brasília in June to review progress.",
+        "Les délégations se réuniront.",
+    ),
+    (
+        "length",
+        "pt-BR",
+        "Others warned that more beef trade would put pressure on the Amazon.",
+        "Outros alertaram que mais comércio.",
+    ),
     (
         "unknown-word",
         "es",
