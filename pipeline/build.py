@@ -1,25 +1,42 @@
-"""The build: article → template → per-locale catalogs → translations → checks → HTML.
+"""The build: articles → templates → per-locale catalogs → translations → checks → HTML.
 
-Three phases so that nothing is half-written: everything is read, parsed and
-checked first (bad input stops the run before any write); then pending segments
-are translated; then every file is written atomically, catalogs under a lock.
+Nothing is half-written: everything is read, parsed, translated and checked
+first (bad input stops the run before any write), then every file is written
+atomically by this process alone, catalogs under their locks. In between:
+
+1. per article (worker processes): read, segment, lint, template; merge each
+   locale's catalog and list what the engine must draft;
+2. per locale (this process): one engine batch for every article of the run;
+   an engine shared by the locales runs a common pivot step once;
+3. per article × locale (worker processes): put the drafts in, check every
+   entry, render the catalog and the pages.
+
+Checks and lint reuse their results from the project's cache (pipeline.cache)
+when nothing they depend on changed, so a build with nothing to do calls no
+engine and loads no dictionary. ``jobs`` worker processes share the work; the
+output does not depend on their number.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
 from pipeline import po, review
+from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
-from pipeline.fileio import locked, write_atomic
-from pipeline.glossary import Glossary
+from pipeline.fileio import locked, now, write_atomic
+from pipeline.glossary import Glossary, remember_matches, take_matches
 from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
 from pipeline.project import (
     catalog_path,
@@ -27,13 +44,15 @@ from pipeline.project import (
     load_glossary,
     read_catalog_text,
     template_path,
-    write_catalog,
-    write_template,
+    updated_text,
 )
-from pipeline.publish.dist import dist_files, read_manifest
+from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
 from pipeline.source import SourceArticle, analyse
-from pipeline.translate import Translator
-from pipeline.workflow import refresh
+from pipeline.translate import Draft, Translator
+from pipeline.workflow import Key, Plan, apply_drafts, plan
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
@@ -46,101 +65,236 @@ class BuildOptions:
     strict: bool = False
     argos: dict = field(default_factory=dict)  # device, threads, packages_dir…
     write_html: bool = True
+    jobs: int = 0  # worker processes; 0: one per CPU
+    cache: bool = True  # reuse check results from .newsloc-cache/ (safe to delete)
+    memory: bool = True  # reuse reviewed work from the project's translation memory
 
 
 @dataclass(frozen=True)
 class LocaleResult:
     article: LocalizedArticle
     catalog_path: Path
-    translated: int
+    translated: int  # segments sent to the engine in this run
     engine: str
+    from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
 @dataclass(frozen=True)
 class BuildReport:
     results: tuple[LocaleResult, ...]
     written: tuple[Path, ...]  # every file written under dist/
+    checks: Counter[str] = field(default_factory=Counter)  # "reused" / "computed" check and lint results
+    rechecked: Counter[str] = field(default_factory=Counter)  # computed results by check code
+    jobs: int = 1
+    memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
 
 
-# ---------------------------------------------------------------- per locale
+def job_count(requested: int) -> int:
+    return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-def localize(
-    source: SourceArticle,
-    locale: Locale,
-    existing: Catalog | None,
-    engine: Engine,
-    options: BuildOptions,
-    config: Config,
-    glossary: Glossary | None,
-    progress_factory: ProgressFactory | None,
-) -> tuple[Catalog, LocalizedArticle, int, str]:
-    """Merge, translate what is pending, check everything: pure but for the engine call."""
-    translator = Translator(
-        engine,
+def dictionary_stamp(config: Config) -> Callable[[], str]:
+    """What spelling results depend on for this project: the dictionaries of English and its locales."""
+
+    def stamp() -> str:
+        from pipeline import spelling
+
+        names = [
+            spelling.dictionary_name(tag)
+            for tag in ("en", *(locale.tag for locale in config.locales))
+            if spelling.available(tag)
+        ]
+        return "|".join(f"{name}:{spelling.fingerprint(name)}" for name in names)
+
+    return stamp
+
+
+# ---------------------------------------------------------------- the stages (run in worker processes)
+
+
+@dataclass
+class _Run:
+    """What every stage reads; worker processes inherit it when they fork."""
+
+    config: Config
+    options: BuildOptions
+    glossary: Glossary | None
+    cache: ResultCache
+    engines: dict[Locale, Engine]
+    existing: dict[Path, Catalog | None]
+    on_disk: dict[Path, str | None] = field(default_factory=dict)
+    sources: list[SourceArticle] = field(default_factory=list)
+    plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
+    drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
+    memory: dict[Locale, LocaleMatches] = field(default_factory=dict)  # translation-memory matches, looked up once
+
+
+_RUN: _Run | None = None
+
+
+def _state() -> _Run:
+    assert _RUN is not None, "build stages run inside build()"
+    return _RUN
+
+
+def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
+    codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    return Translator(
+        run.engines[locale],
         locale,
-        glossary=glossary,
-        es_quotes=config.es_quotes,
-        source_lang=source.document.source_lang,
-        codes_by_text={s.text_for_engine: s.codes for s in source.segments if s.codes},
+        glossary=run.glossary,
+        es_quotes=run.config.es_quotes,
+        source_lang=sources[0].document.source_lang if sources else "en",
+        codes_by_text=codes,
     )
-    label = f"{source.document.slug} → {locale.tag} ({engine.name})"
-    refreshed = refresh(
-        source.template,
-        existing,
+
+
+def _analyse_article(path: Path) -> tuple[SourceArticle, dict, Tally]:
+    """Stage 1: one article read, segmented, linted and templated."""
+    run = _state()
+    source = analyse(run.config, path, run.glossary, cache=run.cache)
+    return source, run.cache.take_changes(), run.cache.take_tally()
+
+
+def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
+    """Stage 1, continued under the catalog locks: the article merged into each locale's catalog."""
+    run = _state()
+    source = run.sources[index]
+    pot = template_path(run.config, source.document.slug)
+    template_text = updated_text(source.template, read_catalog_text(pot), "POT-Creation-Date")
+    plans = {}
+    for locale in run.options.locales:
+        existing = run.existing[catalog_path(run.config, source.document.slug, locale)]
+        translator = _translator(run, locale, [source])
+        plans[locale] = plan(
+            source.template,
+            existing,
+            locale,
+            translator,
+            retranslate=run.options.retranslate,
+            memory=run.memory.get(locale),
+        )
+    matches = take_matches(run.glossary) if run.glossary is not None else {}
+    return plans, matches, template_text
+
+
+def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
+    """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
+    run = _state()
+    index, locale = item
+    source, planned = run.sources[index], run.plans[item]
+    catalog = planned.merged.catalog
+    if planned.pending:
+        apply_drafts(catalog, planned.pending, run.drafts[item])
+    views = review.annotate(
+        catalog,
+        source.segments,
+        source.source_flags,
         locale,
-        translator,
-        engine_texts={(s.text, s.key): s.text_for_engine for s in source.segments},
-        retranslate=options.retranslate,
-        progress=(lambda total: progress_factory(label, total)) if progress_factory else None,
+        run.glossary,
+        known_marks(),
+        cache=run.cache,
+        memory=run.memory.get(locale),
     )
-    views = review.annotate(refreshed.catalog, source.segments, source.source_flags, locale, glossary, known_marks())
     article = LocalizedArticle(source.document, locale, tuple(views))
-    return refreshed.catalog, article, len(refreshed.translated), engine.name
+    pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
+    path = catalog_path(run.config, source.document.slug, locale)
+    text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
+    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
+
+
+def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
+    function, arguments = task
+    return function(*arguments)
+
+
+def _map(jobs: int, function: Callable[..., Any], argument_lists: Iterable[tuple]) -> list[Any]:
+    """``function`` over every argument tuple, in order: in ``jobs`` worker processes forked now
+    (they see the run's state as it is at this point), or here when one would do."""
+    tasks = [(function, arguments) for arguments in argument_lists]
+    if jobs < 2 or len(tasks) < 2:
+        return [_call(task) for task in tasks]
+    workers = min(jobs, len(tasks))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_call, tasks, chunksize=max(1, len(tasks) // (4 * workers)))
+
+
+# ---------------------------------------------------------------- the build
 
 
 def build(
     config: Config, article_names: Sequence[str], options: BuildOptions, progress_factory: ProgressFactory | None = None
 ) -> BuildReport:
+    global _RUN
     glossary = load_glossary(config)
-    sources = [analyse(config, path, glossary) for path in find_articles(config, article_names)]
-    # One engine per locale for the whole run (an Argos engine keeps its loaded models); chosen
-    # before any write, so a missing engine stops the run with nothing half-done.
+    paths = find_articles(config, article_names)
+    # One engine per locale for the whole run, shared between locales that use the same one;
+    # chosen before any write, so a missing engine stops the run with nothing half-done.
+    shared: dict[str, Engine] = {}
     chains = dict(config.apertium_chains)
     engines = {
-        locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, **options.argos)
+        locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, shared=shared, **options.argos)
         for locale in options.locales
     }
-    paths = sorted({catalog_path(config, s.document.slug, locale) for s in sources for locale in options.locales})
-    results: list[LocaleResult] = []
+    cache = (
+        ResultCache.for_project(config.root, dictionary_stamp(config))
+        if options.cache
+        else ResultCache(None, dictionary_stamp(config))
+    )
+    jobs = job_count(options.jobs)
+    run = _RUN = _Run(config, options, glossary, cache, engines, {})
+    try:
+        # Every article is read and checked before the first lock file or catalog is touched.
+        for source, changes, tally in _map(jobs, _analyse_article, [(path,) for path in paths]):
+            run.sources.append(source)
+            cache.absorb(changes, tally)
+    finally:
+        _RUN = None
     with contextlib.ExitStack() as stack:
-        for path in paths:
+        catalog_paths = sorted(
+            {catalog_path(config, source.document.slug, locale) for source in run.sources for locale in options.locales}
+        )
+        for path in catalog_paths:
             stack.enter_context(locked(path))
-        on_disk = {path: read_catalog_text(path) for path in paths}  # read once: parsed now, compared at write
-        existing = {path: None if text is None else po.parse(text, path) for path, text in on_disk.items()}
-        planned = []
-        for source in sources:
-            for locale in options.locales:
-                path = catalog_path(config, source.document.slug, locale)
-                catalog, article, translated, engine = localize(
-                    source, locale, existing[path], engines[locale], options, config, glossary, progress_factory
-                )
-                planned.append((path, catalog, LocaleResult(article, path, translated, engine)))
+        on_disk = run.on_disk
+        on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
+        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
+        if options.memory:
+            run.memory = memory_matches(config, run.sources, options.locales, run.existing)
+        _RUN = run
+        try:
+            templates: list[tuple[Path, str | None]] = []
+            planned_articles = _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
+            for index, (plans, matches, template_text) in enumerate(planned_articles):
+                run.plans.update({(index, locale): planned for locale, planned in plans.items()})
+                templates.append((template_path(config, run.sources[index].document.slug), template_text))
+                if glossary is not None:
+                    remember_matches(glossary, matches)
+            translated = _translate(run, progress_factory)
+            items = [(index, locale) for index in range(len(run.sources)) for locale in options.locales]
+            finished = _map(jobs, _finish, [(item,) for item in items])
+        finally:
+            _RUN = None
+        results: list[LocaleResult] = []
+        rendered: list[RenderedPages] = []
+        texts: list[tuple[Path, str | None]] = []
+        for (index, locale), (text, article, pages, changes, counts) in zip(items, finished, strict=True):
+            cache.absorb(changes, counts)
+            path = catalog_path(config, article.document.slug, locale)
+            from_memory = len(run.plans[(index, locale)].from_memory)
+            results.append(LocaleResult(article, path, translated[(index, locale)], engines[locale].name, from_memory))
+            texts.append((path, text))
+            if pages is not None:
+                rendered.append(pages)
         blocking = [
-            (r.article, v, f)
-            for _, _, r in planned
-            for v in r.article.views
-            for f in v.flags
-            if f.severity == Severity.ERROR
+            (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
         ]
-        for source in sources:
-            pot = template_path(config, source.document.slug)
-            write_template(pot, source.template, read_catalog_text(pot))
-        for path, catalog, result in planned:
-            write_catalog(path, catalog, on_disk[path])
-            results.append(result)
+        for path, text in [*templates, *texts]:
+            if text is not None:  # None: the file already says the same
+                write_atomic(path, text)
+    cache.flush()
     publish_view = not (options.strict and blocking)
-    written = write_dist(config, [r.article for r in results], publish_view) if options.write_html else []
+    written = write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else []
     if not publish_view:
         article, view, flag = blocking[0]
         raise ChecksFailed(
@@ -148,15 +302,69 @@ def build(
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return BuildReport(tuple(results), tuple(written))
+    memory_units = sum(matches.units for matches in run.memory.values())
+    return BuildReport(
+        tuple(results), tuple(written), Counter(cache.total), Counter(cache.total_computed), jobs, memory_units
+    )
 
 
-def write_dist(config: Config, articles: Sequence[LocalizedArticle], publish_view: bool) -> list[Path]:
+def memory_matches(
+    config: Config, sources: Sequence[SourceArticle], locales: Sequence[Locale], parsed: Mapping[Path, Catalog | None]
+) -> dict[Locale, LocaleMatches]:
+    """Refresh the project's memory (reusing the catalogs already parsed) and look up every segment once.
+
+    Runs before the stages fork: workers get the matches as plain data and never open the database.
+    """
+    from pipeline.memory import leverage, store
+
+    texts = [segment.text for source in sources for segment in source.segments]
+    index = store.open_memory(config, preloaded={path: c for path, c in parsed.items() if c is not None})
+    try:
+        return {locale: leverage.lookup(index, texts, locale) for locale in locales}
+    finally:
+        index.close()
+
+
+def _translate(run: _Run, progress_factory: ProgressFactory | None) -> dict[tuple[int, Locale], int]:
+    """Stage 2: per locale, one engine batch holding every article's pending entries."""
+    translated: dict[tuple[int, Locale], int] = {}
+    for locale in run.options.locales:
+        wanted: list[tuple[tuple[int, Locale], Key, str]] = []
+        for index, source in enumerate(run.sources):
+            item = (index, locale)
+            pending = run.plans[item].pending
+            translated[item] = len(pending)
+            engine_texts = {(s.text, s.key): s.text_for_engine for s in source.segments}
+            wanted += [(item, key, engine_texts.get(key, key[0])) for key in pending]
+        if not wanted:
+            continue
+        unique = list(dict.fromkeys(text for _, _, text in wanted))
+        translator = _translator(run, locale, run.sources)
+        label = f"{locale.tag} ({run.engines[locale].name}, {len({item for item, _, _ in wanted})} article(s))"
+        with progress_factory(label, len(unique)) if progress_factory else contextlib.nullcontext(None) as bar:
+            drafts = dict(zip(unique, translator.translate(unique, progress=bar), strict=True))
+        for item, _, text in wanted:
+            run.drafts.setdefault(item, []).append(drafts[text])
+    return translated
+
+
+def write_dist(
+    config: Config,
+    articles: Sequence[LocalizedArticle],
+    publish_view: bool,
+    rendered: Sequence[RenderedPages] | None = None,
+) -> list[Path]:
     """Write everything outlets take from dist/: pages, review pages, and the files that list them."""
     dist = config.resolve(config.dist)
     written = []
     for relative_path, content in dist_files(
-        config, articles, previous_manifest=read_manifest(dist), publish_view=publish_view, marks=known_marks()
+        config,
+        articles,
+        previous_manifest=read_manifest(dist),
+        publish_view=publish_view,
+        now=now(),
+        rendered=rendered,
+        marks=known_marks(),
     ):
         target = dist / relative_path
         write_atomic(target, content)

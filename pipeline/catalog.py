@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from babel.messages.catalog import Catalog, Message
 
-from pipeline import __version__, po
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, Severity
+from pipeline import __version__, fileio, po
+from pipeline import flags as registry
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, ProvenanceKind, Segment, Severity, Suggestion
 
 PROJECT = "newsloc"
 # Until a person saves the file (Poedit and Weblate set it), the machine is the last translator;
@@ -48,7 +50,10 @@ class MachineRecord:
     PREFIX = "mt: "
 
     def render(self) -> str:
-        parts = [self.provenance.engine, self.provenance.model or "-", self.provenance.version or "-"]
+        # A memory draft is recorded like a machine one (`mt: tm <article> <entry>`): no person wrote
+        # it in this catalog, so it may be refilled, but never over a translator's text.
+        engine = self.provenance.kind.value if self.provenance.kind == ProvenanceKind.MEMORY else self.provenance.engine
+        parts = [engine, self.provenance.model or "-", self.provenance.version or "-"]
         extra = f" | terms={self.terms}" if self.terms else ""
         return f"{self.PREFIX}{' '.join(parts)} | out={self.output_hash}{extra}"
 
@@ -58,7 +63,11 @@ class MachineRecord:
         if not match:
             return None
         engine, model, version, output_hash, terms = match.groups()
-        provenance = Provenance(engine, "" if model == "-" else model, "" if version == "-" else version)
+        model, version = ("" if model == "-" else model), ("" if version == "-" else version)
+        if engine == ProvenanceKind.MEMORY.value:
+            provenance = Provenance.memory(model, version)
+        else:
+            provenance = Provenance(engine, model, version)
         return cls(provenance, output_hash, terms or "")
 
 
@@ -77,7 +86,46 @@ def parse_flag(comment: str) -> Flag | None:
     match = FLAG_COMMENT.match(comment.strip())
     if not match:
         return None
-    return Flag(match["code"], Severity(match["severity"]), match["message"], word=match["word"] or "")
+    word = match["word"]
+    if word is None and match["code"] in _MARK_CODES and (quoted := _LEGACY_WORD.search(match["message"])):
+        word = quoted.group(1)  # a comment written before flags carried their word: read it once, here
+    return Flag(match["code"], Severity(match["severity"]), match["message"], word=word or "")
+
+
+_MARK_CODES = frozenset(entry.code for entry in registry.by_mark().values())
+_LEGACY_WORD = re.compile(r"“([^”]+)”")
+
+
+# A translation-memory suggestion, one line: `tm 86%: "target" ← "source" (origin; note; note)`.
+# The texts are JSON strings so quotes, backslashes and line breaks survive the round trip.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+SUGGESTION_COMMENT = re.compile(
+    rf"^tm (?P<score>\d{{1,3}})%: (?P<target>{_JSON_STRING}) ← (?P<source>{_JSON_STRING}) \((?P<about>.*)\)$"
+)
+
+
+def render_suggestion(suggestion: Suggestion) -> str:
+    def quoted(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    about = "; ".join([suggestion.origin, *suggestion.notes])
+    return f"tm {suggestion.score}%: {quoted(suggestion.target)} ← {quoted(suggestion.source)} ({about})"
+
+
+def parse_suggestion(comment: str) -> Suggestion | None:
+    match = SUGGESTION_COMMENT.match(comment.strip())
+    if not match:
+        return None
+    try:
+        target, source = json.loads(match["target"]), json.loads(match["source"])
+    except ValueError:
+        return None
+    origin, *notes = match["about"].split("; ")
+    return Suggestion(int(match["score"]), source, target, origin, tuple(notes))
+
+
+def entry_suggestions(message: Message) -> list[Suggestion]:
+    return [suggestion for comment in message.auto_comments if (suggestion := parse_suggestion(comment))]
 
 
 def machine_record(message: Message) -> MachineRecord | None:
@@ -89,8 +137,10 @@ def machine_record(message: Message) -> MachineRecord | None:
 
 
 def template_comments(message: Message) -> list[str]:
-    """The entry's auto comments without the ones a run writes (machine record, flags)."""
-    return [c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c)]
+    """The entry's auto comments without the ones a run writes (machine record, flags, suggestions)."""
+    return [
+        c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c) and not parse_suggestion(c)
+    ]
 
 
 def entry_flags(message: Message) -> list[Flag]:
@@ -135,7 +185,7 @@ def new_catalog(locale: Locale | None, creation_date: datetime | None = None) ->
         msgid_bugs_address="",
         last_translator=MACHINE_TRANSLATOR if locale else "",
         language_team="",
-        creation_date=creation_date or datetime.now(UTC),
+        creation_date=creation_date or fileio.now(),
         fuzzy=False,
     )
     return catalog

@@ -74,6 +74,8 @@ ABBREVIATIONS = frozenset((
     "lt.", "prof.", "mme.", "mlle.", "nº.", "vs.", "etc.", "inc.", "corp.", "ltd.", "av.", "jan.", "feb.", "apr.",
     "jun.", "jul.", "aug.", "sept.", "oct.", "nov.", "dec.",
 ))  # fmt: skip
+# Checks that consult the dictionaries (and accept the glossary's words).
+DICTIONARY_CHECKS = frozenset({"target-spelling", "leftover"})
 # Languages Apertium reaches through Spanish, where Spanish leftovers show up ("EE.UU." in French).
 PIVOTED = frozenset({"fr", "pt", "ca", "gl", "it"})
 PIVOT_ABBREVIATIONS = re.compile(r"(?<!\w)EE\.\s?UU\.?|(?<!\w)EEUU(?!\w)")
@@ -554,6 +556,7 @@ def check_translation(
     spell: bool = True,
     skip: Collection[str] = (),
     accepted_words: frozenset[str] = frozenset(),
+    run: Callable[[Check, Pair], list[Flag]] | None = None,
 ) -> list[Flag]:
     """Every problem found in one translated segment, engine flags first.
 
@@ -563,6 +566,7 @@ def check_translation(
     pt_BR); ``skip`` names check codes not to run. An empty target yields only
     the ``untranslated`` flag: nothing else can be judged.
     """
+    run = run or run_check
     found = list(engine_flags)
     engine_words = frozenset(flag.word.casefold() for flag in found if flag.word)
     pair = Pair(
@@ -580,15 +584,20 @@ def check_translation(
     for check in CHECKS:
         if check.code in skipped:
             continue
-        for finding in check.run(pair):
-            flag = flags.make(
-                check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity
-            )
+        for flag in run(check, pair):
             if flag not in found:
                 found.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target
     return found
+
+
+def run_check(check: Check, pair: Pair) -> list[Flag]:
+    """One check's flags for one pair (the build's cache calls this only for what changed)."""
+    return [
+        flags.make(check.code, finding.message, span=finding.span, word=finding.word, severity=finding.severity)
+        for finding in check.run(pair)
+    ]
 
 
 # ---------------------------------------------------------------- silencing
@@ -613,6 +622,12 @@ def silence_comment(code: str, reason: str) -> str:
     return f"newsloc: ignore {code} — {reason}"
 
 
-def apply_silences(flags: Iterable[Flag], codes: Collection[str]) -> list[Flag]:
-    """The flags whose code the translator has not silenced."""
-    return [flag for flag in flags if flag.code not in codes]
+def apply_silences(found: Iterable[Flag], codes: Collection[str]) -> list[Flag]:
+    """The flags whose code the translator has not silenced (nor a code that silences it too)."""
+    silenced = set(codes)
+    return [
+        flag
+        for flag in found
+        if flag.code not in silenced
+        and not (flag.code in flags.REGISTRY and silenced & set(flags.info(flag.code).silenced_with))
+    ]

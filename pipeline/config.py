@@ -26,6 +26,7 @@ class Config:
     locales_dir: Path = Path("locales")
     glossary: Path = Path("glossary/newsloc.tbx")
     dist: Path = Path("dist")
+    tm_dir: Path = Path("tm")  # TMX files that feed the translation memory
     argos_packages_dir: Path | None = None
     low_confidence: float = -1.5  # argos: mean log-prob per token below this → review flag
     base_url: str = "https://example.org/news"
@@ -48,7 +49,7 @@ class Config:
         return self.locales if choice == "all" else (self.locale(choice),)
 
 
-PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir")
+PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir", "tm_dir")
 
 
 def load_config(root: Path | None = None) -> Config:

@@ -7,11 +7,20 @@ import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.model import InputError
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+def now() -> datetime:
+    """The time stamped into catalogs and dist/: $SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
 
 
 def read_article_text(path: Path) -> str:

@@ -33,6 +33,8 @@ class FlagCode:
     sides: tuple[Side, ...]
     raised_by: tuple[str, ...]  # modules that raise it
     mark: str = ""  # how the engine writes it in its output ("*" before a word Apertium does not know)
+    # Codes whose silencing also silences this one: the same problem seen by an engine ("unknown-word").
+    silenced_with: tuple[str, ...] = ()
 
     @property
     def side(self) -> Side:
@@ -155,6 +157,7 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         "a word of the English source, or of the pivot language (Spanish “EE.UU.” in French), left in the target",
         (T,),
         (CHECKS,),
+        silenced_with=("unknown-word",),
     ),
     FlagCode(
         "french-spacing",
@@ -221,7 +224,7 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         WARNING,
         "reviewed translations of this sentence in the memory disagree; none was used: pick one",
         (E,),
-        ("pipeline.memory",),
+        ("pipeline.memory.leverage",),
     ),
 )
 

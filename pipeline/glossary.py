@@ -80,6 +80,10 @@ class Glossary:
     path: str = ""
 
     @cached_property
+    def _matches(self) -> dict[str, tuple[TermMatch, ...]]:
+        return {}
+
+    @cached_property
     def _patterns(self) -> tuple[tuple[Entry, TermForm, re.Pattern[str]], ...]:
         return tuple(
             (entry, form, re.compile(_form_regex(form.text), re.IGNORECASE))
@@ -134,7 +138,29 @@ def _text_chunks(text: str) -> Iterable[tuple[int, int]]:
 
 
 def find_terms(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
-    """Every glossary term in ``text``, in order; overlaps resolved longest first."""
+    """Every glossary term in ``text``, in order; overlaps resolved longest first.
+
+    Matched once per text and glossary: translation, fingerprints and verification of
+    every locale ask again for the same English segment.
+    """
+    found = glossary._matches.get(text)
+    if found is None:
+        found = glossary._matches[text] = _match_terms(glossary, text)
+    return found
+
+
+def take_matches(glossary: Glossary) -> dict[str, tuple[TermMatch, ...]]:
+    """The texts matched since the last call (a worker process hands them to the build), then forget them."""
+    taken = dict(glossary._matches)
+    glossary._matches.clear()
+    return taken
+
+
+def remember_matches(glossary: Glossary, matches: dict[str, tuple[TermMatch, ...]]) -> None:
+    glossary._matches.update(matches)
+
+
+def _match_terms(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
     candidates = [
         TermMatch(entry, form, begin + found.start(), begin + found.end(), found.group())
         for begin, end in _text_chunks(text)

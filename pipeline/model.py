@@ -29,6 +29,9 @@ class NewslocError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):  # keeps path and line when a worker process hands the error back
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:
@@ -195,6 +198,8 @@ class ProvenanceKind(str, Enum):
 
     MACHINE = "machine"  # an engine's unreviewed output
     TRANSLATOR = "translator"  # a person's text (or one whose machine record was lost)
+    MEMORY = "tm"  # a reviewed translation reused from the project's translation memory (model, version:
+    # the article and entry it was reviewed in; source: both, for people)
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,11 @@ class Provenance:
     @classmethod
     def translator(cls) -> Provenance:
         return cls(kind=ProvenanceKind.TRANSLATOR)
+
+    @classmethod
+    def memory(cls, document: str, entry: str) -> Provenance:
+        """A translation-memory draft: reviewed in ``document`` (article slug or tm/ file), entry ``entry``."""
+        return cls(model=document, version=entry, kind=ProvenanceKind.MEMORY, source=f"{document} {entry}".strip())
 
     @property
     def is_machine(self) -> bool:
@@ -260,6 +270,17 @@ class Locale:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match from the project's translation memory, shown to the translator beside a segment."""
+
+    score: int  # similarity of the English, percent (75–99)
+    source: str  # the remembered English (coded text)
+    target: str  # its reviewed translation
+    origin: str  # "<article slug> <msgctxt>" or "tm/<file>.tmx"
+    notes: tuple[str, ...] = ()  # what differs from the new source: "numbers differ: 2024 → 2025"
+
+
+@dataclass(frozen=True)
 class SegmentView:
     """A segment as one locale sees it: what to show, how far it is, what to look at."""
 
@@ -268,6 +289,7 @@ class SegmentView:
     state: EntryState
     provenance: Provenance | None = None  # None: untranslated
     flags: tuple[Flag, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()  # translation-memory matches, best first
 
     @property
     def shown(self) -> str:

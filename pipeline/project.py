@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from pipeline import __version__, po
 from pipeline.config import Config
-from pipeline.fileio import write_atomic
+from pipeline.fileio import now, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -104,18 +104,26 @@ def new_header(catalog: Catalog) -> po.Header:
     return po.header_from_catalog(catalog).with_field("X-Generator", f"newsloc {__version__}")
 
 
-def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_field: str) -> bool:
-    """Write the catalog unless the file already says the same; the header stays as the file has it.
+def updated_text(catalog: Catalog, on_disk: str | None, date_field: str) -> str | None:
+    """The catalog's new text, or None when the file already says the same; the header stays as the file has it.
 
     ``on_disk`` is the file's text as read (None if absent). Only when an entry changed
     does ``date_field`` (PO-Revision-Date, POT-Creation-Date) get today's date, so a
     file a translator's tool saved, or msgcat rewrote, is left byte for byte alone.
+    Pure but for the clock: the build's worker processes render, its writer writes.
     """
     header = po.header_of(on_disk) or new_header(catalog)
     if on_disk is not None and po.render(catalog, header) == on_disk:
+        return None
+    return po.render(catalog, header.with_field(date_field, gettext_date(now())))
+
+
+def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_field: str) -> bool:
+    """Write the catalog unless the file already says the same (see ``updated_text``)."""
+    text = updated_text(catalog, on_disk, date_field)
+    if text is None:
         return False
-    header = header.with_field(date_field, gettext_date(datetime.now(UTC)))
-    write_atomic(path, po.render(catalog, header))
+    write_atomic(path, text)
     return True
 
 

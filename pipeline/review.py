@@ -7,9 +7,12 @@ produced a machine draft, for as long as that draft is unchanged.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
@@ -18,10 +21,15 @@ from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
+WORDS = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+MEMORY_CONFLICT = "tm-conflict"  # recomputed from the memory whenever a build has it
 
 
 def flag_descriptions() -> dict[str, str]:
@@ -67,10 +75,15 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
 
 
 def source_review(
-    text: str, document: Document, segments: Sequence[Segment], glossary=None
+    text: str, document: Document, segments: Sequence[Segment], glossary=None, cache=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
-    """Lint the English: flags per segment, and the unambiguously fixed text for the engine."""
-    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    """Lint the English: flags per segment, and the unambiguously fixed text for the engine.
+
+    With a ``cache``, an article whose text and lint are unchanged is not linted again.
+    """
+    memo = cache.row("lint", text, document.path) if cache else _no_memo
+    linted = memo("lint", (lint.lint_text,), lambda: lint.lint_text(text, document.path))
+    flags = [*linted, *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
@@ -80,6 +93,10 @@ def source_review(
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
 
 
+def _no_memo(part: str, depends: tuple, compute):
+    return compute()
+
+
 def target_flags(
     segment: Segment,
     target: str,
@@ -87,15 +104,34 @@ def target_flags(
     glossary,
     engine_flags: Sequence[Flag],
     marks: Sequence[MarkKind] = (),
+    memo=None,
 ) -> list[Flag]:
+    """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
+    memo = memo or _no_memo
     accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
+    # the dictionary checks also depend on the glossary words this target uses (accepted as correct)
+    used = {part.casefold() for word in WORDS.findall(target) for part in (word, *word.split("-"))} & accepted
+    words = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()[:16]
+
+    def run(check, pair) -> list[Flag]:
+        # a check's result depends on its code and on run_check (which reads severities from the registry)
+        depends = (check.run, checks.run_check, *((words,) if check.code in checks.DICTIONARY_CHECKS else ()))
+        return memo(check.code, depends, lambda: checks.run_check(check, pair))
+
     flags = checks.check_translation(
-        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, accepted_words=accepted
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run, accepted_words=accepted
     )
-    flags += inline.code_problems(segment.text, target)
-    flags += inline.verbatim_problems(segment.text, target, segment.codes)
+    flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
+    flags += memo(
+        "do-not-translate",
+        (inline.verbatim_problems,),
+        lambda: inline.verbatim_problems(segment.text, target, segment.codes),
+    )
     if glossary is not None:
-        flags += glossaries.verify(segment.text, target, locale, glossary)
+        terms = glossaries.fingerprint(glossary, segment.text, locale)
+        flags += memo(
+            "glossary", (glossaries.verify, terms), lambda: glossaries.verify(segment.text, target, locale, glossary)
+        )
     return flags
 
 
@@ -106,24 +142,51 @@ def annotate(
     locale: Locale,
     glossary=None,
     marks: Sequence[MarkKind] = (),
+    cache=None,
+    memory: LocaleMatches | None = None,
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views.
+    """Recompute every entry's flags (and memory suggestions), write them into its comments, return the views.
 
     ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
+    With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
+    unchanged since an earlier run is not run again: its flags are reused.
+    ``memory``: what the translation memory holds for these segments; with it, ``tm-conflict``
+    is recomputed (not carried) and fuzzy matches become suggestions.
     """
     views = []
     for segment in segments:
         message = catalog.get(segment.text, context=segment.key)
+        assert message is not None, "the catalog is merged with the segments' template"
         state = catalogs.entry_state(message)
         record = catalogs.machine_record(message)
+        # Once each: a fresh draft holds a comment per mark, the file one per distinct comment.
         engine_flags = (
-            [f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES]
+            list(
+                dict.fromkeys(
+                    f
+                    for f in catalogs.entry_flags(message)
+                    if f.code in ENGINE_FLAG_CODES and not (memory is not None and f.code == MEMORY_CONFLICT)
+                )
+            )
             if state == EntryState.MACHINE
             else []
         )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks)
+            memo = (
+                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
+                if cache
+                else None
+            )
+            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+        suggestions: tuple[Suggestion, ...] = ()
+        if memory is not None and state != EntryState.REVIEWED:
+            from pipeline.memory import leverage
+
+            if conflict := leverage.conflict_flag(memory, segment.text):
+                flags.append(conflict)
+            current = message.string if isinstance(message.string, str) else ""
+            suggestions = leverage.suggestions(memory, segment.text, current, locale, glossary)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         # One flag per problem as the catalog shows it: status, check and the manifest count the same.
@@ -135,11 +198,12 @@ def annotate(
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
+            *(catalogs.render_suggestion(suggestion) for suggestion in suggestions),
         ]
         provenance = (
             record.provenance
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
+        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
     return views

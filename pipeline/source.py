@@ -29,9 +29,10 @@ class SourceArticle:
     template: Catalog
 
 
-def analyse(config: Config, path: Path, glossary: Glossary | None = None) -> SourceArticle:
+def analyse(config: Config, path: Path, glossary: Glossary | None = None, cache=None) -> SourceArticle:
+    """Read, segment, lint (``cache``: a pipeline.cache.ResultCache to reuse lint results) and template."""
     text, document = read_document(path, relative(config, path))
     segments = segment_document(document)
-    segments, source_flags = review.source_review(prose_view(text, path), document, segments, glossary)
+    segments, source_flags = review.source_review(prose_view(text, path), document, segments, glossary, cache)
     template = catalogs.build_template(document, segments)
     return SourceArticle(path, text, document, tuple(segments), source_flags, template)

@@ -1,7 +1,10 @@
-"""Hunspell spelling through spylls, plus the project word list.
+"""Hunspell spelling, natively through enchant (spylls only as a fallback), plus the project word list.
 
-Loading a spylls Dictionary takes from half a second (en_US) to several seconds
-(pt_BR), so each one is loaded once per process and every lookup is cached.
+Debian's libenchant-2 runs the C++ Hunspell over the installed dictionaries: it
+loads pt_BR in about half a second where spylls, pure Python, takes several and
+hundreds of MiB. When enchant or its hunspell provider is missing, spylls reads
+the same files (``backend()`` says which one runs; the build prints it). A
+dictionary is loaded only when a word actually needs checking, once per process.
 The project word list (``pipeline/data/words.txt``) holds what the dictionaries
 lack: people, places, outlets, and multi-word names whose capitalization the
 source lint enforces ("Lula da Silva", "Council on Foreign Relations").
@@ -10,18 +13,17 @@ source lint enforces ("Lula da Silva", "Council on Foreign Relations").
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pipeline.inline import FROZEN_TAG
 from pipeline.model import ConfigError
-
-if TYPE_CHECKING:  # spylls is imported lazily: it is slow to import and to load
-    from spylls.hunspell import Dictionary
 
 HUNSPELL_DIRS = (
     Path("/usr/share/hunspell"),
@@ -37,6 +39,9 @@ DEFAULT_DICTIONARIES = {
     "fr": ("fr_FR", "fr"),
     "pt": ("pt_BR", "pt_PT"),
 }
+
+# NEWSLOC_SPELLER=spylls forces the pure-Python path (tests, benchmarks); anything else: enchant if present.
+SPELLER_VARIABLE = "NEWSLOC_SPELLER"
 
 # A word: letters, with apostrophes or hyphens only inside ("isn’t", "anti-communist").
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
@@ -94,19 +99,146 @@ def available(locale_tag: str) -> bool:
     return True
 
 
-@functools.cache
-def _load(real_stem: str) -> Dictionary:
-    from spylls.hunspell import Dictionary
-
-    return Dictionary.from_files(real_stem)
-
-
-def load_dictionary(name: str) -> Dictionary:
-    """The spylls Dictionary for a hunspell name, loaded once (symlinked regions share one)."""
+def _real_stem(name: str) -> Path:
     stem = dictionary_path(name)
     if stem is None:
         raise ConfigError(f"hunspell dictionary {name} not found in {HUNSPELL_DIRS[0]}")
-    return _load(str(stem.with_suffix(".dic").resolve().with_suffix("")))
+    return stem.with_suffix(".dic").resolve().with_suffix("")
+
+
+# ---------------------------------------------------------------- backends
+
+
+class Speller(Protocol):
+    backend: str
+
+    def lookup(self, word: str) -> bool: ...
+
+    def suggest(self, word: str) -> list[str]: ...
+
+
+class EnchantSpeller:
+    """Native Hunspell through libenchant-2's hunspell provider."""
+
+    backend = "enchant"
+
+    def __init__(self, handle) -> None:
+        self._dict = handle
+
+    def lookup(self, word: str) -> bool:
+        return bool(self._dict.check(word))
+
+    def suggest(self, word: str) -> list[str]:
+        return list(self._dict.suggest(word))
+
+
+class SpyllsSpeller:
+    """Pure-Python Hunspell: the same files, ten times slower to load."""
+
+    backend = "spylls"
+
+    def __init__(self, stem: Path) -> None:
+        import gc
+
+        from spylls.hunspell import Dictionary
+
+        # spylls builds hundreds of thousands of small objects: the cyclic collector would rescan
+        # them over and over while they load (half of the load time), and none of them is garbage.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._dictionary = Dictionary.from_files(str(stem))
+        finally:
+            if enabled:
+                gc.enable()
+            gc.freeze()
+
+    def lookup(self, word: str) -> bool:
+        return bool(self._dictionary.lookup(word))
+
+    def suggest(self, word: str) -> list[str]:
+        found = []
+        for suggestion in self._dictionary.suggest(word):
+            found.append(suggestion)
+            if len(found) == 10:
+                break
+        return found
+
+
+@functools.cache
+def _enchant_broker():
+    """The enchant broker asked for hunspell first, or None when enchant or its provider is missing."""
+    if os.environ.get(SPELLER_VARIABLE, "").lower() == "spylls":
+        return None
+    try:
+        import enchant
+    except (ImportError, OSError):  # pyenchant absent, or libenchant-2 not installed
+        return None
+    broker = enchant.Broker()
+    broker.set_ordering("*", "hunspell")
+    if not any(provider.name == "hunspell" for provider in broker.describe()):
+        return None
+    return broker
+
+
+def backend() -> str:
+    """Which Hunspell implementation checks words: "enchant" (native) or "spylls" (pure Python)."""
+    return "enchant" if _enchant_broker() is not None else "spylls"
+
+
+def backend_note() -> str:
+    """One line for the build output when the slow fallback is in use, else ""."""
+    if backend() == "enchant":
+        return ""
+    return (
+        "spelling: native Hunspell (enchant) not available, using spylls (pure Python, slower): "
+        "apt-get install libenchant-2-2"
+    )
+
+
+LOADED: list[str] = []  # dictionaries loaded by this process, in order (tests check a warm build loads none)
+
+
+@functools.cache
+def _load(real_stem: str) -> Speller:
+    LOADED.append(Path(real_stem).name)
+    broker = _enchant_broker()
+    if broker is not None:
+        name = Path(real_stem).name
+        try:
+            handle = broker.request_dict(name)
+        except Exception:  # enchant.errors.DictNotFoundError: the provider looks elsewhere
+            handle = None
+        if handle is not None and handle.provider.name == "hunspell":
+            return EnchantSpeller(handle)
+    return SpyllsSpeller(Path(real_stem))
+
+
+@functools.cache
+def load_dictionary(name: str) -> Speller:
+    """The speller for a hunspell name, loaded once (symlinked regions share one)."""
+    return _load(str(_real_stem(name)))
+
+
+def forget_dictionaries() -> None:
+    """Drop every loaded dictionary and cached lookup (tests measure what a fresh process loads)."""
+    _load.cache_clear()
+    load_dictionary.cache_clear()
+    _lookup.cache_clear()
+    suggestions.cache_clear()
+    LOADED.clear()
+
+
+@functools.cache
+def fingerprint(name: str) -> str:
+    """What spelling results depend on: the backend and the dictionary files' content."""
+    stem = _real_stem(name)
+    digest = hashlib.sha256(backend().encode())
+    for suffix in (".aff", ".dic"):
+        file = stem.with_suffix(suffix)
+        stat = file.stat()
+        digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -114,21 +246,47 @@ def _lookup(word: str, name: str) -> bool:
     return load_dictionary(name).lookup(word)
 
 
+# Where a .dic line's data tags start: a tab, or a space before a two-letter tag ("po:noun").
+_DIC_TAGS = re.compile(r"\t|[ \t]\w{2}:")
+_DIC_SLASH = re.compile(r"(?<!\\)/")
+
+
+def _encoding(aff: Path) -> str:
+    with aff.open("rb") as handle:
+        for raw in handle:
+            line = raw.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf").strip()
+            if line.startswith("SET "):
+                return line.split()[1]
+    return "ISO8859-1"  # hunspell's default
+
+
 @functools.cache
 def proper_stems(name: str) -> frozenset[str]:
-    """Dictionary stems written with a capital ("Brazil", "American"): names to the dictionary."""
-    return frozenset(entry.stem for entry in load_dictionary(name).dic.words if entry.stem[:1].isupper())
+    """Dictionary stems written with a capital ("Brazil", "American"): names to the dictionary.
+
+    Read from the .dic file itself (no dictionary load): one stem per line, before its flags.
+    """
+    stem_path = _real_stem(name)
+    encoding = _encoding(stem_path.with_suffix(".aff"))
+    lines = stem_path.with_suffix(".dic").read_text(encoding=encoding, errors="replace").splitlines()
+    stems = set()
+    for number, line in enumerate(lines):
+        if number == 0 and re.match(r"^\d+(\s|$)", line):
+            continue  # the word count
+        tags = _DIC_TAGS.search(line)
+        entry = line[: tags.start()] if tags else line
+        if not entry.startswith("/"):
+            entry = _DIC_SLASH.split(entry, maxsplit=1)[0]
+        entry = entry.replace("\\/", "/")
+        if entry[:1].isupper():
+            stems.add(entry)
+    return frozenset(stems)
 
 
 @functools.lru_cache(maxsize=4096)
 def suggestions(word: str, name: str, limit: int = 3) -> tuple[str, ...]:
     """Up to ``limit`` corrections (spylls suggest is ~0.1 s a word, so callers ask sparingly)."""
-    found: list[str] = []
-    for suggestion in load_dictionary(name).suggest(word):
-        found.append(suggestion)
-        if len(found) == limit:
-            break
-    return tuple(found)
+    return tuple(load_dictionary(name).suggest(word)[:limit])
 
 
 # ---------------------------------------------------------------- project word list

@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.engines.base import Progress
-from pipeline.model import EntryState, Locale
+from pipeline.model import EntryState, Locale, ProvenanceKind
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 Key = tuple[str, str]  # (msgid, msgctxt)
 ProgressForCount = Callable[[int], contextlib.AbstractContextManager[Progress | None]]
@@ -25,6 +29,7 @@ class Refreshed:
     catalog: Catalog
     merged: catalogs.MergeResult
     translated: tuple[Key, ...]  # entries that got a new machine draft in this run
+    from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
 
 
 def glossary_stale(catalog: Catalog, translator) -> list[Key]:
@@ -54,6 +59,36 @@ def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
         ]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A catalog merged with its template, and the entries an engine should draft now."""
+
+    merged: catalogs.MergeResult
+    pending: tuple[Key, ...]
+    from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
+
+
+def plan(
+    template: Catalog,
+    existing: Catalog | None,
+    locale: Locale,
+    translator,
+    *,
+    retranslate: bool = False,
+    memory: LocaleMatches | None = None,
+) -> Plan:
+    """Merge, and list the untranslated entries, machine drafts on request, and drafts the glossary made stale.
+
+    With a ``memory``, what it can fill is filled now and left out of ``pending``.
+    """
+    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(merged.catalog, translator)]))
+    from_memory: list[Key] = []
+    if memory is not None:
+        pending, from_memory = fill_from_memory(merged.catalog, pending, memory, translator)
+    return Plan(merged, tuple(pending), tuple(from_memory))
+
+
 def refresh(
     template: Catalog,
     existing: Catalog | None,
@@ -63,21 +98,62 @@ def refresh(
     engine_texts: Mapping[Key, str] | None = None,
     retranslate: bool = False,
     progress: ProgressForCount | None = None,
+    memory: LocaleMatches | None = None,
 ) -> Refreshed:
     """Merge, then send untranslated entries (and, on request, machine drafts) to the engine.
 
     ``engine_texts`` maps a key to the lint-fixed source the engine should see
     (default: the msgid). A translator's text is never sent: ``merge`` only marks
     untranslated entries and machine drafts pending, and ``apply_drafts`` refuses
-    anything else.
+    anything else. (The build does the same in stages, one engine batch for all articles.)
+
+    With a ``memory``, entries it can fill (an exact, unanimous reviewed match) are
+    filled from it first and never reach the engine.
     """
-    merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
-    catalog = merged.catalog
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(catalog, translator)]))
+    planned = plan(template, existing, locale, translator, retranslate=retranslate, memory=memory)
+    catalog = planned.merged.catalog
+    pending = list(planned.pending)
     if pending:
         texts = engine_texts or {}
         sources = [texts.get(key, key[0]) for key in pending]
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, merged, tuple(pending))
+    return Refreshed(catalog, planned.merged, tuple(pending), planned.from_memory)
+
+
+def fill_from_memory(
+    catalog: Catalog, pending: Sequence[Key], memory: LocaleMatches, translator
+) -> tuple[list[Key], list[Key]]:
+    """Fill what the memory can; (keys still for the engine, keys filled now).
+
+    Untranslated entries and machine drafts (no person's work) take an exact, unanimous
+    reviewed match. A memory draft the memory no longer backs goes back to the engine.
+    """
+    from pipeline.memory import leverage
+    from pipeline.translate import Draft
+
+    waiting = set(pending)
+    filled: list[Key] = []
+    drafts = []
+    for message in catalog:
+        if not isinstance(message.id, str) or catalogs.entry_state(message) not in (
+            EntryState.UNTRANSLATED,
+            EntryState.MACHINE,
+        ):
+            continue
+        key = catalogs.key_of(message)
+        unit = leverage.reuse(memory, message.id)
+        if unit is None:
+            record = catalogs.machine_record(message)
+            if record and record.provenance.kind == ProvenanceKind.MEMORY:
+                waiting.add(key)
+            continue
+        if key in waiting or message.string != unit.target:
+            waiting.discard(key)
+            filled.append(key)
+            fingerprint = translator.fingerprint(message.id)
+            drafts.append(Draft(unit.target, leverage.provenance(unit), None, (), fingerprint))
+    apply_drafts(catalog, filled, drafts)
+    ordered = [key for key in dict.fromkeys([*pending, *sorted(waiting)]) if key in waiting]
+    return ordered, filled

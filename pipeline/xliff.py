@@ -35,7 +35,7 @@ from lxml import etree
 from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
-from pipeline.model import EntryState, InputError, Locale, Severity
+from pipeline.model import EntryState, InputError, Locale, ProvenanceKind, Severity, Suggestion
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -133,13 +133,34 @@ def _target_state(message: Message, state: EntryState) -> tuple[str, str, bool]:
     if state == EntryState.REVIEWED:
         return "final", "", True
     if state == EntryState.MACHINE:
-        return "needs-review-translation", "mt-suggestion", False
+        record = catalogs.machine_record(message)
+        from_memory = record is not None and record.provenance.kind == ProvenanceKind.MEMORY
+        return "needs-review-translation", "exact-match" if from_memory else "mt-suggestion", False
     if message.previous_id:  # a translation of the sentence before it changed
         return "needs-review-translation", "leveraged-inexact", False
     return "translated", "", False
 
 
-def _unit(message: Message) -> etree._Element:
+def _memory_alternative(suggestion: Suggestion, tags: dict[int, str], target_language: str) -> etree._Element:
+    """A translation-memory match as CAT tools show one: <alt-trans match-quality="86">."""
+    alt = etree.Element(
+        q("alt-trans"),
+        {
+            "match-quality": str(suggestion.score),
+            "origin": f"{TOOL}-tm {suggestion.origin}",
+            "alttranstype": "proposal",
+        },
+    )
+    alt.append(_coded_element("source", suggestion.source, tags))
+    target = _coded_element("target", suggestion.target, tags)
+    target.set(f"{{{XML_NS}}}lang", target_language)
+    alt.append(target)
+    for text in suggestion.notes:
+        etree.SubElement(alt, q("note"), {"from": TOOL}).text = text
+    return alt
+
+
+def _unit(message: Message, target_language: str) -> etree._Element:
     tags = _code_tags(message)
     entry_state = catalogs.entry_state(message)
     unit = etree.Element(q("trans-unit"), id=unit_id(message))
@@ -156,6 +177,8 @@ def _unit(message: Message) -> etree._Element:
         alt = etree.SubElement(unit, q("alt-trans"), alttranstype="previous-version")
         alt.append(_coded_element("source", message.previous_id[0], tags))
         alt.append(_coded_element("target", message.string, tags))
+    for suggestion in catalogs.entry_suggestions(message):
+        unit.append(_memory_alternative(suggestion, tags, target_language))
     record = catalogs.machine_record(message)
     if record and entry_state == EntryState.MACHINE:
         note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": "9", "annotates": "target"})
@@ -202,7 +225,7 @@ def export_xliff(catalog: Catalog, locale: Locale, original: str) -> bytes:
         if not message.id:
             continue
         try:
-            body.append(_unit(message))
+            body.append(_unit(message, locale.tag))
         except ValueError as error:  # lxml refuses control characters XML cannot hold
             raise InputError(
                 f"entry {message.context or ''} “{message.id[:40]}” cannot go into XLIFF ({error}); "

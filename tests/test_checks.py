@@ -353,3 +353,9 @@ def test_apply_silences_drops_only_named_codes() -> None:
     assert {flag.code for flag in flags} == {"numbers", "end-punctuation"}
     kept = apply_silences(flags, silenced_codes(["newsloc: ignore numbers"]))
     assert [flag.code for flag in kept] == ["end-punctuation"]
+
+
+def test_silencing_an_engine_mark_silences_the_leftover_it_is():
+    found = check_translation("The sentiment.", "El sentiment.", Locale("es"))
+    assert [flag.code for flag in found] == ["leftover"]
+    assert apply_silences(found, {"unknown-word"}) == []

@@ -1,4 +1,4 @@
-"""Hunspell through spylls: dictionary choice, caching, word splitting, the project word list."""
+"""Hunspell through enchant (spylls as fallback): dictionary choice, lazy loading, word splitting, the word list."""
 
 from __future__ import annotations
 
@@ -29,6 +29,43 @@ def test_dictionary_is_loaded_once_and_regions_sharing_files_share_it() -> None:
     first = spelling.load_dictionary("es_ES")
     assert spelling.load_dictionary("es_ES") is first
     assert spelling.load_dictionary("es_MX") is first  # es_MX.dic is a symlink to es_ES.dic
+
+
+def test_native_hunspell_checks_words_when_enchant_is_installed() -> None:
+    assert spelling.backend() == "enchant"
+    assert spelling.backend_note() == ""
+    assert spelling.load_dictionary("en_US").backend == "enchant"
+
+
+def test_a_dictionary_is_loaded_only_when_a_word_needs_checking() -> None:
+    spelling.forget_dictionaries()
+    assert spelling.misspellings("AMLO 4th EE UU", "pt_BR") == []  # nothing here needs a dictionary
+    assert spelling.proper_stems("en_US")  # read from the .dic file, no load
+    assert spelling.LOADED == []
+    assert not spelling.is_correct("intervençãoo", "pt_BR")
+    assert spelling.LOADED == ["pt_BR"]
+
+
+def test_spylls_is_the_fallback_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(spelling.SPELLER_VARIABLE, "spylls")
+    spelling._enchant_broker.cache_clear()
+    spelling.forget_dictionaries()
+    try:
+        assert spelling.backend() == "spylls"
+        assert "spylls" in spelling.backend_note() and "libenchant-2-2" in spelling.backend_note()
+        assert spelling.load_dictionary("en_US").backend == "spylls"
+        assert spelling.is_correct("their", "en_US") and not spelling.is_correct("thier", "en_US")
+        assert spelling.suggestions("thier", "en_US", limit=1) == ("their",)
+    finally:
+        monkeypatch.delenv(spelling.SPELLER_VARIABLE)
+        spelling._enchant_broker.cache_clear()
+        spelling.forget_dictionaries()
+        spelling.fingerprint.cache_clear()
+
+
+def test_dictionary_fingerprint_names_the_backend_and_files() -> None:
+    assert spelling.fingerprint("es_ES") == spelling.fingerprint("es_MX")  # one file
+    assert spelling.fingerprint("es_ES") != spelling.fingerprint("fr_FR")
 
 
 def test_words_skip_codes_urls_emails_and_brackets() -> None:

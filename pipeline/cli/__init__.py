@@ -54,6 +54,14 @@ def progress_bar(label: str, total: int):
     help="Where the argos engine runs.",
 )
 @click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for reading, checking and rendering (0: one per CPU). The output is the same for any N.",
+)
+@click.option("--no-memory", is_flag=True, help="Do not reuse reviewed work from the translation memory.")
 @project_options
 @reports_errors
 def build(
@@ -64,22 +72,38 @@ def build(
     strict: bool,
     device: str,
     threads: int,
+    jobs: int,
+    no_memory: bool,
     config,
 ) -> None:
-    """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML."""
+    """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
+
+    Check results are kept in .newsloc-cache/ (safe to delete): a rebuild re-checks only what changed.
+    """
+    from pipeline import spelling
     from pipeline.build import BuildOptions
     from pipeline.build import build as run_build
 
+    if note := spelling.backend_note():
+        click.echo(f"newsloc: {note}", err=True)
     options = BuildOptions(
         locales=config.pick_locales(lang),
         engine=engine or config.engine,
         retranslate=retranslate,
         strict=strict,
         argos=argos_options(config, device, threads),
+        jobs=jobs,
+        memory=not no_memory,
     )
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    if options.memory:
+        click.echo(memory_line(report))
+    click.echo(
+        f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
+        f".newsloc-cache/; {report.jobs} job(s)"
+    )
     click.echo(
         f"wrote {len(report.written)} file(s) in {config.dist}/: "
         + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written)
@@ -96,9 +120,25 @@ def summary_line(result) -> str:
             flags[flag.severity.value] += 1
     return (
         f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-        f"{result.translated} translated now ({result.engine}); reviewed {states['reviewed']}, "
+        f"{result.translated} translated now ({result.engine}), {result.from_memory} from memory; reviewed {states['reviewed']}, "
         f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
         f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
+    )
+
+
+def memory_line(report) -> str:
+    filled = sum(result.from_memory for result in report.results)
+    suggested = sum(1 for result in report.results for view in result.article.views if view.suggestions)
+    conflicts = sum(
+        1
+        for result in report.results
+        for view in result.article.views
+        for flag in view.flags
+        if flag.code == "tm-conflict"
+    )
+    return (
+        f"memory: {report.memory_units} unit(s); {filled} segment(s) filled from memory "
+        f"({filled} engine input(s) saved), {suggested} with fuzzy suggestions, {conflicts} conflict(s)"
     )
 
 
@@ -163,6 +203,7 @@ def argos_options(config, device: str, threads: int) -> dict:
 def register_groups() -> None:
     """Command groups that live in their own modules (each as thin as the commands here)."""
     from pipeline.cli.glossary import glossary
+    from pipeline.cli.memory import tm
     from pipeline.cli.models import models
     from pipeline.cli.segments import status, xliff
     from pipeline.cli.serve import serve
@@ -172,6 +213,7 @@ def register_groups() -> None:
     main.add_command(xliff)
     main.add_command(status)
     main.add_command(serve)
+    main.add_command(tm)
 
 
 register_groups()

@@ -44,18 +44,32 @@ def choose_engine(
     source: str,
     target: Locale,
     apertium_chains: Mapping[str, Sequence[str]] | None = None,
+    shared: dict[str, Engine] | None = None,
     **argos_options: Any,
 ) -> Engine:
-    """The engine to use for one pair; `auto` stops with both ways to get one when none is there."""
+    """The engine to use for one pair; `auto` stops with both ways to get one when none is there.
+
+    ``shared`` keeps one instance per engine name across calls: a build passes one dict
+    for all its locales, so an engine can reuse work between them (a pivot step, a model).
+    """
+    instances: dict[str, Engine] = {} if shared is None else shared
+
+    def make(candidate: str) -> Engine:
+        if candidate not in instances:
+            instances[candidate] = make_engine(
+                candidate, apertium_chains, **(argos_options if candidate == "argos" else {})
+            )
+        return instances[candidate]
+
     if name != "auto":
-        engine = make_engine(name, apertium_chains, **(argos_options if name == "argos" else {}))
+        engine = make(name)
         if not engine.available(source, target):
             hint = getattr(engine, "missing_message", None)
             detail = hint(target) if hint else f"no {name} model for {source}→{target.tag} is installed"
             raise EngineError(detail)
         return engine
     for candidate in ("argos", "apertium"):
-        engine = make_engine(candidate, apertium_chains, **(argos_options if candidate == "argos" else {}))
+        engine = make(candidate)
         if engine.available(source, target):
             return engine
     raise EngineError(

@@ -1,8 +1,11 @@
 """Apertium, Debian's rule-based engine: one process chain per locale per run.
 
-The whole batch goes through `apertium -f html` as one document, one <p> per
-segment, so the cost is one start-up (~0.2 s for an article) instead of one per
-segment. Each locale has a chain of modes (English reaches French through
+The whole batch (every pending segment of every article in the run) goes through
+`apertium -f html` as one document, one <p> per distinct segment, so the cost is
+one start-up per mode instead of one per segment or article. A mode an engine has
+already run on the same text in this run is not run again: the build shares one
+engine across its locales, so a common pivot step (English→Spanish for es and
+pt-BR) runs once. Each locale has a chain of modes (English reaches French through
 Catalan, Portuguese through Spanish: measured in bench/bench_quality.py), set in
 ``[tool.newsloc] apertium-chains``. After *every* step, Apertium's marks —
 unknown words (`*word`), generation errors (`#word`), transfer errors (`@word`) —
@@ -179,6 +182,9 @@ class ApertiumEngine:
     def __init__(self, chains: Mapping[str, Sequence[str]] | None = None, post_edit: bool = True):
         self.chains = {tag: tuple(chain) for tag, chain in (chains or {}).items()}
         self.post_edit = post_edit
+        # (mode, input text) → the mode's raw output, for this engine's lifetime (one build).
+        self._steps: dict[tuple[str, str], str] = {}
+        self.runs: list[tuple[str, int]] = []  # (mode, texts) for every Apertium process run
 
     def chain(self, target: Locale) -> tuple[str, ...]:
         return chain_for(target, self.chains)
@@ -207,7 +213,7 @@ class ApertiumEngine:
         outputs = list(texts)
         marked: list[list[Mark]] = [[] for _ in texts]
         for mode in chain:
-            inputs, outputs = outputs, self.run_mode(mode, outputs)
+            inputs, outputs = outputs, self._run_once(mode, outputs)
             for index, text in enumerate(outputs):
                 # The step's own input is what a mark-like "#MeToo" is checked against.
                 outputs[index], found = strip_marks(text, MARKS, inputs[index])
@@ -221,6 +227,14 @@ class ApertiumEngine:
         if progress:
             progress(len(texts))
         return hypotheses
+
+    def _run_once(self, mode: str, texts: Sequence[str]) -> list[str]:
+        """``run_mode`` over the texts this engine has not yet run through ``mode`` (each distinct one once)."""
+        missing = list(dict.fromkeys(text for text in texts if (mode, text) not in self._steps))
+        if missing:
+            self.runs.append((mode, len(missing)))
+            self._steps.update(zip(((mode, text) for text in missing), self.run_mode(mode, missing), strict=True))
+        return [self._steps[(mode, text)] for text in texts]
 
     @staticmethod
     def run_mode(mode: str, texts: Sequence[str]) -> list[str]:

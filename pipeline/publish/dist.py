@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -247,6 +248,32 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
 # ---------------------------------------------------------------- everything
 
 
+@dataclass(frozen=True)
+class RenderedPages:
+    """One localized article's pages: pure of everything but the article file's date."""
+
+    published: date
+    page: str | None  # the publish view (None when not asked for)
+    review: str
+
+
+def render_pages(
+    config: Config, article: LocalizedArticle, publish_view: bool = True, marks: Sequence[MarkKind] = ()
+) -> RenderedPages:
+    published = published_date(config, article)
+    page = None
+    if publish_view:
+        page = serialize(
+            build_page(
+                article,
+                review=False,
+                head_extras=partial(add_publish_head, config=config, article=article, published=published),
+                body_extras=partial(add_publish_footer, config=config, article=article, published=published),
+            )
+        )
+    return RenderedPages(published, page, serialize(build_page(article, review=True, marks=marks)))
+
+
 def dist_files(
     config: Config,
     articles: Sequence[LocalizedArticle],
@@ -254,33 +281,28 @@ def dist_files(
     previous_manifest: dict | None,
     publish_view: bool = True,
     now: datetime | None = None,
+    rendered: Sequence[RenderedPages] | None = None,
     marks: Sequence[MarkKind] = (),
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
-    pointing at the publish page an earlier run wrote, if any. ``marks``: the engines' marks, for the
-    review badges.
+    pointing at the publish page an earlier run wrote, if any. ``rendered`` holds each
+    article's pages already rendered (by the build's worker processes), in order; ``marks``:
+    the engines' marks, for the review badges.
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
     files: list[tuple[PurePosixPath, str]] = []
     built: dict[tuple[str, str], dict] = {}
-    for article in articles:
+    for index, article in enumerate(articles):
         folder, slug, tag = article_folder(article), article.document.slug, article.locale.tag
-        published = published_date(config, article)
-        page = None
-        if publish_view:
-            page = serialize(
-                build_page(
-                    article,
-                    review=False,
-                    head_extras=partial(add_publish_head, config=config, article=article, published=published),
-                    body_extras=partial(add_publish_footer, config=config, article=article, published=published),
-                )
-            )
+        pages = rendered[index] if rendered is not None else render_pages(config, article, publish_view, marks)
+        published = pages.published
+        page = pages.page if publish_view else None
+        if page is not None:
             files.append((folder / f"{slug}.html", page))
-        review = serialize(build_page(article, review=True, marks=marks))
+        review = pages.review
         files.append((folder / f"{slug}.review.html", review))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)

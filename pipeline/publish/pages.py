@@ -17,7 +17,7 @@ from lxml import etree
 from pipeline import flags
 from pipeline.inline import append_coded_text
 from pipeline.marks import MarkKind
-from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -59,6 +59,9 @@ text-align:center;margin:.1rem;border:1px solid #1a56a8;border-radius:3px;color:
 .segment-details ul.messages{margin:.2rem 0;padding-left:1rem;list-style:none}
 .segment-details ul.messages li{margin:.25rem 0}
 .segment-details a.in-text{display:inline-block;padding:.2rem .4rem;min-height:1.5rem}
+.tm-suggestion{display:inline-block;font:.8rem/1.4 Helvetica,Arial,sans-serif;background:#eef6ee;
+border:1px dashed #2e7d4f;border-radius:3px;padding:0 .3rem;margin:0 .15rem;color:#1a1a1a}
+.tm-score{font-weight:600;color:#1f5c38;margin-right:.3rem}.tm-notes{color:#7a4700;margin-left:.3rem}
 """
 
 STATE_LABELS = {
@@ -147,6 +150,28 @@ class Renderer:
             else:
                 badge = etree.SubElement(parent, "a", attributes, lang="en", href=f"#{detail_anchor(view)}")
             badge.text = badge_text(flag, self.marks)
+        for suggestion in view.suggestions:
+            self._append_suggestion(parent, suggestion)
+
+    @staticmethod
+    def _append_suggestion(parent: etree._Element, suggestion: Suggestion) -> None:
+        """A translation-memory match beside the segment: score, reviewed text, what does not fit."""
+        hint = etree.SubElement(
+            parent,
+            "span",
+            {
+                "class": "tm-suggestion",
+                "data-score": str(suggestion.score),
+                "title": f"translation memory: {suggestion.score}% similar to “{suggestion.source}” "
+                f"({suggestion.origin})",
+            },
+        )
+        score = etree.SubElement(hint, "span", {"class": "tm-score", "lang": "en"})
+        score.text = f"TM {suggestion.score}%"
+        score.tail = suggestion.target
+        if suggestion.notes:
+            notes = etree.SubElement(hint, "span", {"class": "tm-notes", "lang": "en"})
+            notes.text = "; ".join(suggestion.notes)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:

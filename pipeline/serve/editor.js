@@ -49,6 +49,10 @@
       none.textContent = "No flags.";
       flags.appendChild(none);
     }
+    // Translation-memory suggestions, where the page lists them for this segment.
+    var suggestions = detail ? detail.querySelector(".suggestions") : null;
+    copyChildren(suggestions, document.getElementById("editor-suggestions-list"));
+    document.getElementById("editor-suggestions").hidden = !suggestions;
     codes.replaceChildren();
     var seen = {};
     flags.querySelectorAll("li[data-flag]").forEach(function (item) {
@@ -59,11 +63,13 @@
     text.value = span.dataset.target || "";
     document.getElementById("editor-conflict").hidden = true;
     panel.hidden = false;
+    body.classList.add("editing");
     if (focus) { text.focus(); }
   }
 
   function close() {
     panel.hidden = true;
+    body.classList.remove("editing");
     document.querySelectorAll("main .seg.selected").forEach(function (s) { s.classList.remove("selected"); });
     if (opener && document.body.contains(opener)) { opener.focus(); }
   }

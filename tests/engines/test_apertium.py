@@ -164,3 +164,14 @@ def test_post_edit_rules(mode, text, expected):
 def test_post_edit_rules_file_is_read():
     rules = apertium.post_edits()
     assert rules and all(rule.mode and rule.find and rule.replace for rule in rules)
+
+
+@needs_apertium
+def test_a_shared_pivot_step_runs_once_per_run_and_repeated_texts_once():
+    fresh = ApertiumEngine()
+    texts = ["The president spoke.", "Mexico rejects the plan.", "The president spoke."]
+    spanish = fresh.translate(texts, "en", Locale("es"))
+    brazilian = fresh.translate(texts, "en", Locale("pt-BR"))
+    assert fresh.runs == [("eng-spa", 2), ("es-pt_BR", 2)]  # English→Spanish once, for both locales
+    assert spanish[0].text == spanish[2].text and brazilian[0].text == brazilian[2].text
+    assert brazilian == ApertiumEngine().translate(texts, "en", Locale("pt-BR"))  # as with a chain of its own
