@@ -30,20 +30,22 @@ from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
-from pipeline import po, review
+from pipeline import review
 from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import locked, now, write_atomic
 from pipeline.glossary import Glossary, remember_matches, take_matches
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     read_catalog_text,
     template_path,
+    updated_records,
     updated_text,
 )
 from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
@@ -76,6 +78,9 @@ class LocaleResult:
     catalog_path: Path
     translated: int  # segments sent to the engine in this run
     engine: str
+    # machine drafts replaced because another engine, model or version made them, by what made them
+    redrafted: tuple[Provenance, ...] = ()
+    provenance: Provenance | None = None  # what this run's drafts record
     from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
@@ -139,6 +144,7 @@ def _state() -> _Run:
 
 def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
     codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    pre_edits = {s.text_for_engine: s.pre_edits for source in sources for s in source.segments if s.pre_edits}
     return Translator(
         run.engines[locale],
         locale,
@@ -146,6 +152,7 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
         es_quotes=run.config.es_quotes,
         source_lang=sources[0].document.source_lang if sources else "en",
         codes_by_text=codes,
+        pre_edits_by_text=pre_edits,
     )
 
 
@@ -178,7 +185,10 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     return plans, matches, template_text
 
 
-def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
+Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+
+
+def _finish(item: tuple[int, Locale]) -> Finished:
     """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
     run = _state()
     index, locale = item
@@ -200,7 +210,8 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
     pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
     path = catalog_path(run.config, source.document.slug, locale)
     text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
-    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
+    drafts = updated_records(path, catalog)
+    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -258,7 +269,9 @@ def build(
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
-        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
+        run.existing.update(
+            {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
+        )
         if options.memory:
             run.memory = memory_matches(config, run.sources, options.locales, run.existing)
         _RUN = run
@@ -278,18 +291,32 @@ def build(
         results: list[LocaleResult] = []
         rendered: list[RenderedPages] = []
         texts: list[tuple[Path, str | None]] = []
-        for (index, locale), (text, article, pages, changes, counts) in zip(items, finished, strict=True):
+        machine_records: list[tuple[Path, str]] = []
+        for (index, locale), (text, drafts, article, pages, changes, counts) in zip(items, finished, strict=True):
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
-            from_memory = len(run.plans[(index, locale)].from_memory)
-            results.append(LocaleResult(article, path, translated[(index, locale)], engines[locale].name, from_memory))
+            planned = run.plans[(index, locale)]
+            results.append(
+                LocaleResult(
+                    article,
+                    path,
+                    translated[(index, locale)],
+                    engines[locale].name,
+                    planned.redrafted,
+                    planned.provenance,
+                    len(planned.from_memory),
+                )
+            )
             texts.append((path, text))
+            if drafts is not None:
+                machine_records.append(drafts)
             if pages is not None:
                 rendered.append(pages)
         blocking = [
             (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
         ]
-        for path, text in [*templates, *texts]:
+        # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
+        for path, text in [*machine_records, *templates, *texts]:
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
     cache.flush()

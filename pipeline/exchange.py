@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import po
 from pipeline.config import Config
 from pipeline.fileio import locked, write_atomic
 from pipeline.model import InputError, Locale
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     read_catalog,
     read_catalog_text,
     relative,
@@ -84,7 +84,7 @@ def import_files(config: Config, files: Sequence[Path]) -> list[Imported]:
         with locked(po_path):  # no build may merge between our read and our write
             on_disk = read_catalog_text(po_path)
             assert on_disk is not None
-            result = import_units(po.parse(on_disk, po_path), document, file)
+            result = import_units(load_catalog(po_path, on_disk), document, file)
             if result.changed:
                 write_catalog(po_path, result.catalog, on_disk)
         results.append(Imported(po_path, len(document.units), result.reviewed, result.drafted, result.noted))

@@ -44,8 +44,26 @@ def read_article_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def process_umask() -> int:
+    """The process umask, read without changing it (os.umask can only be read by setting it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write the whole file or nothing: temp file in the same folder, fsync, rename."""
+    """Write the whole file or nothing: temp file in the same folder, fsync, rename.
+
+    The file gets the mode any new file gets (0644 under umask 022): a web server must
+    read dist/, a team must share catalogs. mkstemp alone would leave it 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -53,6 +71,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
             temp.flush()
+            os.fchmod(temp.fileno(), 0o666 & ~process_umask())
             os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except BaseException:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import catalog as catalogs
 from pipeline.glossary import Glossary, find_terms, required_terms
 from pipeline.model import InputError
 from pipeline.project import read_catalog
@@ -111,7 +112,9 @@ def _read_catalog(path: Path) -> dict[tuple[str | None, str], str] | None:
     if catalog is None:
         return None
     template = path.suffix == ".pot"
-    return {(m.context, m.id): (m.id if template else m.string or "") for m in catalog if m.id}
+    return {
+        (m.context, catalogs.msgid(m)): (catalogs.msgid(m) if template else catalogs.msgstr(m)) for m in catalog if m.id
+    }
 
 
 def glossary_report(

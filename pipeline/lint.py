@@ -190,7 +190,7 @@ def _word_at(text: str, offset: int) -> spelling.Word | None:
     return spelling.Word(match.group(), match.start(), match.end()) if match else None
 
 
-def _token_at(text: str, offset: int) -> str:
+def token_at(text: str, offset: int) -> str:
     """The whitespace-delimited token around ``offset`` ("U.S.Department", "www.state.gov")."""
     before = len(re.split(r"\s", text[:offset])[-1])
     after = re.search(r"\s|$", text[offset:]).start()
@@ -290,12 +290,12 @@ def _missing_spaces(line: Line) -> list[Flag]:
         mark = match.start(1)
         if mark == 0 or text[mark - 1].isspace() or text[mark - 1] == ".":  # ellipsis, ". . ."
             continue
-        if URL_LIKE.search(_token_at(text, mark)):
+        if URL_LIKE.search(token_at(text, mark)):
             continue
         after = text[match.end() :]
         if match.group(1) == "." and re.match(r"[^\W\d_]\.", after):  # inside "U.S."
             continue
-        token = _token_at(text, mark)
+        token = token_at(text, mark)
         flags.append(
             _flag(
                 "missing-space",
@@ -313,7 +313,7 @@ def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) ->
     flags = []
     for start in line.starts:
         word = _word_at(line.text, start)
-        if word is None or not _lowercase_word(word.text) or URL_LIKE.search(_token_at(line.text, word.start)):
+        if word is None or not _lowercase_word(word.text) or URL_LIKE.search(token_at(line.text, word.start)):
             continue
         if names.correct_form(word.text) or _overlaps((word.start, word.end), taken):
             continue  # a lower-case name is reported as name-casing; link residue already covers it
@@ -374,7 +374,7 @@ def _quote_characters(line: Line) -> list[Flag]:
     flags = []
     for pattern in (APOSTROPHE_AS_QUOTE, ACCENT_AS_APOSTROPHE):
         for match in pattern.finditer(line.text):
-            token = _token_at(line.text, match.start())
+            token = token_at(line.text, match.start())
             message = f"“{match.group()}” used as an apostrophe in “{token}”: write ’"
             flags.append(_flag("quote-character", message, line, match.start(), match.end(), word=token))
     return flags
@@ -453,23 +453,24 @@ def toc_mismatches(doc: Document) -> list[Flag]:
 
 
 @dataclass(frozen=True)
-class _Fix:
+class Fix:
     start: int
     end: int
     replacement: str
     code: str
 
 
-def _fixes(text: str) -> list[_Fix]:
-    fixes = [_Fix(m.start(), m.end(), "’", "quote-character") for m in APOSTROPHE_AS_QUOTE.finditer(text)]
-    fixes += [_Fix(m.start(), m.end(), "’", "quote-character") for m in ACCENT_AS_APOSTROPHE.finditer(text)]
+def mechanical_fixes(text: str) -> list[Fix]:
+    """Quote characters used as apostrophes and missing spaces after punctuation: fixes that need no context."""
+    fixes = [Fix(m.start(), m.end(), "’", "quote-character") for m in APOSTROPHE_AS_QUOTE.finditer(text)]
+    fixes += [Fix(m.start(), m.end(), "’", "quote-character") for m in ACCENT_AS_APOSTROPHE.finditer(text)]
     for match in re.finditer(r"(?<=[^\W_])([.,])(?=[^\W\d_])", text):
         mark = match.start()
-        if URL_LIKE.search(_token_at(text, mark)):
+        if URL_LIKE.search(token_at(text, mark)):
             continue
         next_word = spelling.WORD.match(text, mark + 1)
         if match.group(1) == ",":
-            fixes.append(_Fix(mark, mark + 1, ", ", "missing-space"))
+            fixes.append(Fix(mark, mark + 1, ", ", "missing-space"))
             continue
         if len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
             continue  # "U.S" inside an abbreviation, or a lone letter
@@ -479,7 +480,7 @@ def _fixes(text: str) -> list[_Fix]:
             previous[-2:].isalpha() and previous[-1].islower() and re.match(r"[A-Z][a-z]", next_word.group())
         )
         if after_abbreviation or sentence_join:
-            fixes.append(_Fix(mark, mark + 1, ". ", "missing-space"))
+            fixes.append(Fix(mark, mark + 1, ". ", "missing-space"))
     return sorted(fixes, key=lambda fix: fix.start)
 
 
@@ -488,8 +489,8 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     flags = []
     pieces = []
     position = 0
-    for fix in _fixes(text):
-        token = _token_at(text, fix.start)
+    for fix in mechanical_fixes(text):
+        token = token_at(text, fix.start)
         fixed_token = token.replace(text[fix.start : fix.end], fix.replacement, 1)
         message = f"fixed for the engine: “{token}” → “{fixed_token}”"
         flags.append(
@@ -512,7 +513,7 @@ def fix_article(text: str, prose: str | None = None) -> str:
     if len(prose) != len(text):
         raise ValueError("the prose view must keep every offset of the text")
     pieces, position = [], 0
-    for fix in _fixes(prose):
+    for fix in mechanical_fixes(prose):
         pieces += [text[position : fix.start], fix.replacement]
         position = fix.end
     pieces.append(text[position:])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import __version__, po
+from pipeline import __version__, po, records
 from pipeline.config import Config
 from pipeline.fileio import now, write_atomic
 from pipeline.glossary import Glossary
@@ -85,9 +85,18 @@ def read_catalog_text(path: Path) -> str | None:
         raise InputError("catalog is not valid UTF-8; fix the file or restore it from git", path) from None
 
 
+def load_catalog(path: Path, text: str) -> Catalog:
+    """A catalog file's text parsed, with the machine records kept beside it put back in."""
+    catalog = po.parse(text, path)
+    records_file = records.records_path(path)
+    if records_file.is_file():
+        records.restore(catalog, records.parse(records_file.read_text(encoding="utf-8"), records_file))
+    return catalog
+
+
 def read_catalog(path: Path) -> Catalog | None:
     text = read_catalog_text(path)
-    return None if text is None else po.parse(text, path)
+    return None if text is None else load_catalog(path, text)
 
 
 def load_glossary(config: Config) -> Glossary | None:
@@ -127,8 +136,25 @@ def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_fie
     return True
 
 
+def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
+    """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
+    records_file = records.records_path(path)
+    drafts = records.extract(catalog)
+    old_records = records_file.read_text(encoding="utf-8") if records_file.is_file() else None
+    text = records.render(drafts, path.name)
+    if text == old_records or (not drafts and old_records is None):
+        return None
+    return records_file, text
+
+
 def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
-    """Write a locale's catalog if any entry changed, with a new revision date."""
+    """Write a locale's catalog if any entry changed, with a new revision date, and its machine records.
+
+    The records go first: a crash between the two writes leaves the old catalog, whose
+    own ``mt:`` comments still describe its drafts.
+    """
+    if (update := updated_records(path, catalog)) is not None:
+        write_atomic(*update)
     return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
 
 

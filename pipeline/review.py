@@ -22,6 +22,7 @@ from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+from pipeline.pre_edit import pre_edit
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -77,7 +78,7 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
 def source_review(
     text: str, document: Document, segments: Sequence[Segment], glossary=None, cache=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
-    """Lint the English: flags per segment, and the unambiguously fixed text for the engine.
+    """Lint the English: flags per segment, and the pre-edited text for the engine.
 
     With a ``cache``, an article whose text and lint are unchanged is not linted again.
     """
@@ -87,10 +88,33 @@ def source_review(
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
-        fixed, fix_flags = lint.engine_fixes(segment.text)
-        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
-        fixed_segments.append(replace(segment, engine_text=fixed if fixed != segment.text else ""))
+        edited = pre_edit(
+            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+        )
+        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
+        changed = edited.text != segment.text
+        fixed_segments.append(
+            replace(segment, engine_text=edited.text if changed else "", pre_edits=edited.kinds if changed else ())
+        )
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
+
+
+def verbatim_spans(segment: Segment) -> list[tuple[int, int]]:
+    """Code content kept as written (code spans, translate="no"): pre-editing leaves it alone."""
+    spans = []
+    for code in segment.codes:
+        if code.paired and not code.translate:
+            found = re.search(rf"<{code.id}>.*?</{code.id}>", segment.text, re.S)
+            if found:
+                spans.append(found.span())
+    return spans
+
+
+def term_spans(segment: Segment, glossary=None) -> list[tuple[int, int]]:
+    """Where the segment has glossary terms: pre-editing may only change their case."""
+    if glossary is None:
+        return []
+    return [(match.start, match.end) for match in glossaries.find_terms(glossary, segment.text)]
 
 
 def _no_memo(part: str, depends: tuple, compute):
@@ -174,11 +198,13 @@ def annotate(
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             memo = (
-                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
+                cache.row(
+                    "target", segment.text, segment.codes, catalogs.msgstr(message), locale.tag, engine_flags, marks
+                )
                 if cache
                 else None
             )
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+            flags += target_flags(segment, catalogs.msgstr(message), locale, glossary, engine_flags, marks, memo)
         suggestions: tuple[Suggestion, ...] = ()
         if memory is not None and state != EntryState.REVIEWED:
             from pipeline.memory import leverage
@@ -205,5 +231,5 @@ def annotate(
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
+        views.append(SegmentView(segment, catalogs.msgstr(message), state, provenance, tuple(flags), suggestions))
     return views

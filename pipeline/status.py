@@ -53,7 +53,7 @@ def row_for(slug: str, locale: Locale, template, existing) -> StatusRow:
     words = 0
     entries = [message for message in template if message.id]
     for entry in entries:
-        message = merged.get(entry.id, context=entry.context)
+        message = catalogs.entry_at(merged, catalogs.key_of(entry))
         states[catalogs.entry_state(message)] += 1
         for flag in catalogs.entry_flags(message):
             severities[flag.severity] += 1

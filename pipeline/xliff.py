@@ -167,16 +167,17 @@ def _unit(message: Message, target_language: str) -> etree._Element:
     if message.context:
         unit.set("resname", message.context)
     unit.set(f"{{{XML_NS}}}space", "preserve")
-    unit.append(_coded_element("source", message.id, tags))
-    if message.string:
+    unit.append(_coded_element("source", catalogs.msgid(message), tags))
+    translation = catalogs.msgstr(message)
+    if translation:
         state, qualifier, approved = _target_state(message, entry_state)
         if approved:
             unit.set("approved", "yes")
-        unit.append(_coded_element("target", message.string, tags, state=state, state_qualifier=qualifier))
+        unit.append(_coded_element("target", translation, tags, state=state, state_qualifier=qualifier))
     if message.previous_id and entry_state == EntryState.DRAFT:
         alt = etree.SubElement(unit, q("alt-trans"), alttranstype="previous-version")
         alt.append(_coded_element("source", message.previous_id[0], tags))
-        alt.append(_coded_element("target", message.string, tags))
+        alt.append(_coded_element("target", translation, tags))
     for suggestion in catalogs.entry_suggestions(message):
         unit.append(_memory_alternative(suggestion, tags, target_language))
     record = catalogs.machine_record(message)
@@ -201,7 +202,7 @@ def _unit(message: Message, target_language: str) -> etree._Element:
 
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Indent the structure only: whitespace inside <source>, <target>, <note> is content."""
-    if element.tag.split("}")[-1] not in STRUCTURAL or not len(element):
+    if _local(element) not in STRUCTURAL or not len(element):
         return
     element.text = "\n" + "  " * (level + 1)
     for child in element:
@@ -281,7 +282,7 @@ def canonical(coded: str) -> str:
     return _join([(token.kind, token.text) for token in parse_codes(coded)])
 
 
-def _coded_text(element: etree._Element, problems: list[tuple[int, str]]) -> str:
+def _coded_text(element: etree._Element, problems: list[tuple[int | None, str]]) -> str:
     """Element content → PO coded text (literal text escaped, inline elements as <n>, </n>, <n/>)."""
     pieces: list[tuple[TokenKind, str]] = []
 
@@ -296,7 +297,7 @@ def _coded_text(element: etree._Element, problems: list[tuple[int, str]]) -> str
 
     def code_of(child: etree._Element) -> None:
         name = _local(child)
-        code = child.get("rid") if name in ("bx", "ex") and child.get("rid") else child.get("id", "")
+        code = (child.get("rid") if name in ("bx", "ex") else None) or child.get("id") or ""
         code = code.removesuffix("-end")
         if name not in ("g", "x", "bx", "ex") or not code.isdigit():
             problems.append(
@@ -333,7 +334,7 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
             "not an XLIFF 1.2 file with one <file> (export it with `newsloc xliff export`)", path, root.sourceline
         )
     file = files[0]
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int | None, str]] = []
     units = []
     for unit in file.iter(q("trans-unit")):
         source = unit.find(q("source"))
@@ -345,7 +346,7 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
         units.append(
             XliffUnit(
                 id=unit.get("id", ""),
-                line=unit.sourceline,
+                line=unit.sourceline or 0,
                 source=_coded_text(source, problems),
                 target=_coded_text(target, problems) if target is not None else None,
                 state=target.get("state", "") if target is not None else "",
@@ -353,16 +354,18 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
                 translator_notes=notes,
             )
         )
-    if not file.get("original") or not file.get("target-language"):
+    original, target_language = file.get("original"), file.get("target-language")
+    if not original or not target_language:
         problems.append((file.sourceline, "<file> needs original and target-language attributes"))
     _raise_first(problems, path)
-    return XliffFile(file.get("original"), file.get("target-language"), tuple(units))
+    assert original and target_language
+    return XliffFile(original, target_language, tuple(units))
 
 
-def _raise_first(problems: list[tuple[int, str]], path: Path) -> None:
+def _raise_first(problems: list[tuple[int | None, str]], path: Path) -> None:
     if not problems:
         return
-    problems.sort(key=lambda problem: problem[0])
+    problems.sort(key=lambda problem: problem[0] or 0)
     line, message = problems[0]
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     raise InputError(f"{message}{more}; nothing was imported", path, line or None)
@@ -383,7 +386,7 @@ class ImportResult:
 def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportResult:
     """Apply a CAT tool's edits to a copy of the catalog; all problems first, then every change or none."""
     by_id = {unit_id(message): message for message in catalog if message.id}
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int | None, str]] = []
     seen: set[str] = set()
     for unit in document.units:
         message = by_id.get(unit.id)
@@ -397,7 +400,7 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
                     "export: export again and redo the edit)",
                 )
             )
-        elif unit.source != canonical(message.id):
+        elif unit.source != canonical(catalogs.msgid(message)):
             problems.append(
                 (
                     unit.line,
@@ -411,16 +414,16 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
     updated = po.parse(po.render(catalog), path)  # a copy to change
     reviewed = drafted = noted = 0
     for unit in document.units:
-        message = updated.get(by_id[unit.id].id, context=by_id[unit.id].context)
+        message = catalogs.entry_at(updated, catalogs.key_of(by_id[unit.id]))
         before = catalogs.entry_state(message)
         approved = unit.approved or unit.state in APPROVED_STATES
         if unit.target and approved:
-            if before != EntryState.REVIEWED or canonical(message.string) != unit.target:
+            if before != EntryState.REVIEWED or canonical(catalogs.msgstr(message)) != unit.target:
                 message.string = unit.target
                 message.flags.discard("fuzzy")
-                message.previous_id = ()
+                message.previous_id = []
                 reviewed += 1
-        elif unit.target and unit.target != canonical(message.string):
+        elif unit.target and unit.target != canonical(catalogs.msgstr(message)):
             message.string = unit.target
             message.flags.add("fuzzy")
             _drop_machine_record(message)

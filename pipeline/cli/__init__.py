@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -118,9 +119,19 @@ def summary_line(result) -> str:
         states[view.state.value] += 1
         for flag in view.flags:
             flags[flag.severity.value] += 1
+    replaced = ""
+    if result.redrafted:
+        made_by = ", ".join(
+            f"{count} by {provenance.describe()}" for provenance, count in Counter(result.redrafted).most_common()
+        )
+        now = result.provenance.describe() if result.provenance else result.engine
+        replaced = (
+            f" ({len(result.redrafted)} replacing machine drafts made by another engine or model: {made_by}; now {now})"
+        )
     return (
         f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-        f"{result.translated} translated now ({result.engine}), {result.from_memory} from memory; reviewed {states['reviewed']}, "
+        f"{result.translated} translated now ({result.engine}){replaced}, {result.from_memory} from memory; "
+        f"reviewed {states['reviewed']}, "
         f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
         f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
     )

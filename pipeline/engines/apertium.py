@@ -202,6 +202,11 @@ class ApertiumEngine:
         )
         return f"Apertium modes {' + '.join(chain)} are not installed: apt-get install {packages}"
 
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """The mode chain and its Debian package versions: an upgraded pair is another version."""
+        chain = self.chain(target)
+        return Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:
@@ -218,7 +223,7 @@ class ApertiumEngine:
                 # The step's own input is what a mark-like "#MeToo" is checked against.
                 outputs[index], found = strip_marks(text, MARKS, inputs[index])
                 marked[index].extend(found)
-        provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+        provenance = self.provenance(source, target)
         hypotheses = []
         for text, words in zip(outputs, marked):
             if self.post_edit:
