@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.fileio import locked, write_atomic
+from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, lies_inside, locked, read_limited, write_atomic
 from pipeline.model import InputError, Locale
 from pipeline.project import (
     catalog_path,
@@ -20,7 +20,9 @@ from pipeline.project import (
     xliff_path,
 )
 from pipeline.readers import slug_for
-from pipeline.xliff import export_xliff, import_units, parse_xliff
+from pipeline.xliff import ImportResult, XliffFile, export_xliff, import_units, parse_xliff
+
+MAX_XLIFF_BYTES = MAX_CATALOG_BYTES
 
 
 @dataclass(frozen=True)
@@ -80,20 +82,40 @@ def import_files(config: Config, files: Sequence[Path]) -> list[Imported]:
     for file in files:
         if not file.is_file():
             raise InputError("no such XLIFF file", file)
-        document = parse_xliff(file.read_bytes(), file)
+        document = parse_xliff(read_limited(file, MAX_XLIFF_BYTES, "XLIFF file"), file)
         locale = config.locale(document.target_language)
         check_language(document.original, document.target_language, locale, file)
-        po_path = catalog_path(config, slug_for(Path(document.original)), locale)
+        original = Path(document.original)
+        if original.is_absolute() or not lies_inside(config.root / original, config.resolve(config.locales_dir)):
+            raise InputError(
+                f"its original {document.original!r} is not a catalog inside {config.locales_dir}/; "
+                "export it again with `newsloc xliff export`; nothing was imported",
+                file,
+            )
+        po_path = catalog_path(config, slug_for(original), locale)
         if not po_path.exists():
             raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
         with locked(po_path):  # no build may merge between our read and our write
-            on_disk = read_catalog_text(po_path)
-            assert on_disk is not None
-            result = import_units(load_catalog(po_path, on_disk), document, file)
-            if result.changed:
-                write_catalog(po_path, result.catalog, on_disk)
+            result = import_into(po_path, document, file)
         results.append(Imported(po_path, len(document.units), result.reviewed, result.drafted, result.noted))
     return results
+
+
+def import_into(po_path: Path, document: XliffFile, file: Path, attempts: int = 3) -> ImportResult:
+    """Import into the catalog as it is on disk; a save by another tool meanwhile is read and imported into."""
+    for attempt in range(attempts):
+        on_disk = read_catalog_text(po_path)
+        if on_disk is None:
+            raise InputError("its catalog disappeared while importing; nothing was imported", file)
+        result = import_units(load_catalog(po_path, on_disk), document, file)
+        try:
+            if result.changed:
+                write_catalog(po_path, result.catalog, on_disk)
+            return result
+        except FileChanged:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def check_language(original: str, target_language: str, locale: Locale, file: Path) -> None:

@@ -272,8 +272,23 @@ def _flag(
     return registry.make(code, message, span=(start, end), word=word, severity=severity, line=line.number, source=True)
 
 
-def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
+class Covered:
+    """The characters of a line that flags already cover. Testing a span costs its length, not the
+    number of flags so far, so a 1 MB line with thousands of flags stays linear."""
+
+    def __init__(self, length: int, spans: Iterable[tuple[int, int] | None] = ()) -> None:
+        self.marks = bytearray(length)
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            start, end = max(span[0], 0), min(span[1], len(self.marks))
+            if start < end:
+                self.marks[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return any(self.marks[max(span[0], 0) : span[1]])
 
 
 def _placeholders(line: Line) -> list[Flag]:
@@ -309,13 +324,14 @@ def _missing_spaces(line: Line) -> list[Flag]:
     return flags
 
 
-def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) -> list[Flag]:
+def _lowercase_starts(line: Line, names: Names, taken: Iterable[tuple[int, int] | None]) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text), taken)
     for start in line.starts:
         word = _word_at(line.text, start)
         if word is None or not _lowercase_word(word.text) or URL_LIKE.search(token_at(line.text, word.start)):
             continue
-        if names.correct_form(word.text) or _overlaps((word.start, word.end), taken):
+        if names.correct_form(word.text) or covered.overlaps((word.start, word.end)):
             continue  # a lower-case name is reported as name-casing; link residue already covers it
         flags.append(
             _flag("lowercase-start", f"starts in lower case: “{word.text}”", line, word.start, word.end, word=word.text)
@@ -325,30 +341,34 @@ def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) ->
 
 def _name_casing(line: Line, names: Names) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text))
     for name in sorted(spelling.project_names(), key=len, reverse=True):
         pattern = r"\b" + r"\s+".join(re.escape(part) for part in name.split()) + r"\b"
         for match in re.finditer(pattern, line.text, re.I):
             found = match.group().split()
             lowered = any(want[:1].isupper() and got[:1].islower() for want, got in zip(name.split(), found))
-            if lowered and not _overlaps(match.span(), [f.span for f in flags]):
+            if lowered and not covered.overlaps(match.span()):
                 message = f"“{match.group()}”: the name is written “{name}”"
                 flags.append(_flag("name-casing", message, line, *match.span(), word=name))
+                covered.add(match.span())
     for word in spelling.words(line.text):
         if not spelling.needs_checking(word.text) or not _lowercase_word(word.text):
             continue
-        if _overlaps((word.start, word.end), [f.span for f in flags]):
+        if covered.overlaps((word.start, word.end)):
             continue
         correct = names.correct_form(word.text)
         if correct:
             message = f"“{word.text}”: the name is written “{correct}”"
             flags.append(_flag("name-casing", message, line, word.start, word.end, word=correct))
+            covered.add((word.start, word.end))
     return flags
 
 
 def _spelling(line: Line, casing: list[Flag]) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text), (f.span for f in casing))
     for miss in spelling.misspellings(line.text, ENGLISH):
-        if _overlaps((miss.start, miss.end), [f.span for f in casing]):
+        if covered.overlaps((miss.start, miss.end)):
             continue
         if miss.word[:1].isupper():
             message = (
@@ -502,20 +522,37 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     return "".join(pieces), flags
 
 
-def fix_article(text: str) -> str:
-    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept."""
-    return engine_fixes(text)[0]
+def fix_article(text: str, prose: str | None = None) -> str:
+    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept.
+
+    ``prose`` is the article with its markup blanked (``readers.prose_view``): fixes are
+    found there, so code, attributes and URLs are never touched, and applied to ``text``.
+    """
+    if prose is None:
+        return engine_fixes(text)[0]
+    if len(prose) != len(text):
+        raise ValueError("the prose view must keep every offset of the text")
+    pieces, position = [], 0
+    for fix in mechanical_fixes(prose):
+        pieces += [text[position : fix.start], fix.replacement]
+        position = fix.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
-def flags_for_segment(flags: Sequence[Flag], line_text: str, segment_text: str, line: int) -> list[Flag]:
+def flags_for_segment(
+    flags: Sequence[Flag], line_text: str, segment_text: str, line: int, offset: int | None = None
+) -> list[Flag]:
     """The source flags of ``line`` that fall inside one of its segments, spans re-based to the segment.
 
-    A flag without a span (a TOC mismatch) belongs to every segment of its line.
+    A flag without a span (a TOC mismatch) belongs to every segment of its line. ``offset``:
+    where the segment starts in the line, if the caller knows (-1: not verbatim in it).
     When the segment text is not found verbatim in the line (inline codes), a
     flag belongs to it when the flagged text occurs in the segment.
     """
     found = []
-    offset = line_text.find(segment_text)
+    if offset is None:
+        offset = line_text.find(segment_text)
     for flag in flags:
         if flag.line != line:
             continue

@@ -7,6 +7,8 @@ produced a machine draft, for as long as that draft is unchanged.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
+WORDS = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
 MEMORY_CONFLICT = "tm-conflict"  # recomputed from the memory whenever a build has it
 
 
@@ -50,27 +53,53 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
         on_line[segment.line].append(segment)
+    by_line: dict[int | None, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        by_line[flag.line].append(flag)
     attached: dict[str, list[Flag]] = defaultdict(list)
+    # Linear in the line's length however many segments and flags it holds (a 1 MB line):
+    # segments are found in order, and each takes only the flags that start within it.
     for line, line_segments in on_line.items():
-        line_flags = [flag for flag in flags if flag.line == line]
+        line_flags = by_line.get(line)
         if not line_flags:
             continue
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        offsets = segment_offsets(line_text, [segment.text for segment in line_segments])
+        spanless = [flag for flag in line_flags if flag.span is None]
+        spanned = sorted((flag for flag in line_flags if flag.span), key=lambda flag: flag.span[0])  # type: ignore[index]
+        starts = [flag.span[0] for flag in spanned]  # type: ignore[index]
         placed: set[tuple[str, str]] = set()
-        for segment in line_segments:
-            for flag in lint.flags_for_segment(line_flags, line_text, segment.text, line):
+        for segment, offset in zip(line_segments, offsets):
+            if offset >= 0:
+                low, high = bisect.bisect_left(starts, offset), bisect.bisect_right(starts, offset + len(segment.text))
+                candidates = spanless + spanned[low:high]
+            else:
+                candidates = line_flags
+            for flag in lint.flags_for_segment(candidates, line_text, segment.text, line, offset):
                 attached[identity(segment)].append(replace(flag, source=True))
                 placed.add((flag.code, flag.message))
+        homes = [(offset, index) for index, offset in enumerate(offsets) if offset >= 0]
+        home_starts = [offset for offset, _ in homes]
         for flag in line_flags:
             if (flag.code, flag.message) not in placed:
                 start = flag.span[0] if flag.span else 0
-                home = line_segments[0]
-                for segment in line_segments:
-                    offset = line_text.find(segment.text)
-                    if 0 <= offset <= start:
-                        home = segment
+                found = bisect.bisect_right(home_starts, start) - 1
+                home = line_segments[homes[found][1]] if found >= 0 else line_segments[0]
                 attached[identity(home)].append(replace(flag, source=True))
     return attached
+
+
+def segment_offsets(line_text: str, texts: Sequence[str]) -> list[int]:
+    """Where each segment starts in its line (-1: not verbatim there), searching on from the previous one."""
+    offsets, position = [], 0
+    for text in texts:
+        offset = line_text.find(text, position)
+        if offset < 0:
+            offset = line_text.find(text)  # out of order (rare): anywhere on the line
+        offsets.append(offset)
+        if offset >= position:
+            position = offset + len(text)
+    return offsets
 
 
 def source_review(
@@ -130,13 +159,18 @@ def target_flags(
 ) -> list[Flag]:
     """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
     memo = memo or _no_memo
+    accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
+    # the dictionary checks also depend on the glossary words this target uses (accepted as correct)
+    used = {part.casefold() for word in WORDS.findall(target) for part in (word, *word.split("-"))} & accepted
+    words = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()[:16]
 
     def run(check, pair) -> list[Flag]:
         # a check's result depends on its code and on run_check (which reads severities from the registry)
-        return memo(check.code, (check.run, checks.run_check), lambda: checks.run_check(check, pair))
+        depends = (check.run, checks.run_check, *((words,) if check.code in checks.DICTIONARY_CHECKS else ()))
+        return memo(check.code, depends, lambda: checks.run_check(check, pair))
 
     flags = checks.check_translation(
-        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run, accepted_words=accepted
     )
     flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
     flags += memo(

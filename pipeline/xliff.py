@@ -36,6 +36,7 @@ from lxml import etree
 
 from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
+from pipeline.fileio import doctype_problem
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
 from pipeline.model import EntryState, InputError, Locale, ProvenanceKind, Severity, Suggestion
 
@@ -343,6 +344,14 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
         raise InputError(
             f"not well-formed XML ({error.msg}); fix the file or export it again", path, error.lineno
         ) from None
+    docinfo = root.getroottree().docinfo
+    if (line := doctype_problem(data, docinfo.doctype, docinfo.internalDTD)) is not None:
+        raise InputError(
+            "XLIFF with a DOCTYPE is refused (its entities would be dropped from the text); remove the "
+            "<!DOCTYPE …> line; nothing was imported",
+            path,
+            line,
+        )
     files = root.findall(q("file"))
     if _local(root) != "xliff" or root.nsmap.get(None) != NS or len(files) != 1:
         raise InputError(

@@ -54,7 +54,9 @@ def progress_bar(label: str, total: int):
     show_default=True,
     help="Where the argos engine runs.",
 )
-@click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
+@click.option(
+    "--threads", type=click.IntRange(min=0), default=0, help="CPU threads for the argos engine (0: all cores)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -99,6 +101,14 @@ def build(
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    for slug in report.unpublished:
+        click.echo(f"unpublished {slug}: its article is gone from {config.articles}/, so its pages left {config.dist}/")
+    if report.removed:
+        dist = config.resolve(config.dist)
+        click.echo(
+            f"removed {len(report.removed)} file(s) from {config.dist}/: "
+            + ", ".join(str(path.relative_to(dist)) for path in report.removed)
+        )
     if options.memory:
         click.echo(memory_line(report))
     click.echo(
@@ -168,7 +178,7 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
             changed = fix_article_file(path)
             click.echo(f"{path}: fixed {changed} line(s)", err=True)
         rows += [
-            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
+            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message, word=flag.word)
             for flag in lint_article(path, str(path))
         ]
     echo_flag_rows(rows, as_json, "problem(s)")

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -387,7 +388,9 @@ def build_page(
 
 
 def serialize(html: etree._Element) -> str:
-    return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
+    # lxml.html's serializer (it also drops a Content-Type <meta>); our tree is built with etree.
+    page = cast(lxml.html.HtmlElement, html)
+    return lxml.html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
 # ---------------------------------------------------------------- review summary
@@ -456,7 +459,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             cell = etree.SubElement(row, "td")
             cell.text = severity.value
             cell = etree.SubElement(row, "td")
-            flagged = list(dict.fromkeys(views))
+            flagged = list({id(view): view for view in views}.values())  # by identity: hashing a view hashes its text
             cell.text = f"{len(flagged)}: "
             for view in flagged:
                 number = numbers[view.segment]
