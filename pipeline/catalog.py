@@ -24,6 +24,7 @@ from datetime import datetime
 from babel.messages.catalog import Catalog, Message
 
 from pipeline import __version__, fileio, po
+from pipeline import flags as registry
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, ProvenanceKind, Segment, Severity, Suggestion
 
 PROJECT = "newsloc"
@@ -98,7 +99,14 @@ def parse_flag(comment: str) -> Flag | None:
     match = FLAG_COMMENT.match(comment.strip())
     if not match:
         return None
-    return Flag(match["code"], Severity(match["severity"]), match["message"], word=match["word"] or "")
+    word = match["word"]
+    if word is None and match["code"] in _MARK_CODES and (quoted := _LEGACY_WORD.search(match["message"])):
+        word = quoted.group(1)  # a comment written before flags carried their word: read it once, here
+    return Flag(match["code"], Severity(match["severity"]), match["message"], word=word or "")
+
+
+_MARK_CODES = frozenset(entry.code for entry in registry.by_mark().values())
+_LEGACY_WORD = re.compile(r"“([^”]+)”")
 
 
 # A translation-memory suggestion, one line: `tm 86%: "target" ← "source" (origin; note; note)`.

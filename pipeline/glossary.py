@@ -12,6 +12,7 @@ output, ``fingerprint`` tells when a draft must be redone. Files live in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -411,13 +412,30 @@ def _requirement(match: TermMatch, locale: Locale | str) -> tuple[tuple[str, str
     """What a match asks of a translation, keyed per entry (per written form for do-not-translate)."""
     entry = match.entry
     if entry.dnt:
-        # As the source writes it, or as the glossary does (pre-editing fixes a name's case: "lula da Silva").
-        accepted = tuple(dict.fromkeys((match.text, match.form.text)))
-        return (entry.id, match.text), Requirement(entry.id, match.text, match.text, accepted, verbatim=True)
+        # The glossary's spelling counts, whatever the English typed ("lula da Silva" → "Lula da Silva").
+        written = match.form.text
+        accepted = tuple(dict.fromkeys((written, match.text, *_contracted(written, locale))))
+        return (entry.id, match.text), Requirement(entry.id, match.text, written, accepted, verbatim=True)
     if (rendering := entry.rendering(locale)) is not None:
         expected = rendering.form(match.form.plural)
         return (entry.id, ""), Requirement(entry.id, match.text, expected, rendering.accepted)
     return None
+
+
+# A name that starts with the target language's own article contracts with a preposition:
+# "du Journal de Québec" for "Le Journal de Québec", "del Universal" for "El Universal".
+_CONTRACTIONS = {
+    "fr": {"Le": ("du", "au"), "Les": ("des", "aux")},
+    "es": {"El": ("del", "al")},
+    "pt": {"O": ("do", "no", "ao", "pelo"), "A": ("da", "na", "à", "pela"),
+           "Os": ("dos", "nos", "aos", "pelos"), "As": ("das", "nas", "às", "pelas")},
+}  # fmt: skip
+
+
+def _contracted(name: str, locale: Locale | str) -> tuple[str, ...]:
+    article, _, rest = name.partition(" ")
+    prepositions = _CONTRACTIONS.get(str(locale).split("-")[0], {}).get(article, ())
+    return tuple(f"{word} {rest}" for preposition in prepositions for word in (preposition, _capitalized(preposition)))
 
 
 def required_terms(glossary: Glossary, source: str, locale: Locale | str) -> tuple[Requirement, ...]:
@@ -460,6 +478,23 @@ def verify(source: str, target: str, locale: Locale | str, glossary: Glossary) -
             message = f"expected “{requirement.expected}” for “{requirement.source_text}”"
         flags.append(registry.make("glossary", message, word=requirement.expected))
     return flags
+
+
+@functools.lru_cache(maxsize=64)
+def target_words(glossary: Glossary, locale: str) -> frozenset[str]:
+    """Every word of the glossary's terms for a locale, and of its do-not-translate names, case-folded.
+
+    The target spelling check accepts them: a term the glossary requires ("fentanilo")
+    is right even where hunspell does not know it.
+    """
+    words: set[str] = set()
+    for entry in glossary.entries:
+        rendering = entry.rendering(locale)
+        forms = [*(rendering.accepted if rendering else ()), *(f.text for f in entry.english if entry.dnt)]
+        for form in forms:
+            for word in re.findall(r"[^\W_]+(?:[’'-][^\W_]+)*", form):
+                words.update({word.casefold(), *(part.casefold() for part in word.split("-") if part)})
+    return frozenset(words)
 
 
 def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> str:

@@ -524,9 +524,22 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     return "".join(pieces), flags
 
 
-def fix_article(text: str) -> str:
-    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept."""
-    return engine_fixes(text)[0]
+def fix_article(text: str, prose: str | None = None) -> str:
+    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept.
+
+    ``prose`` is the article with its markup blanked (``readers.prose_view``): fixes are
+    found there, so code, attributes and URLs are never touched, and applied to ``text``.
+    """
+    if prose is None:
+        return engine_fixes(text)[0]
+    if len(prose) != len(text):
+        raise ValueError("the prose view must keep every offset of the text")
+    pieces, position = [], 0
+    for fix in mechanical_fixes(prose):
+        pieces += [text[position : fix.start], fix.replacement]
+        position = fix.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def flags_for_segment(

@@ -8,6 +8,7 @@ produced a machine draft, for as long as that draft is unchanged.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
+WORDS = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
 MEMORY_CONFLICT = "tm-conflict"  # recomputed from the memory whenever a build has it
 
 
@@ -157,13 +159,18 @@ def target_flags(
 ) -> list[Flag]:
     """Every target flag of one entry; ``memo(part, depends, compute)`` may reuse a part's earlier result."""
     memo = memo or _no_memo
+    accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
+    # the dictionary checks also depend on the glossary words this target uses (accepted as correct)
+    used = {part.casefold() for word in WORDS.findall(target) for part in (word, *word.split("-"))} & accepted
+    words = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()[:16]
 
     def run(check, pair) -> list[Flag]:
         # a check's result depends on its code and on run_check (which reads severities from the registry)
-        return memo(check.code, (check.run, checks.run_check), lambda: checks.run_check(check, pair))
+        depends = (check.run, checks.run_check, *((words,) if check.code in checks.DICTIONARY_CHECKS else ()))
+        return memo(check.code, depends, lambda: checks.run_check(check, pair))
 
     flags = checks.check_translation(
-        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run, accepted_words=accepted
     )
     flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
     flags += memo(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from pipeline import flags as registry
 from pipeline import formats, glossary
 from pipeline.engines.base import Engine, Progress
 from pipeline.model import Flag, Hypothesis, InlineCode, Locale, Provenance
@@ -116,7 +117,8 @@ class Translator:
             provenance = hypothesis.provenance
             if self.pre_edits_by_text.get(source):
                 provenance = replace(provenance, pre_edits=self.pre_edits_by_text[source])
-            drafts.append(Draft(output, provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source)))
+            flags = (*hypothesis.flags, *lost_flags(preparation.restorers))
+            drafts.append(Draft(output, provenance, hypothesis.score, flags, self.fingerprint(source)))
         return drafts
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
@@ -137,15 +139,41 @@ class Translator:
         return _complete(drafts)
 
 
-def _restorer(replacements: dict[str, str]):
-    """Put each placeholder's text back; one the engine lost is appended so nothing is dropped."""
+class _Restorer:
+    """Put each placeholder's text back; one the engine lost is appended so nothing is dropped,
+    and remembered in ``lost`` so the draft is flagged for a person to move it."""
 
-    def restore(output: str) -> str:
-        for placeholder, value in replacements.items():
-            output = output.replace(placeholder, value) if placeholder in output else f"{output} {value}"
+    def __init__(self, replacements: dict[str, str]):
+        self.replacements = replacements
+        self.lost: list[str] = []
+
+    def __call__(self, output: str) -> str:
+        self.lost = []
+        for placeholder, value in self.replacements.items():
+            if placeholder in output:
+                output = output.replace(placeholder, value)
+            else:
+                output = f"{output} {value}"
+                self.lost.append(value)
         return output
 
-    return restore
+
+def _restorer(replacements: dict[str, str]) -> _Restorer:
+    return _Restorer(replacements)
+
+
+def lost_flags(restorers: Sequence[object]) -> tuple[Flag, ...]:
+    """A ``lost-placeholder`` flag for each protected text an engine dropped and the restore appended."""
+    return tuple(
+        registry.make(
+            "lost-placeholder",
+            f"the engine lost “{value}”; it was put back at the end of the sentence: move it where it belongs",
+            word=value,
+        )
+        for restorer in restorers
+        if isinstance(restorer, _Restorer)
+        for value in restorer.lost
+    )
 
 
 def protect_verbatim(text: str, codes: tuple[InlineCode, ...]) -> tuple[str, object]:

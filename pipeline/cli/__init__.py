@@ -178,7 +178,7 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
             changed = fix_article_file(path)
             click.echo(f"{path}: fixed {changed} line(s)", err=True)
         rows += [
-            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
+            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message, word=flag.word)
             for flag in lint_article(path, str(path))
         ]
     echo_flag_rows(rows, as_json, "problem(s)")

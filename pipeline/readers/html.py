@@ -10,6 +10,7 @@ Scripts, styles, comments, navigation and forms are dropped. ``BlockCollector`` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import lxml.html
@@ -454,3 +455,24 @@ class _Walker:
                     header=in_head or _tag(cell) == "th",
                 )
             row_number += 1 if cells else 0
+
+
+# ---------------------------------------------------------------- prose view (source lint)
+
+# Elements whose whole content is not prose: dropped by the reader, or code kept verbatim.
+_NOT_PROSE_ELEMENTS = "|".join(sorted(DROPPED - {"link", "meta", "input"} | {"pre", "code", "footer"}))
+_NOT_PROSE = re.compile(
+    rf"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
+    rf"|<({_NOT_PROSE_ELEMENTS})\b[^>]*>.*?</\1\s*>"
+    rf"|<[a-zA-Z/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);",
+    re.S | re.I,
+)
+
+
+def prose_view(text: str) -> str:
+    """The HTML with every tag, attribute, comment, entity, script, code and dropped element blanked.
+
+    Offsets and line breaks stay where they are, so source lint reads only what a
+    reader reads and its line numbers and spans still point into the file.
+    """
+    return _NOT_PROSE.sub(lambda match: re.sub(r"[^\r\n]", " ", match.group()), text)
