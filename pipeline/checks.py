@@ -455,7 +455,7 @@ def _engine_marks(code: str) -> Callable[[Pair], Iterator[Finding]]:
 
 def _source_forms(source: str) -> frozenset[str]:
     """Every word of the source, case-folded, with its hyphen parts and its possessive base ("Washington’s")."""
-    forms = set()
+    forms: set[str] = set()
     for word in spelling.words(source):
         for part in (word.text, *word.text.split("-")):
             forms.update((part.casefold(), spelling.POSSESSIVE.sub("", part).casefold()))

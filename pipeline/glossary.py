@@ -424,7 +424,7 @@ def _requirement(match: TermMatch, locale: Locale | str) -> tuple[tuple[str, str
 
 # A name that starts with the target language's own article contracts with a preposition:
 # "du Journal de Québec" for "Le Journal de Québec", "del Universal" for "El Universal".
-_CONTRACTIONS = {
+_CONTRACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {"Le": ("du", "au"), "Les": ("des", "aux")},
     "es": {"El": ("del", "al")},
     "pt": {"O": ("do", "no", "ao", "pelo"), "A": ("da", "na", "à", "pela"),

@@ -9,7 +9,7 @@ twice gives the same text as typesetting once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from pipeline.inline import FROZEN_TAG
 from pipeline.model import ConfigError, Locale
@@ -74,7 +74,7 @@ def _stop_after_quotes(text: str) -> str:
     return _STOP_INSIDE_QUOTE.sub(r"\2\1", text)
 
 
-def _inverted_marks(text: str, opening_tags: set[str] = frozenset()) -> str:
+def _inverted_marks(text: str, opening_tags: Collection[str] = frozenset()) -> str:
     """Spanish opens a question or exclamation with ¿ / ¡; MT from English never does.
 
     Only a segment that is one question (or exclamation) from its first word gets the
