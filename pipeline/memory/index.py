@@ -264,6 +264,11 @@ class MemoryIndex:
         unranked = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?"
         return [row[0] for row in self.db.execute(unranked, (query, CANDIDATES))]
 
+    def size(self, locale: str) -> int:
+        """How many units a locale has (every file's, duplicates included)."""
+        table = self._words_table(locale_key(locale))
+        return self._size(table) if table else 0
+
     def _size(self, table: str) -> int:
         """Units in a word index (cached until the index changes)."""
         if table not in self._sizes:
