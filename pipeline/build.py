@@ -30,23 +30,42 @@ from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
-from pipeline import po, review
+from pipeline import review
 from pipeline.cache import ResultCache, Tally
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
-from pipeline.fileio import locked, now, write_atomic
+from pipeline.fileio import (
+    FileChanged,
+    check_writable_folder,
+    lies_inside,
+    locked,
+    now,
+    remove_stale_temp_files,
+    write_atomic,
+)
 from pipeline.glossary import Glossary, remember_matches, take_matches
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
+    project_articles,
     read_catalog_text,
     template_path,
+    updated_records,
     updated_text,
 )
-from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
+from pipeline.publish.dist import (
+    RenderedPages,
+    available_locales,
+    dist_files,
+    read_manifest,
+    render_pages,
+    retracted,
+)
+from pipeline.readers import slug_for
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Draft, Translator
 from pipeline.workflow import Key, Plan, apply_drafts, plan
@@ -54,6 +73,7 @@ from pipeline.workflow import Key, Plan, apply_drafts, plan
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
 
+MERGE_ATTEMPTS = 3  # a catalog saved by a person during the build is merged again, this often at most
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
 
@@ -76,6 +96,9 @@ class LocaleResult:
     catalog_path: Path
     translated: int  # segments sent to the engine in this run
     engine: str
+    # machine drafts replaced because another engine, model or version made them, by what made them
+    redrafted: tuple[Provenance, ...] = ()
+    provenance: Provenance | None = None  # what this run's drafts record
     from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
@@ -87,6 +110,8 @@ class BuildReport:
     rechecked: Counter[str] = field(default_factory=Counter)  # computed results by check code
     jobs: int = 1
     memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
+    unpublished: tuple[str, ...] = ()  # slugs whose article is gone: their pages and listings were removed
+    removed: tuple[Path, ...] = ()  # the files under dist/ that went with them
 
 
 def job_count(requested: int) -> int:
@@ -127,6 +152,7 @@ class _Run:
     plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
     drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
     memory: dict[Locale, LocaleMatches] = field(default_factory=dict)  # translation-memory matches, looked up once
+    available: dict[str, set[str]] = field(default_factory=dict)  # slug → locales with a publish page (links)
 
 
 _RUN: _Run | None = None
@@ -139,6 +165,7 @@ def _state() -> _Run:
 
 def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
     codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    pre_edits = {s.text_for_engine: s.pre_edits for source in sources for s in source.segments if s.pre_edits}
     return Translator(
         run.engines[locale],
         locale,
@@ -146,6 +173,7 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
         es_quotes=run.config.es_quotes,
         source_lang=sources[0].document.source_lang if sources else "en",
         codes_by_text=codes,
+        pre_edits_by_text=pre_edits,
     )
 
 
@@ -178,7 +206,10 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     return plans, matches, template_text
 
 
-def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
+Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+
+
+def _finish(item: tuple[int, Locale]) -> Finished:
     """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
     run = _state()
     index, locale = item
@@ -197,10 +228,14 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
         memory=run.memory.get(locale),
     )
     article = LocalizedArticle(source.document, locale, tuple(views))
-    pages = render_pages(run.config, article, marks=known_marks()) if run.options.write_html else None
+    available = run.available.get(source.document.slug, set())
+    pages = (
+        render_pages(run.config, article, marks=known_marks(), available=available) if run.options.write_html else None
+    )
     path = catalog_path(run.config, source.document.slug, locale)
     text = updated_text(catalog, run.on_disk[path], "PO-Revision-Date")
-    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
+    drafts = updated_records(path, catalog)
+    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -250,6 +285,14 @@ def build(
             cache.absorb(changes, tally)
     finally:
         _RUN = None
+    check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
+    if options.write_html:
+        check_writable_folder(config.resolve(config.dist), "the dist folder")
+        run.available = available_locales(
+            read_manifest(config.resolve(config.dist)),
+            [LocalizedArticle(source.document, locale, ()) for source in run.sources for locale in options.locales],
+            publish_view=True,
+        )
     with contextlib.ExitStack() as stack:
         catalog_paths = sorted(
             {catalog_path(config, source.document.slug, locale) for source in run.sources for locale in options.locales}
@@ -258,7 +301,9 @@ def build(
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
-        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
+        run.existing.update(
+            {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
+        )
         if options.memory:
             run.memory = memory_matches(config, run.sources, options.locales, run.existing)
         _RUN = run
@@ -277,24 +322,53 @@ def build(
             _RUN = None
         results: list[LocaleResult] = []
         rendered: list[RenderedPages] = []
-        texts: list[tuple[Path, str | None]] = []
-        for (index, locale), (text, article, pages, changes, counts) in zip(items, finished, strict=True):
+        for folder in (config.resolve(config.locales_dir), config.resolve(config.dist)):
+            remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
+        finished_items = list(zip(items, finished, strict=True))
+        # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
+        for path, text in [*(f[1] for _, f in finished_items if f[1] is not None), *templates]:
+            if text is not None:  # None: the file already says the same
+                write_atomic(path, text)
+        for (index, locale), (text, _records, article, pages, changes, counts) in finished_items:
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
-            from_memory = len(run.plans[(index, locale)].from_memory)
-            results.append(LocaleResult(article, path, translated[(index, locale)], engines[locale].name, from_memory))
-            texts.append((path, text))
+            count = translated[(index, locale)]
+            # Replaced only if unchanged since read; a person's save meanwhile is read and merged again.
+            for attempt in range(MERGE_ATTEMPTS):
+                try:
+                    if text is not None:  # None: the file already says the same
+                        write_atomic(path, text, unchanged_since=run.on_disk[path])
+                    break
+                except FileChanged:
+                    if attempt == MERGE_ATTEMPTS - 1:
+                        raise FileChanged(
+                            f"kept changing while the build merged it ({MERGE_ATTEMPTS} tries); your edits are "
+                            "there, run the build again when you are done saving",
+                            path,
+                        ) from None
+                    text, article, pages, count = _merge_again(run, index, locale)
+            planned = run.plans[(index, locale)]
+            results.append(
+                LocaleResult(
+                    article,
+                    path,
+                    count,
+                    engines[locale].name,
+                    planned.redrafted,
+                    planned.provenance,
+                    len(planned.from_memory),
+                )
+            )
             if pages is not None:
                 rendered.append(pages)
         blocking = [
             (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
         ]
-        for path, text in [*templates, *texts]:
-            if text is not None:  # None: the file already says the same
-                write_atomic(path, text)
     cache.flush()
     publish_view = not (options.strict and blocking)
-    written = write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else []
+    written, unpublished, removed = (
+        write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else ([], [], [])
+    )
     if not publish_view:
         article, view, flag = blocking[0]
         raise ChecksFailed(
@@ -304,8 +378,54 @@ def build(
         )
     memory_units = sum(matches.units for matches in run.memory.values())
     return BuildReport(
-        tuple(results), tuple(written), Counter(cache.total), Counter(cache.total_computed), jobs, memory_units
+        tuple(results),
+        tuple(written),
+        Counter(cache.total),
+        Counter(cache.total_computed),
+        jobs,
+        memory_units,
+        tuple(unpublished),
+        tuple(removed),
     )
+
+
+def _merge_again(
+    run: _Run, index: int, locale: Locale
+) -> tuple[str | None, LocalizedArticle, RenderedPages | None, int]:
+    """A person saved the catalog after the build read it: read it again and redo this article × locale
+    (merge, translate what is pending, check), here in the writer, so their save is kept."""
+    global _RUN
+    source = run.sources[index]
+    path = catalog_path(run.config, source.document.slug, locale)
+    run.on_disk[path] = read_catalog_text(path)
+    text = run.on_disk[path]
+    run.existing[path] = None if text is None else load_catalog(path, text)
+    translator = _translator(run, locale, [source])
+    planned = plan(
+        source.template,
+        run.existing[path],
+        locale,
+        translator,
+        retranslate=run.options.retranslate,
+        memory=run.memory.get(locale),
+    )
+    run.plans[(index, locale)] = planned
+    run.drafts.pop((index, locale), None)
+    if planned.pending:
+        engine_texts = {(s.text, s.key): s.text_for_engine for s in source.segments}
+        wanted = [engine_texts.get(key, key[0]) for key in planned.pending]
+        unique = list(dict.fromkeys(wanted))
+        drafts = dict(zip(unique, translator.translate(unique), strict=True))
+        run.drafts[(index, locale)] = [drafts[text] for text in wanted]
+    _RUN = run
+    try:
+        new_text, drafts, article, pages, changes, counts = _finish((index, locale))
+        if drafts is not None:  # the machine records of the new merge, before its catalog
+            write_atomic(*drafts)
+    finally:
+        _RUN = None
+    run.cache.absorb(changes, counts)
+    return new_text, article, pages, len(planned.pending)
 
 
 def memory_matches(
@@ -353,20 +473,36 @@ def write_dist(
     articles: Sequence[LocalizedArticle],
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
-) -> list[Path]:
-    """Write everything outlets take from dist/: pages, review pages, and the files that list them."""
+) -> tuple[list[Path], list[str], list[Path]]:
+    """Write everything outlets take from dist/: pages, review pages, and the files that list them.
+
+    dist/ mirrors the articles: the pages of an article gone from articles/ are deleted and it
+    leaves the manifest, indexes and feeds. Returns (written, unpublished slugs, removed files).
+    """
     dist = config.resolve(config.dist)
+    previous = read_manifest(dist)
+    current: set[str] | None = None
+    if config.resolve(config.articles).is_dir():
+        current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written = []
     for relative_path, content in dist_files(
         config,
         articles,
-        previous_manifest=read_manifest(dist),
+        previous_manifest=previous,
         publish_view=publish_view,
         now=now(),
         rendered=rendered,
         marks=known_marks(),
+        current_slugs=current,
     ):
         target = dist / relative_path
         write_atomic(target, content)
         written.append(target)
-    return written
+    gone = retracted(previous, current) if current is not None else {}
+    removed = []
+    for relative_path in (path for paths in gone.values() for path in paths):
+        target = dist / relative_path
+        if target.is_file() and lies_inside(target, dist):
+            target.unlink()
+            removed.append(target)
+    return written, sorted(gone), removed

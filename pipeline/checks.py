@@ -9,6 +9,7 @@ translator comment ``newsloc: ignore <code> [<code> …]``.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -316,14 +317,23 @@ def _repetition_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _repetition(pair: Pair) -> Iterator[Finding]:
-    for start, end, gram in _repetition_spans(pair.target):
-        if not _repetition_spans(pair.source):
-            yield Finding(f"“{gram}” repeats 3 or more times (an engine loop?)", (start, end), word=gram)
+    target_runs = _repetition_spans(pair.target)
+    if target_runs and _repetition_spans(pair.source):
+        return  # the source repeats itself too (once, not once per run: linear)
+    for start, end, gram in target_runs:
+        yield Finding(f"“{gram}” repeats 3 or more times (an engine loop?)", (start, end), word=gram)
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """Whether ``offset`` falls in one of the sorted, non-overlapping ``spans`` (a bisection, not a scan)."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _doubled_words(pair: Pair) -> Iterator[Finding]:
     allowed = GRAMMATICAL_DOUBLES.get(pair.locale.language, set())
-    looped = [(start, end) for start, end, _ in _repetition_spans(pair.target)]
+    looped = sorted((start, end) for start, end, _ in _repetition_spans(pair.target))
+    loop_starts = [start for start, _ in looped]
     if re.search(r"\b(\w+)\s+\1\b", pair.source, re.I):
         return  # the source doubles a word too; the source lint reports it
     tokens = _tokens(pair.target)
@@ -331,7 +341,7 @@ def _doubled_words(pair: Pair) -> Iterator[Finding]:
         word = first.group().casefold()
         if word != second.group().casefold() or word in allowed or word.isdigit():
             continue
-        if pair.target[first.end() : second.start()].strip() or any(s <= first.start() < e for s, e in looped):
+        if pair.target[first.end() : second.start()].strip() or _inside(looped, loop_starts, first.start()):
             continue
         yield Finding(
             f"word repeated: “{first.group()} {second.group()}”", (first.start(), second.end()), word=first.group()
@@ -431,11 +441,13 @@ def check_translation(
     found = list(engine_flags)
     # What the engine reported itself is not found again (Apertium marks).
     skipped = set(skip) | {flag.code for flag in found} | ({"target-spelling"} if not spell else set())
+    seen = set(found)  # a set, not a list scan: thousands of flags on a long segment stay linear
     for check in CHECKS:
         if check.code in skipped:
             continue
         for flag in run(check, pair):
-            if flag not in found:
+            if flag not in seen:
+                seen.add(flag)
                 found.append(flag)
         if not target.strip():
             break  # nothing else can be judged on an empty target

@@ -8,7 +8,7 @@ number stands for (tag and attributes) travels beside the text as ``InlineCode``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -148,7 +148,8 @@ class Segment:
     index: int  # position of this sentence within the block part
     line: int  # 1-based line in the source file
     codes: tuple[InlineCode, ...] = ()
-    engine_text: str = ""  # source after unambiguous lint fixes; "" = same as text
+    engine_text: str = ""  # source pre-edited for the engine (pipeline.pre_edit); "" = same as text
+    pre_edits: tuple[str, ...] = ()  # the kinds of pre-edit that made engine_text ("house-style", …)
 
     @property
     def text_for_engine(self) -> str:
@@ -216,6 +217,9 @@ class Provenance:
     version: str = ""  # of the model (Debian package version, Argos package version)
     kind: ProvenanceKind = ProvenanceKind.MACHINE
     source: str = ""  # where a non-machine text came from, when known
+    # Kinds of pre-edit made to the engine's input (pipeline.pre_edit): about the input, not who made the
+    # draft, so two drafts of one engine and model compare equal whatever their pre-edits.
+    pre_edits: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def translator(cls) -> Provenance:

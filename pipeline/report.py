@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -10,7 +12,7 @@ from pipeline import catalog as catalogs
 from pipeline import lint
 from pipeline.config import Config
 from pipeline.engines import known_marks
-from pipeline.fileio import read_article_text, write_atomic
+from pipeline.fileio import MAX_ARTICLE_BYTES, decode_article, read_article_text, read_limited, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
 from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
 from pipeline.readers import read_document
@@ -48,8 +50,27 @@ def fix_article_file(path: Path) -> int:
     fixed = lint.fix_article(text)
     changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
     if fixed != text:
-        write_atomic(path, fixed)
+        data = read_limited(path, MAX_ARTICLE_BYTES, "article")
+        write_atomic(path, same_layout(data, decode_article(data, path), fixed))
     return changed
+
+
+def same_layout(data: bytes, as_written: str, fixed: str) -> bytes:
+    """``fixed`` (\\n line ends) written back as the file was: its line ends (CRLF, CR), BOM and encoding,
+    so a fix touches only the lines it fixes."""
+    endings = re.findall(r"\r\n|\r|\n", as_written)
+    lines = fixed.split("\n")
+    body = "".join(line + (endings[i] if i < len(endings) else "") for i, line in enumerate(lines[:-1])) + lines[-1]
+    if len(lines) - 1 != len(endings):  # the fix changed the line count: keep the file's main line end
+        main = max(set(endings), key=endings.count) if endings else "\n"
+        body = fixed.replace("\n", main)
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return codecs.BOM_UTF16_LE + body.encode("utf-16-le")
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return codecs.BOM_UTF16_BE + body.encode("utf-16-be")
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    body = body.removeprefix("\ufeff")
+    return bom + body.encode("utf-8")
 
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:

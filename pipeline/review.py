@@ -7,6 +7,8 @@ produced a machine draft, for as long as that draft is unchanged.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,6 +22,7 @@ from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+from pipeline.pre_edit import pre_edit
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -48,33 +51,59 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
         on_line[segment.line].append(segment)
+    by_line: dict[int | None, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        by_line[flag.line].append(flag)
     attached: dict[str, list[Flag]] = defaultdict(list)
+    # Linear in the line's length however many segments and flags it holds (a 1 MB line):
+    # segments are found in order, and each takes only the flags that start within it.
     for line, line_segments in on_line.items():
-        line_flags = [flag for flag in flags if flag.line == line]
+        line_flags = by_line.get(line)
         if not line_flags:
             continue
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        offsets = segment_offsets(line_text, [segment.text for segment in line_segments])
+        spanless = [flag for flag in line_flags if flag.span is None]
+        spanned = sorted((flag for flag in line_flags if flag.span), key=lambda flag: flag.span[0])  # type: ignore[index]
+        starts = [flag.span[0] for flag in spanned]  # type: ignore[index]
         placed: set[tuple[str, str]] = set()
-        for segment in line_segments:
-            for flag in lint.flags_for_segment(line_flags, line_text, segment.text, line):
+        for segment, offset in zip(line_segments, offsets):
+            if offset >= 0:
+                low, high = bisect.bisect_left(starts, offset), bisect.bisect_right(starts, offset + len(segment.text))
+                candidates = spanless + spanned[low:high]
+            else:
+                candidates = line_flags
+            for flag in lint.flags_for_segment(candidates, line_text, segment.text, line, offset):
                 attached[identity(segment)].append(replace(flag, source=True))
                 placed.add((flag.code, flag.message))
+        homes = [(offset, index) for index, offset in enumerate(offsets) if offset >= 0]
+        home_starts = [offset for offset, _ in homes]
         for flag in line_flags:
             if (flag.code, flag.message) not in placed:
                 start = flag.span[0] if flag.span else 0
-                home = line_segments[0]
-                for segment in line_segments:
-                    offset = line_text.find(segment.text)
-                    if 0 <= offset <= start:
-                        home = segment
+                found = bisect.bisect_right(home_starts, start) - 1
+                home = line_segments[homes[found][1]] if found >= 0 else line_segments[0]
                 attached[identity(home)].append(replace(flag, source=True))
     return attached
+
+
+def segment_offsets(line_text: str, texts: Sequence[str]) -> list[int]:
+    """Where each segment starts in its line (-1: not verbatim there), searching on from the previous one."""
+    offsets, position = [], 0
+    for text in texts:
+        offset = line_text.find(text, position)
+        if offset < 0:
+            offset = line_text.find(text)  # out of order (rare): anywhere on the line
+        offsets.append(offset)
+        if offset >= position:
+            position = offset + len(text)
+    return offsets
 
 
 def source_review(
     text: str, document: Document, segments: Sequence[Segment], glossary=None, cache=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
-    """Lint the English: flags per segment, and the unambiguously fixed text for the engine.
+    """Lint the English: flags per segment, and the pre-edited text for the engine.
 
     With a ``cache``, an article whose text and lint are unchanged is not linted again.
     """
@@ -84,10 +113,33 @@ def source_review(
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
-        fixed, fix_flags = lint.engine_fixes(segment.text)
-        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
-        fixed_segments.append(replace(segment, engine_text=fixed if fixed != segment.text else ""))
+        edited = pre_edit(
+            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+        )
+        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
+        changed = edited.text != segment.text
+        fixed_segments.append(
+            replace(segment, engine_text=edited.text if changed else "", pre_edits=edited.kinds if changed else ())
+        )
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
+
+
+def verbatim_spans(segment: Segment) -> list[tuple[int, int]]:
+    """Code content kept as written (code spans, translate="no"): pre-editing leaves it alone."""
+    spans = []
+    for code in segment.codes:
+        if code.paired and not code.translate:
+            found = re.search(rf"<{code.id}>.*?</{code.id}>", segment.text, re.S)
+            if found:
+                spans.append(found.span())
+    return spans
+
+
+def term_spans(segment: Segment, glossary=None) -> list[tuple[int, int]]:
+    """Where the segment has glossary terms: pre-editing may only change their case."""
+    if glossary is None:
+        return []
+    return [(match.start, match.end) for match in glossaries.find_terms(glossary, segment.text)]
 
 
 def _no_memo(part: str, depends: tuple, compute):
@@ -166,11 +218,13 @@ def annotate(
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             memo = (
-                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
+                cache.row(
+                    "target", segment.text, segment.codes, catalogs.msgstr(message), locale.tag, engine_flags, marks
+                )
                 if cache
                 else None
             )
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+            flags += target_flags(segment, catalogs.msgstr(message), locale, glossary, engine_flags, marks, memo)
         suggestions: tuple[Suggestion, ...] = ()
         if memory is not None and state != EntryState.REVIEWED:
             from pipeline.memory import leverage
@@ -197,5 +251,5 @@ def annotate(
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags), suggestions))
+        views.append(SegmentView(segment, catalogs.msgstr(message), state, provenance, tuple(flags), suggestions))
     return views

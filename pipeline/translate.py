@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import formats, glossary
 from pipeline.engines.base import Engine, Progress
@@ -49,14 +49,22 @@ class Translator:
         es_quotes: str = "«»",
         source_lang: str = "en",
         codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None,
+        pre_edits_by_text: Mapping[str, tuple[str, ...]] | None = None,
     ):
         self.engine = engine
         # Inline codes of each source text: code spans and translate="no" content never reach the engine.
         self.codes_by_text = codes_by_text or {}
+        # Kinds of pre-edit that made each engine text (recorded in the draft's provenance).
+        self.pre_edits_by_text = pre_edits_by_text or {}
         self.locale = locale
         self.glossary = glossary
         self.es_quotes = es_quotes
         self.source_lang = source_lang
+
+    def provenance(self) -> Provenance | None:
+        """What this run's drafts will record; None for an engine that cannot say beforehand."""
+        describe = getattr(self.engine, "provenance", None)
+        return describe(self.source_lang, self.locale) if describe else None
 
     def fingerprint(self, source: str) -> str:
         if self.glossary is None:
@@ -86,7 +94,7 @@ class Translator:
         """Translate the sources (already lint-fixed) as one batch."""
         if self.glossary is not None and self.engine.offers_alternatives:
             return self._translate_choosing_alternatives(sources, progress)
-        return self._translate(sources, progress, protect_terms=True)
+        return _complete(self._translate(sources, progress, protect_terms=True))
 
     def _translate(
         self, sources: Sequence[str], progress: Progress | None, protect_terms: bool, choose=None
@@ -105,9 +113,10 @@ class Translator:
             output = self.finish(text)
             for restore in reversed(preparation.restorers):
                 output = restore(output)
-            drafts.append(
-                Draft(output, hypothesis.provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source))
-            )
+            provenance = hypothesis.provenance
+            if self.pre_edits_by_text.get(source):
+                provenance = replace(provenance, pre_edits=self.pre_edits_by_text[source])
+            drafts.append(Draft(output, provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source)))
         return drafts
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
@@ -125,7 +134,7 @@ class Translator:
             protected = self._translate([sources[i] for i in retry], None, protect_terms=True)
             for index, draft in zip(retry, protected):
                 drafts[index] = draft
-        return drafts
+        return _complete(drafts)
 
 
 def _restorer(replacements: dict[str, str]):
@@ -166,3 +175,10 @@ def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, objec
         position = item.end
     pieces.append(text[position:])
     return "".join(pieces), _restorer(rendered)
+
+
+def _complete(drafts: list[Draft | None]) -> list[Draft]:
+    """Drafts from a protect-and-restore pass: the engine's own text is always taken, so none is missing."""
+    complete = [draft for draft in drafts if draft is not None]
+    assert len(complete) == len(drafts), "a protect-and-restore pass keeps every hypothesis"
+    return complete

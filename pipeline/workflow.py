@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import catalog as catalogs
 from pipeline.engines.base import Progress
-from pipeline.model import EntryState, Locale, ProvenanceKind
+from pipeline.model import EntryState, Locale, Provenance, ProvenanceKind
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -30,6 +30,23 @@ class Refreshed:
     merged: catalogs.MergeResult
     translated: tuple[Key, ...]  # entries that got a new machine draft in this run
     from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
+    # machine drafts replaced because another engine, model or model version made them: what made them
+    redrafted: tuple[Provenance, ...] = ()
+
+
+def outdated_drafts(catalog: Catalog, provenance: Provenance | None) -> list[tuple[Key, Provenance]]:
+    """Machine drafts another engine, model or model version made: no person's work, so made again.
+
+    Memory drafts are not an engine's: the memory decides whether they still hold."""
+    if provenance is None:
+        return []
+    outdated = []
+    for message in catalog:
+        if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
+            record = catalogs.machine_record(message)
+            if record is not None and record.provenance.is_machine and record.provenance != provenance:
+                outdated.append((catalogs.key_of(message), record.provenance))
+    return outdated
 
 
 def glossary_stale(catalog: Catalog, translator) -> list[Key]:
@@ -38,7 +55,8 @@ def glossary_stale(catalog: Catalog, translator) -> list[Key]:
     for message in catalog:
         if message.id and catalogs.entry_state(message) == EntryState.MACHINE:
             record = catalogs.machine_record(message)
-            if record.terms != translator.fingerprint(message.id):
+            assert record is not None  # a machine draft is one because it has a record
+            if record.terms != translator.fingerprint(catalogs.msgid(message)):
                 stale.append(catalogs.key_of(message))
     return stale
 
@@ -46,12 +64,13 @@ def glossary_stale(catalog: Catalog, translator) -> list[Key]:
 def apply_drafts(catalog: Catalog, keys: Sequence[Key], drafts) -> None:
     """Put machine drafts into their entries (which must be untranslated or machine drafts)."""
     for key, draft in zip(keys, drafts, strict=True):
-        message = catalog.get(key[0], context=key[1] or None)
+        message = catalogs.entry_at(catalog, key)
         if catalogs.entry_state(message) not in (EntryState.UNTRANSLATED, EntryState.MACHINE):
             raise AssertionError(f"refusing to overwrite a translator's text in {key!r}")
         message.string = draft.text
         message.flags.add("fuzzy")  # previous_id stays: it shows the reviewer how the English changed
-        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms)
+        score = round(draft.score, 3) if draft.score is not None else None  # as the mt: comment keeps it
+        record = catalogs.MachineRecord(draft.provenance, catalogs.text_hash(draft.text), draft.terms, score)
         message.auto_comments = [
             *catalogs.template_comments(message),
             record.render(),
@@ -66,6 +85,8 @@ class Plan:
     merged: catalogs.MergeResult
     pending: tuple[Key, ...]
     from_memory: tuple[Key, ...] = ()  # entries filled from the translation memory (no engine input)
+    redrafted: tuple[Provenance, ...] = ()  # what made the machine drafts re-drafted for another provenance
+    provenance: Provenance | None = None  # what this run's drafts record
 
 
 def plan(
@@ -77,16 +98,20 @@ def plan(
     retranslate: bool = False,
     memory: LocaleMatches | None = None,
 ) -> Plan:
-    """Merge, and list the untranslated entries, machine drafts on request, and drafts the glossary made stale.
+    """Merge, and list what an engine should draft now: untranslated entries, machine drafts on
+    request, drafts the glossary made stale, and drafts another engine, model or version made.
 
     With a ``memory``, what it can fill is filled now and left out of ``pending``.
     """
     merged = catalogs.merge(template, existing, locale, retranslate=retranslate)
-    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(merged.catalog, translator)]))
+    provenance = translator.provenance()
+    outdated = dict(outdated_drafts(merged.catalog, provenance))
+    pending = list(dict.fromkeys([*merged.pending, *glossary_stale(merged.catalog, translator), *outdated]))
     from_memory: list[Key] = []
     if memory is not None:
         pending, from_memory = fill_from_memory(merged.catalog, pending, memory, translator)
-    return Plan(merged, tuple(pending), tuple(from_memory))
+    redrafted = tuple(made_by for key, made_by in outdated.items() if key in pending)
+    return Plan(merged, tuple(pending), tuple(from_memory), redrafted, provenance)
 
 
 def refresh(
@@ -119,7 +144,9 @@ def refresh(
         with progress(len(sources)) if progress else contextlib.nullcontext(None) as bar:
             drafts = translator.translate(sources, progress=bar)
         apply_drafts(catalog, pending, drafts)
-    return Refreshed(catalog, planned.merged, tuple(pending), planned.from_memory)
+    return Refreshed(
+        catalog, planned.merged, tuple(pending), from_memory=planned.from_memory, redrafted=planned.redrafted
+    )
 
 
 def fill_from_memory(

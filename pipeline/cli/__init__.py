@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -53,7 +54,9 @@ def progress_bar(label: str, total: int):
     show_default=True,
     help="Where the argos engine runs.",
 )
-@click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
+@click.option(
+    "--threads", type=click.IntRange(min=0), default=0, help="CPU threads for the argos engine (0: all cores)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -98,6 +101,14 @@ def build(
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    for slug in report.unpublished:
+        click.echo(f"unpublished {slug}: its article is gone from {config.articles}/, so its pages left {config.dist}/")
+    if report.removed:
+        dist = config.resolve(config.dist)
+        click.echo(
+            f"removed {len(report.removed)} file(s) from {config.dist}/: "
+            + ", ".join(str(path.relative_to(dist)) for path in report.removed)
+        )
     if options.memory:
         click.echo(memory_line(report))
     click.echo(
@@ -118,9 +129,19 @@ def summary_line(result) -> str:
         states[view.state.value] += 1
         for flag in view.flags:
             flags[flag.severity.value] += 1
+    replaced = ""
+    if result.redrafted:
+        made_by = ", ".join(
+            f"{count} by {provenance.describe()}" for provenance, count in Counter(result.redrafted).most_common()
+        )
+        now = result.provenance.describe() if result.provenance else result.engine
+        replaced = (
+            f" ({len(result.redrafted)} replacing machine drafts made by another engine or model: {made_by}; now {now})"
+        )
     return (
         f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-        f"{result.translated} translated now ({result.engine}), {result.from_memory} from memory; reviewed {states['reviewed']}, "
+        f"{result.translated} translated now ({result.engine}){replaced}, {result.from_memory} from memory; "
+        f"reviewed {states['reviewed']}, "
         f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
         f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
     )

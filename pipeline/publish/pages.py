@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -58,6 +59,7 @@ text-align:center;margin:.1rem;border:1px solid #1a56a8;border-radius:3px;color:
 .segment-details .label{display:inline-block;min-width:2.2rem;font-weight:600;color:#4d4d4d}
 .segment-details ul.messages{margin:.2rem 0;padding-left:1rem;list-style:none}
 .segment-details ul.messages li{margin:.25rem 0}
+.segment-details ul.suggestions{margin:.2rem 0;padding-left:1rem}.segment-details ul.suggestions li{margin:.25rem 0}
 .segment-details a.in-text{display:inline-block;padding:.2rem .4rem;min-height:1.5rem}
 .tm-suggestion{display:inline-block;font:.8rem/1.4 Helvetica,Arial,sans-serif;background:#eef6ee;
 border:1px dashed #2e7d4f;border-radius:3px;padding:0 .3rem;margin:0 .15rem;color:#1a1a1a}
@@ -386,7 +388,9 @@ def build_page(
 
 
 def serialize(html: etree._Element) -> str:
-    return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
+    # lxml.html's serializer (it also drops a Content-Type <meta>); our tree is built with etree.
+    page = cast(lxml.html.HtmlElement, html)
+    return lxml.html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
 # ---------------------------------------------------------------- review summary
@@ -455,7 +459,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             cell = etree.SubElement(row, "td")
             cell.text = severity.value
             cell = etree.SubElement(row, "td")
-            flagged = list(dict.fromkeys(views))
+            flagged = list({id(view): view for view in views}.values())  # by identity: hashing a view hashes its text
             cell.text = f"{len(flagged)}: "
             for view in flagged:
                 number = numbers[view.segment]
@@ -542,3 +546,19 @@ def segment_details(body: etree._Element, article: LocalizedArticle) -> None:
                 badge = etree.SubElement(entry, "span", {"class": f"flag severity-{flag.severity.value}"})
                 badge.text = flag.code
                 badge.tail = f" {flag.severity.value}{' (English source)' if flag.source else ''}: {flag.message}"
+        if view.suggestions:
+            suggestions = etree.SubElement(item, "ul", {"class": "suggestions"})
+            for suggestion in view.suggestions:
+                entry = etree.SubElement(
+                    suggestions, "li", {"data-score": str(suggestion.score), "data-target": suggestion.target}
+                )
+                etree.SubElement(entry, "span", {"class": "tm-score"}).text = f"TM {suggestion.score}%"
+                target = etree.SubElement(entry, "span", {"lang": article.locale.tag})
+                append_coded_text(target, suggestion.target, ())  # another segment's codes: text only
+                target.tail = " — for “"
+                remembered = etree.SubElement(entry, "span", {"lang": source_lang})
+                append_coded_text(remembered, suggestion.source, ())
+                remembered.tail = f"” ({suggestion.origin})"
+                if suggestion.notes:
+                    notes = etree.SubElement(entry, "span", {"class": "tm-notes"})
+                    notes.text = "; ".join(suggestion.notes)

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.inline import CodedTextBuilder, plain_text
-from pipeline.model import BlockKind, Document
+from pipeline.model import BlockKind, Document, InputError
 from pipeline.readers.html import CODE_TAGS, DROPPED, STANDALONE_TAGS, BlockCollector, Place, add_html_fragment
 
 # Raw inline HTML whose content is dropped along with the tag.
@@ -31,10 +31,35 @@ _FRONT_MATTER_TITLE = re.compile(r"""^title:[ \t]*(?:"(.*)"|'(.*)'|(.*?))[ \t]*$
 def read_markdown(text: str, path: str, slug: str) -> Document:
     """Parse a Markdown article into a Document (title from the first level-1 heading)."""
     text, front_title = _split_front_matter(text)
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"maxNesting": MARKDOWN_NESTING_LIMIT + 2}).enable(["table", "strikethrough"])
+    tokens = parser.parse(text)
+    refuse_too_deep(tokens, path)
     walker = _Walker()
-    walker.walk(parser.parse(text))
+    try:
+        walker.walk(tokens)
+    except InputError as error:  # from an HTML block: it knows the line, we know the file
+        raise InputError(error.message, error.path or path, error.line) from None
     return walker.collector.document(slug=slug, path=path, title=walker.title or front_title)
+
+
+# markdown-it stops parsing silently past its nesting limit (the rest of a deep blockquote or
+# list would vanish). We give it room for two levels more and refuse anything that uses them.
+MARKDOWN_NESTING_LIMIT = 60
+
+
+def refuse_too_deep(tokens: list[Token], path: str) -> None:
+    stack = [(token, 0) for token in tokens]
+    while stack:
+        token, outer = stack.pop()
+        if outer + token.level >= MARKDOWN_NESTING_LIMIT:
+            line = token.map[0] + 1 if token.map else None
+            raise InputError(
+                f"Markdown nested more than {MARKDOWN_NESTING_LIMIT} levels deep (lists, quotes, emphasis; "
+                "the reader's limit): the rest would be lost; flatten it",
+                path,
+                line,
+            )
+        stack.extend((child, outer + token.level) for child in token.children or ())
 
 
 def _split_front_matter(text: str) -> tuple[str, str]:

@@ -53,6 +53,15 @@
     var suggestions = detail ? detail.querySelector(".suggestions") : null;
     copyChildren(suggestions, document.getElementById("editor-suggestions-list"));
     document.getElementById("editor-suggestions").hidden = !suggestions;
+    document.querySelectorAll("#editor-suggestions-list li[data-target]").forEach(function (item) {
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "use-suggestion";
+      use.textContent = "Use";
+      use.addEventListener("click", function () { text.value = item.dataset.target; text.focus(); });
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(use);
+    });
     codes.replaceChildren();
     var seen = {};
     flags.querySelectorAll("li[data-flag]").forEach(function (item) {
@@ -71,7 +80,10 @@
     panel.hidden = true;
     body.classList.remove("editing");
     document.querySelectorAll("main .seg.selected").forEach(function (s) { s.classList.remove("selected"); });
-    if (opener && document.body.contains(opener)) { opener.focus(); }
+    // Back to the segment's own button (a save re-renders the article, so look it up again).
+    var back = opener && document.body.contains(opener) ? opener
+      : document.querySelector("main button.edit[data-segment='" + selected + "']");
+    if (back) { back.focus(); }
   }
 
   async function refresh() {

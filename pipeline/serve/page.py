@@ -124,7 +124,7 @@ def editor_panel(locale: Locale) -> etree._Element:
     etree.SubElement(panel, "ul", {"class": "messages", "id": "editor-flags"})
     suggestions = etree.SubElement(panel, "div", {"id": "editor-suggestions", "hidden": "hidden"})
     etree.SubElement(suggestions, "h3").text = "Suggestions"
-    etree.SubElement(suggestions, "div", {"id": "editor-suggestions-list"})
+    etree.SubElement(suggestions, "ul", {"id": "editor-suggestions-list", "class": "messages"})
 
     form = etree.SubElement(panel, "form", {"id": "edit-form"})
     label = etree.SubElement(form, "label", {"for": "edit-text"})

@@ -243,3 +243,26 @@ def test_a_remote_bind_with_the_flag_warns(served_project, monkeypatch):
     serve_app.serve(config, (Locale("es"),), host="0.0.0.0", allow_remote=True, announce=said.append, warn=said.append)
     assert said[0].startswith("warning: serving on 0.0.0.0, not only this machine")
     assert re.match(r"http://0\.0\.0\.0:\d+/\?token=", said[1])
+
+
+def test_memory_suggestions_are_listed_as_text_for_the_editor(client, served_project):
+    """A reviewed heading of the sample is a suggestion for a paraphrase in a new article."""
+    reviewed = "Entre la desestabilización y el apoyo"
+    version = page_version(client)
+    body = {"context": "heading", "msgid": "Balancing Destabilization and Support", "version": version}
+    response = client.post(SAVE, json={**body, "text": reviewed, "reviewed": True}, headers={"X-Newsloc-Token": TOKEN})
+    assert response.status_code == 200, response.text
+    paraphrase = "Balancing Destabilization and Economic Support"
+    (served_project / "articles" / "summit.txt").write_text(
+        f"Follow-up on the summit\nThe talks resumed on Monday.\n{paraphrase}\nObservers expect a statement.\n",
+        encoding="utf-8",
+    )
+    assert invoke(served_project, "build", "--lang", "es", "--engine", "pseudo").exit_code == 0
+    served = lxml.html.fromstring(client.get(f"/review/es/summit?token={TOKEN}").text)
+    static = lxml.html.parse(str(served_project / "dist" / "es" / "summit.review.html")).getroot()
+    for page in (served, static):
+        [detail] = page.xpath("//li[@class='detail'][p[@class='source'][contains(., $s)]]", s=paraphrase)
+        [suggestion] = detail.cssselect("ul.suggestions li")
+        assert suggestion.get("data-target") == reviewed
+        text = suggestion.text_content()
+        assert reviewed in text and "Balancing Destabilization and Support" in text and SLUG in text

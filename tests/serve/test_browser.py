@@ -17,6 +17,7 @@ from support.serving import FIXED_TEXT, FLAGGED_SOURCE, REPO, SLUG, make_served_
 from tests_helpers import invoke
 
 from pipeline.po import parse as parse_catalog
+from pipeline.po import render as render_catalog
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -81,6 +82,10 @@ def test_an_editor_fixes_a_flagged_segment_in_the_page(served_project, browser, 
         assert page.locator("#editor-flags").inner_text() == "No flags."
         assert page.text_content("#verdict") != verdict_before
         assert "127 segment(s) not reviewed" in page.text_content("#verdict")
+        # Escape closes the panel and puts the focus back on the segment's button.
+        page.keyboard.press("Escape")
+        panel.wait_for(state="hidden", timeout=WAIT_MS)
+        assert page.evaluate("document.activeElement.dataset.segment") == segment.get_attribute("id")
         assert errors == []
         page.close()
 
@@ -112,6 +117,27 @@ def test_a_conflicting_save_shows_the_other_text(served_project, browser):
         assert page.locator("#editor-other").inner_text().startswith("Guardado en Poedit.")
         assert page.input_value("#edit-text") == FIXED_TEXT  # the editor's words are still there
         assert po.read_text(encoding="utf-8") == theirs
+        page.close()
+
+
+def test_a_memory_suggestion_can_be_taken_into_the_text(served_project, browser):
+    path = po_path(served_project)
+    catalog = parse_catalog(path.read_text(encoding="utf-8"), path)  # a translator reviews one heading
+    heading = catalog.get("Balancing Destabilization and Support", context="heading")
+    heading.string = "Entre la desestabilización y el apoyo"
+    heading.flags.discard("fuzzy")
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+    paraphrase = "Balancing Destabilization and Economic Support"
+    (served_project / "articles" / "summit.txt").write_text(f"Follow-up\n{paraphrase}\n", encoding="utf-8")
+    assert invoke(served_project, "build", "--lang", "es", "--engine", "pseudo").exit_code == 0
+    with running_server(served_project) as url:
+        page = browser.new_page()
+        page.goto(url.replace("/?", "/review/es/summit?"), timeout=WAIT_MS)
+        page.click(segment_selector(paraphrase), timeout=WAIT_MS)
+        page.locator("#editor-suggestions").wait_for(state="visible", timeout=WAIT_MS)
+        assert "Entre la desestabilización y el apoyo" in page.locator("#editor-suggestions").inner_text()
+        page.click("#editor-suggestions button.use-suggestion", timeout=WAIT_MS)
+        assert page.input_value("#edit-text") == "Entre la desestabilización y el apoyo"
         page.close()
 
 
