@@ -3,10 +3,9 @@
 Exact matches come from a plain index on (locale, source). Fuzzy candidates come from
 one FTS5 word index per locale: the query's rarest words (document frequencies kept in
 ``terms``, a B-tree, because counting them in ``fts5vocab`` reads whole posting lists)
-are looked up, the units sharing most of them become candidates, and rapidfuzz scores
-those. Common words are left out on purpose: they match half the memory and say little
-about similarity; a budget on the postings a lookup may read keeps it fast at 100,000
-units.
+are looked up, units holding two of them become candidates, and rapidfuzz scores those.
+Common words are left out on purpose: they match half the memory and say little about
+similarity; leaving them out keeps a lookup fast at 100,000 units.
 
 The database holds nothing that is not in a catalog or a TMX file. One that cannot be
 opened, or was written by another schema version, is deleted and rebuilt.
@@ -15,6 +14,7 @@ opened, or was written by another schema version, is deleted and rebuilt.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -29,9 +29,11 @@ from pipeline.memory.units import Origin, Unit, locale_key
 
 SCHEMA_VERSION = "2"
 FUZZY_THRESHOLD = 75  # percent: what CAT tools show as a fuzzy match by default
-QUERY_WORDS = 8  # at most this many of the query's rarest words go to the word index
-POSTINGS_BUDGET = 12_000  # ...and together they may match at most this many units
-CANDIDATES = 200  # units (sharing the most rare words) that rapidfuzz scores per lookup
+RARE_WORDS = 4  # the query's rarest words; a candidate holds at least two of them
+# A word in more than this share of the units (or this many, in a small memory) says nothing.
+COMMON_SHARE, COMMON_FLOOR = 0.02, 50
+RANKED_MATCHES = 2_000  # BM25 ranks the matches only up to this many (its cost is per match)
+CANDIDATES = 300  # units rapidfuzz scores per lookup, at most
 # Similarity ≥ 75 % (Indel ratio) needs the shorter text to be at least 60 % of the longer one.
 LENGTH_SLACK = 0.6
 
@@ -92,6 +94,7 @@ class MemoryIndex:
     def __init__(self, path: Path | None = None):
         self.path = path
         self.db = self._connect()
+        self._sizes: dict[str, int] = {}
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is None:
@@ -144,6 +147,7 @@ class MemoryIndex:
 
     def replace_files(self, changed: Iterable[tuple[str, str, Sequence[Unit]]], removed: Iterable[str] = ()) -> None:
         """Swap in the units of changed files and forget removed ones, in one transaction."""
+        self._sizes.clear()
         with self.db:
             for path in removed:
                 self._forget(path)
@@ -215,11 +219,12 @@ class MemoryIndex:
         return [self._unit(row) for row in rows]
 
     def _candidates(self, table: str, words: list[str]) -> list[int]:
-        """Units sharing the most of the query's rare words (coordination level), within a postings budget.
+        """Units holding at least two of the query's rarest words (three, when two match too many).
 
-        Each rare word's postings are read unranked (cheap in FTS5) and counted here: BM25 over
-        thousands of matches would cost more than the whole rest of a lookup. A query made
-        only of common words asks for units holding its three rarest words together.
+        A sentence at least 75 % similar keeps most of its rare words, so two of the four
+        rarest survive an edit of a word or two. FTS5 answers "(a AND b) OR (a AND c) …" by merging
+        posting lists in C; BM25 (which costs per matching unit) ranks the matches only when
+        they are few enough, so that a query of common words cannot make a lookup slow.
         """
         if not words:
             return []
@@ -230,22 +235,45 @@ class MemoryIndex:
                 (int(table.removeprefix("words_")), *words),
             )
         )
-        rarest = sorted(frequency, key=lambda w: (frequency[w], w))
-        if not rarest:
-            return []
-        chosen: list[str] = []
-        total = 0
-        for word in rarest[:QUERY_WORDS]:
-            if total + frequency[word] > POSTINGS_BUDGET:
+        common = max(COMMON_FLOOR, int(self._size(table) * COMMON_SHARE))
+        by_rarity = sorted(frequency, key=lambda w: (frequency[w], w))
+        usable = [word for word in by_rarity if frequency[word] <= common]
+        # A short sentence of everyday words has no rare ones: its three rarest have to do.
+        rarest = [f'"{word}"' for word in (usable if len(usable) >= 3 else by_rarity[:3])[:RARE_WORDS]]
+        if len(rarest) < 2:
+            return (
+                [
+                    row[0]
+                    for row in self.db.execute(
+                        f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?", (rarest[0], CANDIDATES)
+                    )
+                ]
+                if rarest
+                else []
+            )
+        query = ""
+        for size in (2, 3):
+            groups = [" AND ".join(group) for group in itertools.combinations(rarest, size)]
+            if not groups:
                 break
-            chosen.append(word)
-            total += frequency[word]
-        queries = [f'"{word}"' for word in chosen] or [" AND ".join(f'"{word}"' for word in rarest[:3])]
-        postings = " UNION ALL ".join(f"SELECT rowid FROM {table} WHERE {table} MATCH ?" for _ in queries)
-        rows = self.db.execute(
-            f"SELECT rowid FROM ({postings}) GROUP BY rowid ORDER BY COUNT(*) DESC LIMIT ?", (*queries, CANDIDATES)
-        )
-        return [row[0] for row in rows]
+            query = " OR ".join(f"({group})" for group in groups)
+            matched = self.db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (query,)).fetchone()[0]
+            if matched <= RANKED_MATCHES:
+                ranked = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
+                return [row[0] for row in self.db.execute(ranked, (query, CANDIDATES))]
+        unranked = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?"
+        return [row[0] for row in self.db.execute(unranked, (query, CANDIDATES))]
+
+    def size(self, locale: str) -> int:
+        """How many units a locale has (every file's, duplicates included)."""
+        table = self._words_table(locale_key(locale))
+        return self._size(table) if table else 0
+
+    def _size(self, table: str) -> int:
+        """Units in a word index (cached until the index changes)."""
+        if table not in self._sizes:
+            self._sizes[table] = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self._sizes[table]
 
     def fuzzy(self, source: str, locale: str, threshold: int = FUZZY_THRESHOLD, limit: int = 3) -> list[Match]:
         """The most similar units (score ≥ threshold, the exact source itself excluded), best first."""

@@ -44,8 +44,7 @@ def lookup(index: MemoryIndex, texts: Iterable[str], locale: Locale) -> LocaleMa
             exact[text] = tuple(found)
         if similar := index.fuzzy(text, locale.tag, limit=SUGGESTION_LIMIT):
             fuzzy[text] = tuple(similar)
-    units = dict(index.counts().by_locale).get(locale.tag, 0)
-    return LocaleMatches(locale.tag, exact, fuzzy, units)
+    return LocaleMatches(locale.tag, exact, fuzzy, index.size(locale.tag))
 
 
 def translations(units: Sequence[Unit]) -> dict[str, list[Unit]]:

@@ -172,3 +172,21 @@ def test_omegat_loads_the_export_from_a_project_tm_folder(reviewed: Path, tmp_pa
         if line.startswith("TMCOUNT\t")
     }
     assert counts == {"newsloc.tmx": len(tmx.parse_tmx(exported.read_bytes(), "x").units)} == {"newsloc.tmx": 5}
+
+
+def test_a_tmx_linked_from_outside_the_project_is_refused(reviewed: Path, tmp_path: Path):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.tmx"
+    outside.write_bytes(tmx.render_tmx([Unit("A", "B", "es", Origin("x", "1"))]))
+    (reviewed / "tm").mkdir()
+    (reviewed / "tm" / "linked.tmx").symlink_to(outside)
+    result = invoke(reviewed, "tm", "stats")
+    assert result.exit_code == 2 and "tm/linked.tmx: lies outside the project" in result.output
+
+
+def test_a_huge_tmx_is_refused_on_import_without_reading_it(reviewed: Path, tmp_path: Path):
+    big = tmp_path / "big.tmx"
+    with open(big, "wb") as handle:
+        handle.truncate(tmx.MAX_TMX_BYTES + 1)
+    result = invoke(reviewed, "tm", "import", str(big))
+    assert result.exit_code == 2 and "more than the 100 MB" in result.output
+    assert not (reviewed / "tm").exists()

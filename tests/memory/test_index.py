@@ -112,7 +112,8 @@ def test_words_the_memory_never_saw_find_nothing():
 def test_a_sentence_of_common_words_still_finds_its_paraphrase(monkeypatch):
     import pipeline.memory.index as index_module
 
-    monkeypatch.setattr(index_module, "POSTINGS_BUDGET", 1)  # every word counts as common
+    monkeypatch.setattr(index_module, "COMMON_FLOOR", 0)  # every word counts as common
+    monkeypatch.setattr(index_module, "RANKED_MATCHES", 1)  # and no match set is small enough to rank
     index = filled(
         unit("Share your thoughts in the comments below!", "¡Opine abajo!"),
         *(unit(f"Share item {n} in the list.", f"Elemento {n}.") for n in range(20)),
