@@ -69,6 +69,7 @@ test: setup setup-test-system lint
 lint: setup
 	$(VENV)/bin/ruff check pipeline tests bench
 	$(VENV)/bin/ruff format --check pipeline tests bench
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(PYTHON) bench/bench_apertium.py

@@ -25,10 +25,10 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog
 
@@ -37,25 +37,48 @@ from pipeline.cache import ResultCache, Tally, code_stamp
 from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
-from pipeline.fileio import locked, now, write_atomic
+from pipeline.fileio import (
+    FileChanged,
+    check_writable_folder,
+    lies_inside,
+    locked,
+    now,
+    remove_stale_temp_files,
+    write_atomic,
+)
 from pipeline.glossary import Glossary, remember_fingerprints, remember_matches, take_matches
 from pipeline.glossary import fingerprint as glossary_fingerprint
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
 from pipeline.project import (
     catalog_content,
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
+    project_articles,
     read_catalog_text,
     template_path,
+    updated_records,
     updated_text,
 )
-from pipeline.publish.dist import RenderedPages, dist_files, read_manifest, render_pages
+from pipeline.publish.dist import (
+    RenderedPages,
+    available_locales,
+    dist_files,
+    read_manifest,
+    render_pages,
+    retracted,
+)
 from pipeline.publish.metadata import published_date
+from pipeline.readers import slug_for
 from pipeline.source import SourceArticle, analyse
 from pipeline.translate import Draft, Translator
 from pipeline.workflow import Key, Plan, apply_drafts, plan
 
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
+
+MERGE_ATTEMPTS = 3  # a catalog saved by a person during the build is merged again, this often at most
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Progress]]
 
 
@@ -69,14 +92,19 @@ class BuildOptions:
     write_html: bool = True
     jobs: int = 0  # worker processes; 0: one per CPU
     cache: bool = True  # reuse check results from .newsloc-cache/ (safe to delete)
+    memory: bool = True  # reuse reviewed work from the project's translation memory
 
 
 @dataclass(frozen=True)
 class LocaleResult:
     article: LocalizedArticle
     catalog_path: Path
-    translated: int
+    translated: int  # segments sent to the engine in this run
     engine: str
+    # machine drafts replaced because another engine, model or version made them, by what made them
+    redrafted: tuple[Provenance, ...] = ()
+    provenance: Provenance | None = None  # what this run's drafts record
+    from_memory: int = 0  # segments filled from the translation memory (engine inputs saved)
 
 
 @dataclass(frozen=True)
@@ -86,6 +114,9 @@ class BuildReport:
     checks: Counter[str] = field(default_factory=Counter)  # "reused" / "computed" check and lint results
     rechecked: Counter[str] = field(default_factory=Counter)  # computed results by check code
     jobs: int = 1
+    memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
+    unpublished: tuple[str, ...] = ()  # slugs whose article is gone: their pages and listings were removed
+    removed: tuple[Path, ...] = ()  # the files under dist/ that went with them
 
 
 def job_count(requested: int) -> int:
@@ -125,6 +156,8 @@ class _Run:
     sources: list[SourceArticle] = field(default_factory=list)
     plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
     drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
+    memory: dict[Locale, LocaleMatches] = field(default_factory=dict)  # translation-memory matches, looked up once
+    available: dict[str, set[str]] = field(default_factory=dict)  # slug → locales with a publish page (links)
 
 
 _RUN: _Run | None = None
@@ -137,6 +170,7 @@ def _state() -> _Run:
 
 def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> Translator:
     codes = {s.text_for_engine: s.codes for source in sources for s in source.segments if s.codes}
+    pre_edits = {s.text_for_engine: s.pre_edits for source in sources for s in source.segments if s.pre_edits}
     return Translator(
         run.engines[locale],
         locale,
@@ -144,6 +178,7 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
         es_quotes=run.config.es_quotes,
         source_lang=sources[0].document.source_lang if sources else "en",
         codes_by_text=codes,
+        pre_edits_by_text=pre_edits,
     )
 
 
@@ -187,14 +222,14 @@ def _catalog_text(run: _Run, catalog: Catalog, on_disk: str | None, date_field: 
     return rendered[0] if rendered else updated_text(catalog, on_disk, date_field)
 
 
-def _pages(run: _Run, article: LocalizedArticle) -> RenderedPages:
-    """The article's pages, reused from the cache when the article, settings and renderer are unchanged."""
+def _pages(run: _Run, article: LocalizedArticle, available: Collection[str]) -> RenderedPages:
+    """The article's pages, reused from the cache when the article, settings, locales and renderer are unchanged."""
     marks = known_marks()
     published = published_date(run.config, article)
-    row = run.cache.row("pages", article, run.config, published, marks)
+    row = run.cache.row("pages", article, run.config, published, marks, sorted(available))
 
     def render() -> list[str | None]:
-        pages = render_pages(run.config, article, marks=marks)
+        pages = render_pages(run.config, article, marks=marks, available=available)
         return [pages.page, pages.review]
 
     page, review_page = row.value("pages", (render_pages,), render)
@@ -211,12 +246,22 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     for locale in run.options.locales:
         existing = run.existing[catalog_path(run.config, source.document.slug, locale)]
         translator = _translator(run, locale, [source])
-        plans[locale] = plan(source.template, existing, locale, translator, retranslate=run.options.retranslate)
+        plans[locale] = plan(
+            source.template,
+            existing,
+            locale,
+            translator,
+            retranslate=run.options.retranslate,
+            memory=run.memory.get(locale),
+        )
     matches = take_matches(run.glossary) if run.glossary is not None else {}
     return plans, matches, template_text
 
 
-def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, RenderedPages | None, dict, Tally]:
+Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+
+
+def _finish(item: tuple[int, Locale]) -> Finished:
     """Stage 3: drafts in, every entry checked, the catalog and pages rendered (not written)."""
     run = _state()
     index, locale = item
@@ -225,13 +270,22 @@ def _finish(item: tuple[int, Locale]) -> tuple[str | None, LocalizedArticle, Ren
     if planned.pending:
         apply_drafts(catalog, planned.pending, run.drafts[item])
     views = review.annotate(
-        catalog, source.segments, source.source_flags, locale, run.glossary, known_marks(), cache=run.cache
+        catalog,
+        source.segments,
+        source.source_flags,
+        locale,
+        run.glossary,
+        known_marks(),
+        cache=run.cache,
+        memory=run.memory.get(locale),
     )
     article = LocalizedArticle(source.document, locale, tuple(views))
-    pages = _pages(run, article) if run.options.write_html else None
+    available = run.available.get(source.document.slug, set())
+    pages = _pages(run, article, available) if run.options.write_html else None
     path = catalog_path(run.config, source.document.slug, locale)
     text = _catalog_text(run, catalog, run.on_disk[path], "PO-Revision-Date")
-    return text, article, pages, run.cache.take_changes(), run.cache.take_tally()
+    drafts = updated_records(path, catalog)
+    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally()
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -296,6 +350,14 @@ def build(
             cache.absorb(changes, tally)
     finally:
         _RUN = None
+    check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
+    if options.write_html:
+        check_writable_folder(config.resolve(config.dist), "the dist folder")
+        run.available = available_locales(
+            read_manifest(config.resolve(config.dist)),
+            [LocalizedArticle(source.document, locale, ()) for source in run.sources for locale in options.locales],
+            publish_view=True,
+        )
     with contextlib.ExitStack() as stack:
         catalog_paths = sorted(
             {catalog_path(config, source.document.slug, locale) for source in run.sources for locale in options.locales}
@@ -304,7 +366,11 @@ def build(
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
-        run.existing.update({path: None if text is None else po.parse(text, path) for path, text in on_disk.items()})
+        run.existing.update(
+            {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
+        )
+        if options.memory:
+            run.memory = memory_matches(config, run.sources, options.locales, run.existing)
         _RUN = run
         try:
             templates: list[tuple[Path, str | None]] = []
@@ -323,23 +389,53 @@ def build(
             _RUN = None
         results: list[LocaleResult] = []
         rendered: list[RenderedPages] = []
-        texts: list[tuple[Path, str | None]] = []
-        for (index, locale), (text, article, pages, changes, counts) in zip(items, finished, strict=True):
+        for folder in (config.resolve(config.locales_dir), config.resolve(config.dist)):
+            remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
+        finished_items = list(zip(items, finished, strict=True))
+        # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
+        for path, text in [*(f[1] for _, f in finished_items if f[1] is not None), *templates]:
+            if text is not None:  # None: the file already says the same
+                write_atomic(path, text)
+        for (index, locale), (text, _records, article, pages, changes, counts) in finished_items:
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
-            results.append(LocaleResult(article, path, translated[(index, locale)], engines[locale].name))
-            texts.append((path, text))
+            count = translated[(index, locale)]
+            # Replaced only if unchanged since read; a person's save meanwhile is read and merged again.
+            for attempt in range(MERGE_ATTEMPTS):
+                try:
+                    if text is not None:  # None: the file already says the same
+                        write_atomic(path, text, unchanged_since=run.on_disk[path])
+                    break
+                except FileChanged:
+                    if attempt == MERGE_ATTEMPTS - 1:
+                        raise FileChanged(
+                            f"kept changing while the build merged it ({MERGE_ATTEMPTS} tries); your edits are "
+                            "there, run the build again when you are done saving",
+                            path,
+                        ) from None
+                    text, article, pages, count = _merge_again(run, index, locale)
+            planned = run.plans[(index, locale)]
+            results.append(
+                LocaleResult(
+                    article,
+                    path,
+                    count,
+                    engines[locale].name,
+                    planned.redrafted,
+                    planned.provenance,
+                    len(planned.from_memory),
+                )
+            )
             if pages is not None:
                 rendered.append(pages)
         blocking = [
             (r.article, v, f) for r in results for v in r.article.views for f in v.flags if f.severity == Severity.ERROR
         ]
-        for path, text in [*templates, *texts]:
-            if text is not None:  # None: the file already says the same
-                write_atomic(path, text)
     cache.flush()
     publish_view = not (options.strict and blocking)
-    written = write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else []
+    written, unpublished, removed = (
+        write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else ([], [], [])
+    )
     if not publish_view:
         article, view, flag = blocking[0]
         raise ChecksFailed(
@@ -347,7 +443,73 @@ def build(
             f"line {view.segment.line} {flag.code}: {flag.message} (catalogs and review pages were updated)",
             article.document.path,
         )
-    return BuildReport(tuple(results), tuple(written), Counter(cache.total), Counter(cache.total_computed), jobs)
+    memory_units = sum(matches.units for matches in run.memory.values())
+    return BuildReport(
+        tuple(results),
+        tuple(written),
+        Counter(cache.total),
+        Counter(cache.total_computed),
+        jobs,
+        memory_units,
+        tuple(unpublished),
+        tuple(removed),
+    )
+
+
+def _merge_again(
+    run: _Run, index: int, locale: Locale
+) -> tuple[str | None, LocalizedArticle, RenderedPages | None, int]:
+    """A person saved the catalog after the build read it: read it again and redo this article × locale
+    (merge, translate what is pending, check), here in the writer, so their save is kept."""
+    global _RUN
+    source = run.sources[index]
+    path = catalog_path(run.config, source.document.slug, locale)
+    run.on_disk[path] = read_catalog_text(path)
+    text = run.on_disk[path]
+    run.existing[path] = None if text is None else load_catalog(path, text)
+    translator = _translator(run, locale, [source])
+    planned = plan(
+        source.template,
+        run.existing[path],
+        locale,
+        translator,
+        retranslate=run.options.retranslate,
+        memory=run.memory.get(locale),
+    )
+    run.plans[(index, locale)] = planned
+    run.drafts.pop((index, locale), None)
+    if planned.pending:
+        engine_texts = {(s.text, s.key): s.text_for_engine for s in source.segments}
+        wanted = [engine_texts.get(key, key[0]) for key in planned.pending]
+        unique = list(dict.fromkeys(wanted))
+        drafts = dict(zip(unique, translator.translate(unique), strict=True))
+        run.drafts[(index, locale)] = [drafts[text] for text in wanted]
+    _RUN = run
+    try:
+        new_text, records, article, pages, changes, counts = _finish((index, locale))
+        if records is not None:  # the machine records of the new merge, before its catalog
+            write_atomic(*records)
+    finally:
+        _RUN = None
+    run.cache.absorb(changes, counts)
+    return new_text, article, pages, len(planned.pending)
+
+
+def memory_matches(
+    config: Config, sources: Sequence[SourceArticle], locales: Sequence[Locale], parsed: Mapping[Path, Catalog | None]
+) -> dict[Locale, LocaleMatches]:
+    """Refresh the project's memory (reusing the catalogs already parsed) and look up every segment once.
+
+    Runs before the stages fork: workers get the matches as plain data and never open the database.
+    """
+    from pipeline.memory import leverage, store
+
+    texts = [segment.text for source in sources for segment in source.segments]
+    index = store.open_memory(config, preloaded={path: c for path, c in parsed.items() if c is not None})
+    try:
+        return {locale: leverage.lookup(index, texts, locale) for locale in locales}
+    finally:
+        index.close()
 
 
 def _translate(run: _Run, progress_factory: ProgressFactory | None) -> dict[tuple[int, Locale], int]:
@@ -378,27 +540,41 @@ def write_dist(
     articles: Sequence[LocalizedArticle],
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
-) -> list[Path]:
+) -> tuple[list[Path], list[str], list[Path]]:
     """Bring everything outlets take from dist/ up to date: pages, review pages, the files that list them.
 
-    Returns every file of the run (written now, or already as it should be).
+    An unchanged file is left alone. dist/ mirrors the articles: the pages of an article gone from
+    articles/ are deleted and it leaves the manifest, indexes and feeds. Returns (every file of the
+    run, written now or already as it should be; unpublished slugs; removed files).
     """
     dist = config.resolve(config.dist)
+    previous = read_manifest(dist)
+    current: set[str] | None = None
+    if config.resolve(config.articles).is_dir():
+        current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written = []
     for relative_path, content in dist_files(
         config,
         articles,
-        previous_manifest=read_manifest(dist),
+        previous_manifest=previous,
         publish_view=publish_view,
         now=now(),
         rendered=rendered,
         marks=known_marks(),
+        current_slugs=current,
     ):
         target = dist / relative_path
         if not _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
             write_atomic(target, content)
         written.append(target)
-    return written
+    gone = retracted(previous, current) if current is not None else {}
+    removed = []
+    for relative_path in (path for paths in gone.values() for path in paths):
+        target = dist / relative_path
+        if target.is_file() and lies_inside(target, dist):
+            target.unlink()
+            removed.append(target)
+    return written, sorted(gone), removed
 
 
 def _same_file(path: Path, content: str) -> bool:

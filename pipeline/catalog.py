@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,8 @@ from datetime import datetime
 from babel.messages.catalog import Catalog, Message
 
 from pipeline import __version__, fileio, po
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, Severity
+from pipeline import flags as registry
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, ProvenanceKind, Segment, Severity, Suggestion
 
 PROJECT = "newsloc"
 # Until a person saves the file (Poedit and Weblate set it), the machine is the last translator;
@@ -39,27 +41,47 @@ def text_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class MachineRecord:
-    """What produced a machine draft: engine, model, and a hash of its output."""
+    """What produced a machine draft: engine, model and version, and a hash of its output.
+
+    Written as the entry's ``#. mt:`` comment for people and kept in the records file
+    beside the catalog (records.py), which PO tools cannot drop.
+    """
 
     provenance: Provenance
     output_hash: str
     terms: str = ""  # glossary fingerprint at translation time
+    score: float | None = None  # the engine's own score (Argos: mean log-prob per token)
 
     PREFIX = "mt: "
 
     def render(self) -> str:
-        parts = [self.provenance.engine, self.provenance.model or "-", self.provenance.version or "-"]
+        # A memory draft is recorded like a machine one (`mt: tm <article> <entry>`): no person wrote
+        # it in this catalog, so it may be refilled, but never over a translator's text.
+        engine = self.provenance.kind.value if self.provenance.kind == ProvenanceKind.MEMORY else self.provenance.engine
+        parts = [engine, self.provenance.model or "-", self.provenance.version or "-"]
         extra = f" | terms={self.terms}" if self.terms else ""
+        extra += f" | score={self.score:.3f}" if self.score is not None else ""
+        if self.provenance.pre_edits:
+            extra += f" | pre={','.join(self.provenance.pre_edits)}"
         return f"{self.PREFIX}{' '.join(parts)} | out={self.output_hash}{extra}"
 
     @classmethod
     def parse(cls, comment: str) -> MachineRecord | None:
-        match = re.match(r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?$", comment.strip())
+        match = re.match(
+            r"mt: (\S+) (\S+) (\S+) \| out=(\w+)(?: \| terms=(\w+))?(?: \| score=(-?\d+(?:\.\d+)?))?"
+            r"(?: \| pre=([\w,-]+))?$",
+            comment.strip(),
+        )
         if not match:
             return None
-        engine, model, version, output_hash, terms = match.groups()
-        provenance = Provenance(engine, "" if model == "-" else model, "" if version == "-" else version)
-        return cls(provenance, output_hash, terms or "")
+        engine, model, version, output_hash, terms, score, pre_edits = match.groups()
+        model, version = ("" if model == "-" else model), ("" if version == "-" else version)
+        if engine == ProvenanceKind.MEMORY.value:
+            provenance = Provenance.memory(model, version)
+        else:
+            edits = tuple(pre_edits.split(",")) if pre_edits else ()
+            provenance = Provenance(engine, model, version, pre_edits=edits)
+        return cls(provenance, output_hash, terms or "", round(float(score), 3) if score else None)
 
 
 # "flag: unknown-word (warning) [backyard] — Apertium does not know …": the [word] is optional.
@@ -77,7 +99,46 @@ def parse_flag(comment: str) -> Flag | None:
     match = FLAG_COMMENT.match(comment.strip())
     if not match:
         return None
-    return Flag(match["code"], Severity(match["severity"]), match["message"], word=match["word"] or "")
+    word = match["word"]
+    if word is None and match["code"] in _MARK_CODES and (quoted := _LEGACY_WORD.search(match["message"])):
+        word = quoted.group(1)  # a comment written before flags carried their word: read it once, here
+    return Flag(match["code"], Severity(match["severity"]), match["message"], word=word or "")
+
+
+_MARK_CODES = frozenset(entry.code for entry in registry.by_mark().values())
+_LEGACY_WORD = re.compile(r"“([^”]+)”")
+
+
+# A translation-memory suggestion, one line: `tm 86%: "target" ← "source" (origin; note; note)`.
+# The texts are JSON strings so quotes, backslashes and line breaks survive the round trip.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+SUGGESTION_COMMENT = re.compile(
+    rf"^tm (?P<score>\d{{1,3}})%: (?P<target>{_JSON_STRING}) ← (?P<source>{_JSON_STRING}) \((?P<about>.*)\)$"
+)
+
+
+def render_suggestion(suggestion: Suggestion) -> str:
+    def quoted(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    about = "; ".join([suggestion.origin, *suggestion.notes])
+    return f"tm {suggestion.score}%: {quoted(suggestion.target)} ← {quoted(suggestion.source)} ({about})"
+
+
+def parse_suggestion(comment: str) -> Suggestion | None:
+    match = SUGGESTION_COMMENT.match(comment.strip())
+    if not match:
+        return None
+    try:
+        target, source = json.loads(match["target"]), json.loads(match["source"])
+    except ValueError:
+        return None
+    origin, *notes = match["about"].split("; ")
+    return Suggestion(int(match["score"]), source, target, origin, tuple(notes))
+
+
+def entry_suggestions(message: Message) -> list[Suggestion]:
+    return [suggestion for comment in message.auto_comments if (suggestion := parse_suggestion(comment))]
 
 
 def machine_record(message: Message) -> MachineRecord | None:
@@ -89,12 +150,33 @@ def machine_record(message: Message) -> MachineRecord | None:
 
 
 def template_comments(message: Message) -> list[str]:
-    """The entry's auto comments without the ones a run writes (machine record, flags)."""
-    return [c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c)]
+    """The entry's auto comments without the ones a run writes (machine record, flags, suggestions)."""
+    return [
+        c for c in message.auto_comments if not MachineRecord.parse(c) and not parse_flag(c) and not parse_suggestion(c)
+    ]
 
 
 def entry_flags(message: Message) -> list[Flag]:
     return [flag for comment in message.auto_comments if (flag := parse_flag(comment))]
+
+
+def msgid(message: Message) -> str:
+    """The entry's English; news catalogs have no plural forms, so babel's tuple case never arises."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def msgstr(message: Message) -> str:
+    """The entry's translation, "" when there is none."""
+    string = message.string
+    return string if isinstance(string, str) else (string[0] if string else "")
+
+
+def entry_at(catalog: Catalog, key: tuple[str, str]) -> Message:
+    """The entry under (msgid, msgctxt); a key taken from the catalog itself is always there."""
+    message = catalog.get(key[0], context=key[1] or None)
+    if message is None:
+        raise KeyError(f"no entry {key!r} in the catalog")
+    return message
 
 
 def entry_state(message: Message) -> EntryState:
@@ -103,13 +185,13 @@ def entry_state(message: Message) -> EntryState:
     if not message.fuzzy:
         return EntryState.REVIEWED
     record = machine_record(message)
-    if record and record.output_hash == text_hash(message.string):
+    if record and record.output_hash == text_hash(msgstr(message)):
         return EntryState.MACHINE
     return EntryState.DRAFT
 
 
 def key_of(message: Message) -> tuple[str, str]:
-    return (message.id, message.context or "")
+    return (msgid(message), message.context or "")
 
 
 # ---------------------------------------------------------------- template
@@ -239,7 +321,8 @@ def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retran
         key: old for key, old in old_entries.items() if key not in exact and entry_state(old) == EntryState.MACHINE
     }
 
-    catalog = new_catalog(locale, existing.creation_date if existing else template.creation_date)
+    created = existing.creation_date if existing else template.creation_date
+    catalog = new_catalog(locale, created if isinstance(created, datetime) else None)
     if existing is not None:
         catalog.revision_date = existing.revision_date
         if existing.last_translator not in BABEL_PLACEHOLDERS:
@@ -259,7 +342,7 @@ def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retran
             used.add(match)
             entry = _carry(message, old, keep_auto=False)
             entry.flags.add("fuzzy")
-            entry.previous_id = [old.id]
+            entry.previous_id = [msgid(old)]
             po.set_previous_context(entry, None)
             fuzzy_matched += 1
         else:
@@ -280,7 +363,7 @@ def merge(template: Catalog, existing: Catalog | None, locale: Locale, *, retran
             # English stays visible as the previous msgid so a reviewer sees what changed.
             if (match := _best_fuzzy_match(message, machine_candidates)) is not None:
                 machine_draft = machine_candidates.pop(match)
-                entry.previous_id = [machine_draft.id]
+                entry.previous_id = [msgid(machine_draft)]
                 entry.user_comments = entry.user_comments or list(machine_draft.user_comments)
                 used.add(match)
         catalog[message.id] = entry

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
@@ -26,6 +27,7 @@ class Config:
     locales_dir: Path = Path("locales")
     glossary: Path = Path("glossary/newsloc.tbx")
     dist: Path = Path("dist")
+    tm_dir: Path = Path("tm")  # TMX files that feed the translation memory
     argos_packages_dir: Path | None = None
     low_confidence: float = -1.5  # argos: mean log-prob per token below this → review flag
     base_url: str = "https://example.org/news"
@@ -48,47 +50,95 @@ class Config:
         return self.locales if choice == "all" else (self.locale(choice),)
 
 
-PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir")
+PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir", "tm_dir")
+INSIDE_KEYS = ("articles", "locales_dir", "glossary", "dist")  # project files: must stay in the project
+LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LOW_CONFIDENCE_RANGE = (-50.0, 0.0)  # mean log-probability per token: never above 0
 
 
 def load_config(root: Path | None = None) -> Config:
+    """The project's settings, each checked by type and range here: one line per bad key, before any work."""
     root = (root or Path.cwd()).resolve()
     pyproject = root / "pyproject.toml"
     settings: dict = {}
     if pyproject.is_file():
         try:
             settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
-        except tomllib.TOMLDecodeError as error:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read [tool.newsloc]: {error}", pyproject) from None
-    config = Config(root=root)
+    if not isinstance(settings, dict):
+        raise ConfigError("[tool.newsloc] must be a table of settings", pyproject)
     known = {f for f in Config.__dataclass_fields__ if f != "root"}
     values: dict = {}
+    problems: list[str] = []
     for key, value in settings.items():
         name = key.replace("-", "_")
         if name not in known:
-            raise ConfigError(
-                f"unknown setting '{key}' in [tool.newsloc]; known: {', '.join(sorted(known))}", pyproject
-            )
-        if name == "locales":
-            values[name] = tuple(Locale(str(tag)) for tag in value)
-        elif name == "apertium_chains":
-            values[name] = read_chains(value, pyproject)
-        elif name in PATH_KEYS:
-            values[name] = Path(value)
-        else:
-            values[name] = value
-    config = replace(config, **values)
-    check_values(config, pyproject)
-    return config
+            problems.append(f"unknown setting '{key}' in [tool.newsloc]; known: {', '.join(sorted(known))}")
+            continue
+        try:
+            values[name] = _checked(name, value, root)
+        except ValueError as problem:
+            problems.append(f"[tool.newsloc] {key} = {_shown(value)}: {problem}")
+    if problems:
+        raise ConfigError("\n".join(f"{pyproject}: {problem}" for problem in problems))
+    return replace(Config(root=root), **values)
 
 
-def read_chains(value: object, pyproject: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _checked(name: str, value: object, root: Path) -> object:
+    """The setting's value as Config holds it, or ValueError saying what it must be."""
+    if name == "locales":
+        return _locales(value)
+    if name == "apertium_chains":
+        return read_chains(value)
+    if name in PATH_KEYS:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a folder or file path written as a string")
+        path = Path(value)
+        if name in INSIDE_KEYS and not (root / path).resolve().is_relative_to(root):
+            raise ValueError("must lie inside the project folder (a relative path without '..')")
+        return path
+    if name == "engine":
+        if value not in KNOWN_ENGINES:
+            raise ValueError(f"unknown engine '{value}'; use one of {', '.join(KNOWN_ENGINES)}")
+        return value
+    if name == "low_confidence":
+        low, high = LOW_CONFIDENCE_RANGE
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ValueError(f"must be a number from {low:g} to {high:g} (mean log-probability per token)")
+        return float(value)
+    if name == "base_url":
+        url = urlsplit(value) if isinstance(value, str) else None
+        if url is None or url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() for c in str(value)):
+            raise ValueError("must be an http:// or https:// address such as https://example.org/news")
+        return value
+    if name == "published":
+        if isinstance(value, date):  # TOML's own date type: published = 2025-11-04
+            return value.isoformat()
+        try:
+            date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise ValueError("is not a date such as 2025-11-04") from None
+        if not isinstance(value, str):
+            raise ValueError("is not a date such as 2025-11-04")
+        return value
+    if name == "es_quotes":
+        if not isinstance(value, str) or len(value) != 2 or any(c.isalnum() or c.isspace() for c in value):
+            raise ValueError('must be two quotation marks, opening then closing, such as "«»" or "“”"')
+        return value
+    return value
+
+
+def read_chains(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``apertium-chains = {fr = ["eng-cat", "cat-fra"]}``: a non-empty list of Apertium modes per locale."""
     example = 'apertium-chains = {fr = ["eng-cat", "cat-fra"]}'
     if not isinstance(value, dict):
-        raise ConfigError(
-            f"apertium-chains in [tool.newsloc] must be a table of locale = [modes], e.g. {example}", pyproject
-        )
+        raise ValueError(f"must be a table of locale = [modes], e.g. {example}")
     chains = []
     for tag, modes in value.items():
         if (
@@ -96,32 +146,23 @@ def read_chains(value: object, pyproject: Path) -> tuple[tuple[str, tuple[str, .
             or not modes
             or not all(isinstance(mode, str) and re.fullmatch(r"[\w-]+", mode) for mode in modes)
         ):
-            raise ConfigError(
-                f"apertium-chains.{tag} in [tool.newsloc] must be a list of Apertium modes (apertium -l), e.g. {example}",
-                pyproject,
-            )
+            raise ValueError(f"{tag} must be a list of Apertium modes (apertium -l), e.g. {example}")
         chains.append((str(tag), tuple(modes)))
     return tuple(chains)
 
 
-def check_values(config: Config, pyproject: Path) -> None:
-    """Catch a bad setting when the project loads, not halfway through a build."""
-    for locale in config.locales:
+def _locales(value: object) -> tuple[Locale, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError('must be a non-empty list of BCP 47 tags such as ["es", "fr", "pt-BR"]')
+    locales: list[Locale] = []
+    for tag in value:
+        if not isinstance(tag, str) or not LOCALE_TAG.fullmatch(tag):
+            raise ValueError(f"{_shown(tag)} is not a BCP 47 tag such as es, fr or pt-BR")
         try:
-            BabelLocale.parse(locale.babel)
+            BabelLocale.parse(tag.replace("-", "_"))
         except (ValueError, UnknownLocaleError):
-            raise ConfigError(
-                f"locale '{locale.tag}' in [tool.newsloc] locales is not a BCP 47 tag babel knows (e.g. es, fr, pt-BR)",
-                pyproject,
-            ) from None
-    if config.published:
-        try:
-            date.fromisoformat(str(config.published)[:10])
-        except ValueError:
-            raise ConfigError(
-                f"published = {config.published!r} in [tool.newsloc] is not a date such as 2025-11-04", pyproject
-            ) from None
-    if config.engine not in KNOWN_ENGINES:
-        raise ConfigError(
-            f"unknown engine '{config.engine}' in [tool.newsloc]: use one of {', '.join(KNOWN_ENGINES)}", pyproject
-        )
+            raise ValueError(f"locale '{tag}' is not a BCP 47 tag babel knows (e.g. es, fr, pt-BR)") from None
+        if tag.lower() in (locale.tag.lower() for locale in locales):
+            raise ValueError(f"locale '{tag}' is listed twice")
+        locales.append(Locale(tag))
+    return tuple(locales)

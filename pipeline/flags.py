@@ -33,6 +33,8 @@ class FlagCode:
     sides: tuple[Side, ...]
     raised_by: tuple[str, ...]  # modules that raise it
     mark: str = ""  # how the engine writes it in its output ("*" before a word Apertium does not know)
+    # Codes whose silencing also silences this one: the same problem seen by an engine ("unknown-word").
+    silenced_with: tuple[str, ...] = ()
 
     @property
     def side(self) -> Side:
@@ -113,6 +115,13 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         (CHECKS,),
     ),
     FlagCode("inverted-marks", WARNING, "Spanish ¿…? and ¡…! not paired (or used outside Spanish)", (T,), (CHECKS,)),
+    FlagCode(
+        "quote-punctuation",
+        WARNING,
+        "a full stop or comma inside closing « » quotes in Spanish (the RAE puts it after: «América».)",
+        (T,),
+        (CHECKS,),
+    ),
     FlagCode("whitespace", INFO, "leading or trailing whitespace, or doubled spaces", (T,), (CHECKS,)),
     FlagCode(
         "repetition",
@@ -129,11 +138,26 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         (CHECKS,),
     ),
     FlagCode(
+        "added-sentence",
+        WARNING,
+        "the target has more sentences than the source: an added (possibly invented) clause",
+        (T,),
+        (CHECKS,),
+    ),
+    FlagCode(
         "target-spelling",
         WARNING,
         "a word the target hunspell dictionary lacks (glossary terms and names accepted; info when capitalized)",
         (T,),
         (CHECKS,),
+    ),
+    FlagCode(
+        "leftover",
+        WARNING,
+        "a word of the English source, or of the pivot language (Spanish “EE.UU.” in French), left in the target",
+        (T,),
+        (CHECKS,),
+        silenced_with=("unknown-word",),
     ),
     FlagCode(
         "french-spacing",
@@ -184,6 +208,14 @@ FLAG_CODES: tuple[FlagCode, ...] = (
     FlagCode(
         "transfer-error", WARNING, "a word Apertium could not transfer (marked @)", (E,), (APERTIUM, CHECKS), mark="@"
     ),
+    FlagCode(
+        "lost-placeholder",
+        WARNING,
+        "the engine dropped a protected term, number or code; it was put back at the end of the sentence: "
+        "move it where it belongs",
+        (E,),
+        ("pipeline.translate",),
+    ),
     FlagCode("low-confidence", WARNING, "the neural model was unsure of this translation", (E,), (ARGOS,)),
     FlagCode("input-truncated", WARNING, "the sentence was too long for the model and was cut", (E,), (ARGOS,)),
     FlagCode("empty-output", WARNING, "the model returned nothing; the English was kept", (E,), (ARGOS,)),
@@ -192,7 +224,7 @@ FLAG_CODES: tuple[FlagCode, ...] = (
         WARNING,
         "reviewed translations of this sentence in the memory disagree; none was used: pick one",
         (E,),
-        ("pipeline.memory",),
+        ("pipeline.memory.leverage",),
     ),
 )
 

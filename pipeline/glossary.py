@@ -12,6 +12,7 @@ output, ``fingerprint`` tells when a draft must be redone. Files live in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -177,18 +178,29 @@ def _match_terms(glossary: Glossary, text: str) -> tuple[TermMatch, ...]:
     ]
     candidates.sort(key=lambda m: (m.start - m.end, m.start))
     chosen: list[TermMatch] = []
+    taken = bytearray(len(text))  # characters already in a chosen term: linear, not chosen × candidates
     for candidate in candidates:
-        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+        if not any(taken[candidate.start : candidate.end]):
             chosen.append(candidate)
+            taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
     return tuple(sorted(chosen, key=lambda m: m.start))
 
 
 _ABBREVIATION = re.compile(r"(?:(?<!\w)\w{1,3}\.){2,}$|(?<!\w)(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sr|Sra|Jr|Mme|Av)\.$")
 
 
-def _starts_sentence(text: str, index: int, boundaries: str) -> bool:
-    """True when only openers, spaces and tags stand between ``index`` and a sentence start."""
-    before = FROZEN_TAG.sub("", text[:index]).rstrip(_OPENERS + "\u00a0\u202f")
+def _starts_sentence(text: str, index: int, boundaries: str, at_start: bool = True) -> bool:
+    """True when only openers, spaces and tags stand between ``index`` and a sentence start.
+
+    Looks back a bounded window (linear on a 1 MB segment); ``at_start=False``: ``text``
+    is the end of a longer text, so running out of it is no sentence start.
+    """
+    window = text[max(0, index - CONTEXT_CHARS) : index]
+    before = FROZEN_TAG.sub("", window).rstrip(_OPENERS + "\u00a0\u202f")
+    if not before and index > CONTEXT_CHARS:
+        before = FROZEN_TAG.sub("", text[:index]).rstrip(_OPENERS + "\u00a0\u202f")  # a wall of tags: look further
+    if not before and not at_start:
+        return False
     if before.endswith(".") and _ABBREVIATION.search(before):
         return False  # "U.S. Armed", "EE.UU. Intervención": an abbreviation, not a sentence end
     return not before or before[-1] in boundaries
@@ -263,7 +275,7 @@ def protect(
     style: PlaceholderStyle = TAG_PLACEHOLDERS,
 ) -> Protected:
     """Swap each matched term the locale has a rendering for with a placeholder of the engine's ``style``."""
-    names = _placeholders(text, style)
+    names = iter(_placeholders(text, style))
     slots: list[tuple[TermMatch, Slot]] = []
     for match in matches:
         rendering = match.entry.rendering(locale)
@@ -277,37 +289,58 @@ def protect(
         case = "verbatim" if match.entry.dnt else _source_case(match, text)
         slot = Slot(next(names), match.entry.id, match.text, term, case, gender, plural)
         slots.append((match, slot))
-    protected = text
-    for match, slot in reversed(slots):
-        protected = protected[: match.start] + slot.placeholder + protected[match.end :]
-    return Protected(protected, tuple(s for _, s in slots), str(locale), style)
-
-
-def _placeholder_regex(placeholder: str) -> re.Pattern[str]:
-    if placeholder.startswith("<g"):
-        return re.compile(r"<\s*g" + placeholder[2:-2] + r"\s*/\s*>")
-    # a mark an engine left before it (*, # or @) goes with it
-    return re.compile(r"(?<!\w)[*#@]?" + re.escape(placeholder) + r"(?!\w)")
+    pieces, position = [], 0  # joined once: a slice per slot was quadratic on a long segment
+    for match, slot in sorted(slots, key=lambda pair: pair[0].start):
+        pieces += [text[position : match.start], slot.placeholder]
+        position = match.end
+    pieces.append(text[position:])
+    return Protected("".join(pieces), tuple(s for _, s in slots), str(locale), style)
 
 
 def restore(protected: Protected, output: str) -> str:
-    """Put each slot's term back where the engine left its placeholder."""
+    """Put each slot's term back where the engine left its placeholder.
+
+    One left-to-right pass over the output for all slots, keeping only the last few hundred
+    characters at hand for the article and the case: linear in the segment's length, where a
+    search per slot over the whole text was quadratic on a long segment.
+    """
     language = protected.locale.split("-")[0]
-    for slot in protected.slots:
-        pattern = _placeholder_regex(slot.placeholder)
-        while found := pattern.search(output):
-            term = _cased(slot, output, found.start())
-            before = agree_article(output[: found.start()], term, slot.gender, slot.plural, language)
-            output = before + term + output[found.end() :]
-    return output
+    by_placeholder = {slot.placeholder: slot for slot in protected.slots}
+    if not by_placeholder:
+        return output
+    done: list[str] = []  # restored text, all but its last few hundred characters
+    tail, position = "", 0  # ...and those, which the next term's article and case look at
+    for found in PLACEHOLDER_IN_OUTPUT.finditer(output):
+        slot = by_placeholder.get(f"<g{found.group(1)}/>" if found.group(1) is not None else found.group(2))
+        if slot is None:
+            continue  # a word of the translation, not a placeholder
+        tail += output[position : found.start()]
+        if len(tail) > 2 * CONTEXT_CHARS:
+            done.append(tail[:-CONTEXT_CHARS])
+            tail = tail[-CONTEXT_CHARS:]
+        term = _cased(slot, tail, len(tail), at_start=not done)
+        tail = agree_article(tail, term, slot.gender, slot.plural, language) + term
+        position = found.end()
+    return "".join(done) + tail + output[position:]
 
 
-def _cased(slot: Slot, output: str, index: int) -> str:
+# A placeholder as an engine hands it back: a tag (spaces allowed inside), or a word (a proxy
+# name, a Zq1x token) perhaps after an Apertium mark; which ones are placeholders, the slots say.
+PLACEHOLDER_IN_OUTPUT = re.compile(r"<\s*g(\d+)\s*/\s*>|(?<!\w)[*#@]?(\w+)(?!\w)")
+
+
+# What restoring a term looks at before it: the article to agree and the sentence start. More
+# than enough for "de los «", short enough that a 1 MB segment costs no more per term than a line.
+CONTEXT_CHARS = 200
+
+
+def _cased(slot: Slot, output: str, index: int, at_start: bool = True) -> str:
+    """The term as the place needs it; ``at_start=False``: ``output`` is only the end of the text."""
     if slot.case == "verbatim":
         return slot.term
     if slot.case == "upper":
         return slot.term.upper()
-    if slot.case == "capital" or _starts_sentence(output, index, ".!?…"):
+    if slot.case == "capital" or _starts_sentence(output, index, ".!?…", at_start):
         return _capitalized(slot.term)
     return slot.term
 
@@ -388,11 +421,30 @@ def _requirement(match: TermMatch, locale: Locale | str) -> tuple[tuple[str, str
     """What a match asks of a translation, keyed per entry (per written form for do-not-translate)."""
     entry = match.entry
     if entry.dnt:
-        return (entry.id, match.text), Requirement(entry.id, match.text, match.text, (match.text,), verbatim=True)
+        # The glossary's spelling counts, whatever the English typed ("lula da Silva" → "Lula da Silva").
+        written = match.form.text
+        accepted = tuple(dict.fromkeys((written, match.text, *_contracted(written, locale))))
+        return (entry.id, match.text), Requirement(entry.id, match.text, written, accepted, verbatim=True)
     if (rendering := entry.rendering(locale)) is not None:
         expected = rendering.form(match.form.plural)
         return (entry.id, ""), Requirement(entry.id, match.text, expected, rendering.accepted)
     return None
+
+
+# A name that starts with the target language's own article contracts with a preposition:
+# "du Journal de Québec" for "Le Journal de Québec", "del Universal" for "El Universal".
+_CONTRACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "fr": {"Le": ("du", "au"), "Les": ("des", "aux")},
+    "es": {"El": ("del", "al")},
+    "pt": {"O": ("do", "no", "ao", "pelo"), "A": ("da", "na", "à", "pela"),
+           "Os": ("dos", "nos", "aos", "pelos"), "As": ("das", "nas", "às", "pelas")},
+}  # fmt: skip
+
+
+def _contracted(name: str, locale: Locale | str) -> tuple[str, ...]:
+    article, _, rest = name.partition(" ")
+    prepositions = _CONTRACTIONS.get(str(locale).split("-")[0], {}).get(article, ())
+    return tuple(f"{word} {rest}" for preposition in prepositions for word in (preposition, _capitalized(preposition)))
 
 
 def required_terms(glossary: Glossary, source: str, locale: Locale | str) -> tuple[Requirement, ...]:
@@ -435,6 +487,23 @@ def verify(source: str, target: str, locale: Locale | str, glossary: Glossary) -
             message = f"expected “{requirement.expected}” for “{requirement.source_text}”"
         flags.append(registry.make("glossary", message, word=requirement.expected))
     return flags
+
+
+@functools.lru_cache(maxsize=64)
+def target_words(glossary: Glossary, locale: str) -> frozenset[str]:
+    """Every word of the glossary's terms for a locale, and of its do-not-translate names, case-folded.
+
+    The target spelling check accepts them: a term the glossary requires ("fentanilo")
+    is right even where hunspell does not know it.
+    """
+    words: set[str] = set()
+    for entry in glossary.entries:
+        rendering = entry.rendering(locale)
+        forms = [*(rendering.accepted if rendering else ()), *(f.text for f in entry.english if entry.dnt)]
+        for form in forms:
+            for word in re.findall(r"[^\W_]+(?:[’'-][^\W_]+)*", form):
+                words.update({word.casefold(), *(part.casefold() for part in word.split("-") if part)})
+    return frozenset(words)
 
 
 def fingerprint(glossary: Glossary, source_text: str, locale: Locale | str) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import catalog as catalogs
+from pipeline.fileio import require_inside
 from pipeline.glossary import Glossary, find_terms, required_terms
 from pipeline.model import InputError
 from pipeline.project import read_catalog
@@ -93,11 +95,11 @@ def read_catalog_units(
         raise InputError("no catalog templates (*.pot) here (run the build first)", locales_dir)
     units = []
     for template in templates:
-        messages = _read_catalog(template)
+        messages = _read_catalog(template, locales_dir)
         if messages is None:
             raise InputError("no such catalog template (run the build first)", template)
         translations = {
-            locale: _read_catalog(locales_dir / locale / "LC_MESSAGES" / f"{template.stem}.po") or {}
+            locale: _read_catalog(locales_dir / locale / "LC_MESSAGES" / f"{template.stem}.po", locales_dir) or {}
             for locale in locales
         }
         for key, source in messages.items():
@@ -105,13 +107,15 @@ def read_catalog_units(
     return units
 
 
-def _read_catalog(path: Path) -> dict[tuple[str | None, str], str] | None:
+def _read_catalog(path: Path, locales_dir: Path) -> dict[tuple[str | None, str], str] | None:
     """(msgctxt, msgid) → msgstr of a PO (msgid of a POT); None when the file is missing."""
-    catalog = read_catalog(path)
+    catalog = read_catalog(require_inside(path, locales_dir, "catalog"))
     if catalog is None:
         return None
     template = path.suffix == ".pot"
-    return {(m.context, m.id): (m.id if template else m.string or "") for m in catalog if m.id}
+    return {
+        (m.context, catalogs.msgid(m)): (catalogs.msgid(m) if template else catalogs.msgstr(m)) for m in catalog if m.id
+    }
 
 
 def glossary_report(

@@ -391,6 +391,15 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
+LOADED_ATTRS = frozenset({"src"})  # what a browser fetches by itself, unlike a link a reader follows
+
+
+def is_remote(url: str) -> bool:
+    """True for an absolute or protocol-relative URL (``https://…``, ``//host/…``): not a file of the site."""
+    squeezed = _INVISIBLE.sub("", url).lower().replace("\\", "/")
+    return squeezed.startswith("//") or _SCHEME.match(squeezed) is not None
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is relative or uses an allowed scheme (http, https, mailto, tel), else None.
 
@@ -413,6 +422,8 @@ def safe_attrs(code: InlineCode) -> dict[str, str]:
             continue
         if name in URL_ATTRS and safe_url(value) is None:
             continue
+        if name in LOADED_ATTRS and is_remote(value):
+            continue  # pages load nothing from elsewhere: a remote image is a tracker and a dependency
         attrs[name] = _NOT_XML.sub("", value)
     return attrs
 

@@ -190,10 +190,12 @@ def _word_at(text: str, offset: int) -> spelling.Word | None:
     return spelling.Word(match.group(), match.start(), match.end()) if match else None
 
 
-def _token_at(text: str, offset: int) -> str:
+def token_at(text: str, offset: int) -> str:
     """The whitespace-delimited token around ``offset`` ("U.S.Department", "www.state.gov")."""
     before = len(re.split(r"\s", text[:offset])[-1])
-    after = re.search(r"\s|$", text[offset:]).start()
+    end = re.search(r"\s|$", text[offset:])
+    assert end is not None  # "$" always matches
+    after = end.start()
     return text[offset - before : offset + after]
 
 
@@ -254,12 +256,12 @@ def collect_names(lines: Sequence[Line]) -> Names:
                     capitalized[base] += 1
     proper = spelling.proper_stems(ENGLISH)
     written = {word.lower(): word for word in spelling.project_single_names()}
-    for word, count in capitalized.items():
-        lower = word.lower()
+    for name, count in capitalized.items():
+        lower = name.lower()
         known_lowercase = spelling.is_correct(lower, ENGLISH)
         # A word also common in lower case ("brazil" wood) needs two standalone capitals to count.
-        if count > lowercase[lower] and (not known_lowercase or (word in proper and count >= 2)):
-            written.setdefault(lower, word)
+        if count > lowercase[lower] and (not known_lowercase or (name in proper and count >= 2)):
+            written.setdefault(lower, name)
     return Names(written)
 
 
@@ -272,8 +274,23 @@ def _flag(
     return registry.make(code, message, span=(start, end), word=word, severity=severity, line=line.number, source=True)
 
 
-def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
+class Covered:
+    """The characters of a line that flags already cover. Testing a span costs its length, not the
+    number of flags so far, so a 1 MB line with thousands of flags stays linear."""
+
+    def __init__(self, length: int, spans: Iterable[tuple[int, int] | None] = ()) -> None:
+        self.marks = bytearray(length)
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            start, end = max(span[0], 0), min(span[1], len(self.marks))
+            if start < end:
+                self.marks[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return any(self.marks[max(span[0], 0) : span[1]])
 
 
 def _placeholders(line: Line) -> list[Flag]:
@@ -290,12 +307,12 @@ def _missing_spaces(line: Line) -> list[Flag]:
         mark = match.start(1)
         if mark == 0 or text[mark - 1].isspace() or text[mark - 1] == ".":  # ellipsis, ". . ."
             continue
-        if URL_LIKE.search(_token_at(text, mark)):
+        if URL_LIKE.search(token_at(text, mark)):
             continue
         after = text[match.end() :]
         if match.group(1) == "." and re.match(r"[^\W\d_]\.", after):  # inside "U.S."
             continue
-        token = _token_at(text, mark)
+        token = token_at(text, mark)
         flags.append(
             _flag(
                 "missing-space",
@@ -309,13 +326,14 @@ def _missing_spaces(line: Line) -> list[Flag]:
     return flags
 
 
-def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) -> list[Flag]:
+def _lowercase_starts(line: Line, names: Names, taken: Iterable[tuple[int, int] | None]) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text), taken)
     for start in line.starts:
         word = _word_at(line.text, start)
-        if word is None or not _lowercase_word(word.text) or URL_LIKE.search(_token_at(line.text, word.start)):
+        if word is None or not _lowercase_word(word.text) or URL_LIKE.search(token_at(line.text, word.start)):
             continue
-        if names.correct_form(word.text) or _overlaps((word.start, word.end), taken):
+        if names.correct_form(word.text) or covered.overlaps((word.start, word.end)):
             continue  # a lower-case name is reported as name-casing; link residue already covers it
         flags.append(
             _flag("lowercase-start", f"starts in lower case: “{word.text}”", line, word.start, word.end, word=word.text)
@@ -325,30 +343,34 @@ def _lowercase_starts(line: Line, names: Names, taken: list[tuple[int, int]]) ->
 
 def _name_casing(line: Line, names: Names) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text))
     for name in sorted(spelling.project_names(), key=len, reverse=True):
         pattern = r"\b" + r"\s+".join(re.escape(part) for part in name.split()) + r"\b"
         for match in re.finditer(pattern, line.text, re.I):
             found = match.group().split()
             lowered = any(want[:1].isupper() and got[:1].islower() for want, got in zip(name.split(), found))
-            if lowered and not _overlaps(match.span(), [f.span for f in flags]):
+            if lowered and not covered.overlaps(match.span()):
                 message = f"“{match.group()}”: the name is written “{name}”"
                 flags.append(_flag("name-casing", message, line, *match.span(), word=name))
+                covered.add(match.span())
     for word in spelling.words(line.text):
         if not spelling.needs_checking(word.text) or not _lowercase_word(word.text):
             continue
-        if _overlaps((word.start, word.end), [f.span for f in flags]):
+        if covered.overlaps((word.start, word.end)):
             continue
         correct = names.correct_form(word.text)
         if correct:
             message = f"“{word.text}”: the name is written “{correct}”"
             flags.append(_flag("name-casing", message, line, word.start, word.end, word=correct))
+            covered.add((word.start, word.end))
     return flags
 
 
 def _spelling(line: Line, casing: list[Flag]) -> list[Flag]:
     flags = []
+    covered = Covered(len(line.text), (f.span for f in casing))
     for miss in spelling.misspellings(line.text, ENGLISH):
-        if _overlaps((miss.start, miss.end), [f.span for f in casing]):
+        if covered.overlaps((miss.start, miss.end)):
             continue
         if miss.word[:1].isupper():
             message = (
@@ -374,7 +396,7 @@ def _quote_characters(line: Line) -> list[Flag]:
     flags = []
     for pattern in (APOSTROPHE_AS_QUOTE, ACCENT_AS_APOSTROPHE):
         for match in pattern.finditer(line.text):
-            token = _token_at(line.text, match.start())
+            token = token_at(line.text, match.start())
             message = f"“{match.group()}” used as an apostrophe in “{token}”: write ’"
             flags.append(_flag("quote-character", message, line, match.start(), match.end(), word=token))
     return flags
@@ -453,25 +475,26 @@ def toc_mismatches(doc: Document) -> list[Flag]:
 
 
 @dataclass(frozen=True)
-class _Fix:
+class Fix:
     start: int
     end: int
     replacement: str
     code: str
 
 
-def _fixes(text: str) -> list[_Fix]:
-    fixes = [_Fix(m.start(), m.end(), "’", "quote-character") for m in APOSTROPHE_AS_QUOTE.finditer(text)]
-    fixes += [_Fix(m.start(), m.end(), "’", "quote-character") for m in ACCENT_AS_APOSTROPHE.finditer(text)]
+def mechanical_fixes(text: str) -> list[Fix]:
+    """Quote characters used as apostrophes and missing spaces after punctuation: fixes that need no context."""
+    fixes = [Fix(m.start(), m.end(), "’", "quote-character") for m in APOSTROPHE_AS_QUOTE.finditer(text)]
+    fixes += [Fix(m.start(), m.end(), "’", "quote-character") for m in ACCENT_AS_APOSTROPHE.finditer(text)]
     for match in re.finditer(r"(?<=[^\W_])([.,])(?=[^\W\d_])", text):
         mark = match.start()
-        if URL_LIKE.search(_token_at(text, mark)):
+        if URL_LIKE.search(token_at(text, mark)):
             continue
         next_word = spelling.WORD.match(text, mark + 1)
         if match.group(1) == ",":
-            fixes.append(_Fix(mark, mark + 1, ", ", "missing-space"))
+            fixes.append(Fix(mark, mark + 1, ", ", "missing-space"))
             continue
-        if len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
+        if next_word is None or len(next_word.group()) < 2 or text[next_word.end() : next_word.end() + 1] == ".":
             continue  # "U.S" inside an abbreviation, or a lone letter
         previous = re.split(r"\s", text[:mark])[-1].lstrip(OPENERS)
         after_abbreviation = bool(LETTER_CHAIN.fullmatch(previous)) and "." in previous
@@ -479,7 +502,7 @@ def _fixes(text: str) -> list[_Fix]:
             previous[-2:].isalpha() and previous[-1].islower() and re.match(r"[A-Z][a-z]", next_word.group())
         )
         if after_abbreviation or sentence_join:
-            fixes.append(_Fix(mark, mark + 1, ". ", "missing-space"))
+            fixes.append(Fix(mark, mark + 1, ". ", "missing-space"))
     return sorted(fixes, key=lambda fix: fix.start)
 
 
@@ -488,8 +511,8 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     flags = []
     pieces = []
     position = 0
-    for fix in _fixes(text):
-        token = _token_at(text, fix.start)
+    for fix in mechanical_fixes(text):
+        token = token_at(text, fix.start)
         fixed_token = token.replace(text[fix.start : fix.end], fix.replacement, 1)
         message = f"fixed for the engine: “{token}” → “{fixed_token}”"
         flags.append(
@@ -501,20 +524,37 @@ def engine_fixes(text: str) -> tuple[str, list[Flag]]:
     return "".join(pieces), flags
 
 
-def fix_article(text: str) -> str:
-    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept."""
-    return engine_fixes(text)[0]
+def fix_article(text: str, prose: str | None = None) -> str:
+    """A whole article with the same unambiguous fixes (``newsloc lint --fix``); line breaks kept.
+
+    ``prose`` is the article with its markup blanked (``readers.prose_view``): fixes are
+    found there, so code, attributes and URLs are never touched, and applied to ``text``.
+    """
+    if prose is None:
+        return engine_fixes(text)[0]
+    if len(prose) != len(text):
+        raise ValueError("the prose view must keep every offset of the text")
+    pieces, position = [], 0
+    for fix in mechanical_fixes(prose):
+        pieces += [text[position : fix.start], fix.replacement]
+        position = fix.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
-def flags_for_segment(flags: Sequence[Flag], line_text: str, segment_text: str, line: int) -> list[Flag]:
+def flags_for_segment(
+    flags: Sequence[Flag], line_text: str, segment_text: str, line: int, offset: int | None = None
+) -> list[Flag]:
     """The source flags of ``line`` that fall inside one of its segments, spans re-based to the segment.
 
-    A flag without a span (a TOC mismatch) belongs to every segment of its line.
+    A flag without a span (a TOC mismatch) belongs to every segment of its line. ``offset``:
+    where the segment starts in the line, if the caller knows (-1: not verbatim in it).
     When the segment text is not found verbatim in the line (inline codes), a
     flag belongs to it when the flagged text occurs in the segment.
     """
     found = []
-    offset = line_text.find(segment_text)
+    if offset is None:
+        offset = line_text.find(segment_text)
     for flag in flags:
         if flag.line != line:
             continue

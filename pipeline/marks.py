@@ -8,6 +8,7 @@ any engine.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,18 +49,35 @@ def find_marks(text: str, kinds: Sequence[MarkKind], source: str = "") -> list[M
     if not kinds:
         return []
     by_symbol = {kind.symbol: kind for kind in kinds}
+    in_source = _marklike(source)  # one pass over the source, not one search per mark: linear
     marks = []
     for match in _pattern(kinds).finditer(text):
         run, word = match.groups()
         # The source's own "#MeToo" or "@newsloc" is a hashtag or handle; the engine's marks follow it.
-        kept = next((n for n in range(len(run), 0, -1) if _in_source(run[:n] + word, source)), 0)
+        kept = next((n for n in range(len(run), 0, -1) if run[:n] + word in in_source), 0)
         for index in range(kept, len(run)):
             marks.append(Mark(by_symbol[run[index]], word, match.start(1) + index))
     return marks
 
 
-def _in_source(token: str, source: str) -> bool:
-    return bool(source) and re.search(rf"(?<![\w.]){re.escape(token)}(?!\w)", source) is not None
+MARK_RUN = re.compile(r"[^\w\s.]+")  # any run a mark-like token could start with ("#", "@", "*#")
+WORD_TAIL = re.compile(r"[\w’'-]*")
+WORD_OR_DOT = re.compile(r"[\w.]")
+
+
+def _marklike(source: str) -> set[str]:
+    """Every token a mark could be in ``source``: symbols then a word, not after a word character or a
+    dot, ending where no word character follows (what searching ``(?<![\\w.])TOKEN(?!\\w)`` finds)."""
+    found: set[str] = set()
+    for run in MARK_RUN.finditer(source):
+        tail = WORD_TAIL.match(source, run.end())
+        word = tail.group() if tail else ""
+        cuts = [len(word)] + [i for i, char in enumerate(word) if char in "’'-"]
+        for start in range(run.start(), run.end()):
+            if start == run.start() and start > 0 and WORD_OR_DOT.match(source[start - 1]):
+                continue
+            found.update(source[start : run.end()] + word[:cut] for cut in cuts if cut)
+    return found
 
 
 def strip_marks(text: str, kinds: Sequence[MarkKind], source: str = "") -> tuple[str, tuple[Mark, ...]]:
@@ -72,13 +90,16 @@ def strip_marks(text: str, kinds: Sequence[MarkKind], source: str = "") -> tuple
     if not removed:
         return text, ()
     kept = "".join(char for index, char in enumerate(text) if index not in removed)
+    ordered = sorted(removed)
     words: list[Mark] = []
+    seen: set[tuple[MarkKind, int]] = set()
     for mark in found:
         word_at = mark.offset + 1
         while word_at in removed:
             word_at += 1
-        start = word_at - sum(1 for offset in removed if offset < word_at)
-        if not any(m.kind == mark.kind and m.offset == start for m in words):
+        start = word_at - bisect.bisect_left(ordered, word_at)  # marks removed before it: linear overall
+        if (mark.kind, start) not in seen:
+            seen.add((mark.kind, start))
             words.append(Mark(mark.kind, mark.word, start))
     return kept, tuple(words)
 

@@ -8,7 +8,7 @@ number stands for (tag and attributes) travels beside the text as ``InlineCode``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -148,7 +148,8 @@ class Segment:
     index: int  # position of this sentence within the block part
     line: int  # 1-based line in the source file
     codes: tuple[InlineCode, ...] = ()
-    engine_text: str = ""  # source after unambiguous lint fixes; "" = same as text
+    engine_text: str = ""  # source pre-edited for the engine (pipeline.pre_edit); "" = same as text
+    pre_edits: tuple[str, ...] = ()  # the kinds of pre-edit that made engine_text ("house-style", …)
 
     @property
     def text_for_engine(self) -> str:
@@ -198,6 +199,8 @@ class ProvenanceKind(str, Enum):
 
     MACHINE = "machine"  # an engine's unreviewed output
     TRANSLATOR = "translator"  # a person's text (or one whose machine record was lost)
+    MEMORY = "tm"  # a reviewed translation reused from the project's translation memory (model, version:
+    # the article and entry it was reviewed in; source: both, for people)
 
 
 @dataclass(frozen=True)
@@ -214,10 +217,18 @@ class Provenance:
     version: str = ""  # of the model (Debian package version, Argos package version)
     kind: ProvenanceKind = ProvenanceKind.MACHINE
     source: str = ""  # where a non-machine text came from, when known
+    # Kinds of pre-edit made to the engine's input (pipeline.pre_edit): about the input, not who made the
+    # draft, so two drafts of one engine and model compare equal whatever their pre-edits.
+    pre_edits: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def translator(cls) -> Provenance:
         return cls(kind=ProvenanceKind.TRANSLATOR)
+
+    @classmethod
+    def memory(cls, document: str, entry: str) -> Provenance:
+        """A translation-memory draft: reviewed in ``document`` (article slug or tm/ file), entry ``entry``."""
+        return cls(model=document, version=entry, kind=ProvenanceKind.MEMORY, source=f"{document} {entry}".strip())
 
     @property
     def is_machine(self) -> bool:
@@ -263,6 +274,17 @@ class Locale:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match from the project's translation memory, shown to the translator beside a segment."""
+
+    score: int  # similarity of the English, percent (75–99)
+    source: str  # the remembered English (coded text)
+    target: str  # its reviewed translation
+    origin: str  # "<article slug> <msgctxt>" or "tm/<file>.tmx"
+    notes: tuple[str, ...] = ()  # what differs from the new source: "numbers differ: 2024 → 2025"
+
+
+@dataclass(frozen=True)
 class SegmentView:
     """A segment as one locale sees it: what to show, how far it is, what to look at."""
 
@@ -271,6 +293,7 @@ class SegmentView:
     state: EntryState
     provenance: Provenance | None = None  # None: untranslated
     flags: tuple[Flag, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()  # translation-memory matches, best first
 
     @property
     def shown(self) -> str:

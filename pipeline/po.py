@@ -500,7 +500,7 @@ def parse(text: str, path: str | Path) -> PoCatalog:
             ) from None
         catalog.fuzzy = header.fuzzy
         catalog.header = header
-    seen: set[tuple[str, str | None]] = set()
+    seen: dict[tuple[str, str | None], int] = {}
     for entry in entries:
         parsed = _message(entry)
         key = (str(parsed.id), parsed.context)
@@ -509,13 +509,14 @@ def parse(text: str, path: str | Path) -> PoCatalog:
             continue
         if not parsed.id:
             raise InputError("PO syntax error (an entry with an empty msgid); fix the file", path, entry.line)
-        if key in seen:
+        if key in seen:  # msgfmt refuses it; keeping either one could drop a reviewed translation
             raise InputError(
-                "PO syntax error (duplicate entry: same msgctxt and msgid as an earlier one); fix the file",
+                f"PO syntax error (duplicate entry: the same msgctxt and msgid as the entry at line {seen[key]}; "
+                "msgfmt refuses this too); keep one of the two and delete the other",
                 path,
                 entry.line,
             )
-        seen.add(key)
+        seen[key] = entry.line
         catalog[parsed.id] = parsed  # stored as is: the key is new
     return catalog
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from pipeline import __version__, po
+from pipeline import __version__, po, records
 from pipeline.config import Config
-from pipeline.fileio import now, write_atomic
+from pipeline.fileio import MAX_CATALOG_BYTES, now, read_limited, require_inside, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -31,20 +31,32 @@ def relative(config: Config, path: Path) -> str:
 
 
 def find_articles(config: Config, names: Sequence[str]) -> list[Path]:
-    """The articles named, or every article in the project; two with one slug stop the run here."""
+    """The articles named, or every article in the project; two with one slug stop the run here.
+
+    An article must really lie inside the project (named) or its articles folder (found):
+    a symlink to /etc/passwd committed as an "article" is refused before it is read.
+    """
     if names:
         found = [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in names]
+        for path in found:
+            require_inside(path, config.root, "article")
     else:
-        folder = config.resolve(config.articles)
-        found = (
-            sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-            if folder.is_dir()
-            else []
-        )
+        found = project_articles(config)
         if not found:
-            raise InputError("no articles found; put .txt, .md or .html files there or name one", folder)
+            raise InputError(
+                "no articles found; put .txt, .md or .html files there or name one", config.resolve(config.articles)
+            )
     check_unique_slugs(config, found)
     return found
+
+
+def project_articles(config: Config) -> list[Path]:
+    """Every article file in the articles folder (checked to lie there), sorted."""
+    folder = config.resolve(config.articles)
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink()))
+    return [require_inside(path, folder, "article") for path in found]
 
 
 def check_unique_slugs(config: Config, paths: Sequence[Path]) -> None:
@@ -63,36 +75,59 @@ def check_unique_slugs(config: Config, paths: Sequence[Path]) -> None:
             )
 
 
+def in_locales(config: Config, path: Path, what: str) -> Path:
+    """A path under locales/, refused when a symlink on the way leads out of it."""
+    return require_inside(path, config.resolve(config.locales_dir), what)
+
+
 def template_path(config: Config, slug: str) -> Path:
-    return config.resolve(config.locales_dir) / f"{slug}.pot"
+    return in_locales(config, config.resolve(config.locales_dir) / f"{slug}.pot", "template")
 
 
 def catalog_path(config: Config, slug: str, locale: Locale) -> Path:
-    return config.resolve(config.locales_dir) / locale.folder / "LC_MESSAGES" / f"{slug}.po"
+    path = config.resolve(config.locales_dir) / locale.folder / "LC_MESSAGES" / f"{slug}.po"
+    return in_locales(config, path, "catalog")
 
 
 def xliff_path(config: Config, slug: str, locale: Locale) -> Path:
-    return config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf"
+    return in_locales(config, config.resolve(config.locales_dir) / locale.folder / f"{slug}.xlf", "XLIFF file")
 
 
 def read_catalog_text(path: Path) -> str | None:
     """A catalog or template file's text, None when there is none yet."""
     if not path.exists():
         return None
+    data = read_limited(path, MAX_CATALOG_BYTES, "catalog")
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("catalog is not valid UTF-8; fix the file or restore it from git", path) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"catalog is not valid UTF-8 (byte 0x{data[error.start]:02x}); re-save it as UTF-8 or restore it from git",
+            path,
+            line,
+        ) from None
+
+
+def load_catalog(path: Path, text: str) -> Catalog:
+    """A catalog file's text parsed, with the machine records kept beside it put back in."""
+    catalog = po.parse(text, path)
+    records_file = records.records_path(path)
+    if records_file.is_file():
+        records.restore(catalog, records.parse(records_file.read_text(encoding="utf-8"), records_file))
+    return catalog
 
 
 def read_catalog(path: Path) -> Catalog | None:
     text = read_catalog_text(path)
-    return None if text is None else po.parse(text, path)
+    return None if text is None else load_catalog(path, text)
 
 
 def load_glossary(config: Config) -> Glossary | None:
     path = config.resolve(config.glossary)
-    return load_glossary_file(path) if path.exists() else None
+    if not path.exists():
+        return None
+    return load_glossary_file(require_inside(path, config.root, "glossary"))
 
 
 def gettext_date(moment: datetime) -> str:
@@ -146,12 +181,29 @@ def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_fie
     text = updated_text(catalog, on_disk, date_field)
     if text is None:
         return False
-    write_atomic(path, text)
+    write_atomic(path, text, unchanged_since=on_disk)  # else FileChanged: a save made meanwhile is kept
     return True
 
 
+def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
+    """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
+    records_file = records.records_path(path)
+    drafts = records.extract(catalog)
+    old_records = records_file.read_text(encoding="utf-8") if records_file.is_file() else None
+    text = records.render(drafts, path.name)
+    if text == old_records or (not drafts and old_records is None):
+        return None
+    return records_file, text
+
+
 def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
-    """Write a locale's catalog if any entry changed, with a new revision date."""
+    """Write a locale's catalog if any entry changed, with a new revision date, and its machine records.
+
+    The records go first: a crash between the two writes leaves the old catalog, whose
+    own ``mt:`` comments still describe its drafts.
+    """
+    if (update := updated_records(path, catalog)) is not None:
+        write_atomic(*update)
     return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
 
 

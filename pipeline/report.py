@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -10,23 +12,28 @@ from pipeline import catalog as catalogs
 from pipeline import lint
 from pipeline.config import Config
 from pipeline.engines import known_marks
-from pipeline.fileio import read_article_text, write_atomic
+from pipeline.fileio import MAX_ARTICLE_BYTES, decode_article, read_article_text, read_limited, write_atomic
 from pipeline.model import Flag, InputError, Locale, Severity
 from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog, relative
-from pipeline.readers import read_document
+from pipeline.readers import prose_view, read_document
 from pipeline.review import annotate
 from pipeline.source import analyse
 
 
 @dataclass(frozen=True)
 class FlagRow:
+    """One flag of one entry; ``msgctxt`` + ``msgid`` name the entry, as in the PO file."""
+
     article: str
     locale: str  # "en" for source flags
-    segment: str  # msgctxt
+    msgctxt: str
     line: int
     code: str
     severity: str
     message: str
+    msgid: str = ""  # the English source of the entry ("" for a lint row of the whole file)
+    target: str = ""  # the translation the flag was raised on ("" for source flags and untranslated entries)
+    word: str = ""  # the word or term the flag is about, when there is one
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -38,18 +45,37 @@ class FlagRow:
 def lint_article(path: Path, display_path: str | None = None) -> list[Flag]:
     """Every problem in the English copy of one article, in line order."""
     text, document = read_document(path, display_path)
-    flags = [*lint.lint_text(text, document.path), *lint.toc_mismatches(document)]
+    flags = [*lint.lint_text(prose_view(text, path), document.path), *lint.toc_mismatches(document)]
     return sorted(flags, key=lambda flag: (flag.line or 0, flag.span or (0, 0)))
 
 
 def fix_article_file(path: Path) -> int:
     """Apply the unambiguous fixes to the article file itself; the number of lines changed."""
     text = read_article_text(path)
-    fixed = lint.fix_article(text)
+    fixed = lint.fix_article(text, prose_view(text, path))
     changed = sum(a != b for a, b in zip(text.split("\n"), fixed.split("\n")))
     if fixed != text:
-        write_atomic(path, fixed)
+        data = read_limited(path, MAX_ARTICLE_BYTES, "article")
+        write_atomic(path, same_layout(data, decode_article(data, path), fixed))
     return changed
+
+
+def same_layout(data: bytes, as_written: str, fixed: str) -> bytes:
+    """``fixed`` (\\n line ends) written back as the file was: its line ends (CRLF, CR), BOM and encoding,
+    so a fix touches only the lines it fixes."""
+    endings = re.findall(r"\r\n|\r|\n", as_written)
+    lines = fixed.split("\n")
+    body = "".join(line + (endings[i] if i < len(endings) else "") for i, line in enumerate(lines[:-1])) + lines[-1]
+    if len(lines) - 1 != len(endings):  # the fix changed the line count: keep the file's main line end
+        main = max(set(endings), key=endings.count) if endings else "\n"
+        body = fixed.replace("\n", main)
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return codecs.BOM_UTF16_LE + body.encode("utf-16-le")
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return codecs.BOM_UTF16_BE + body.encode("utf-16-be")
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    body = body.removeprefix("\ufeff")
+    return bom + body.encode("utf-8")
 
 
 def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[Locale]) -> list[FlagRow]:
@@ -75,6 +101,9 @@ def check_rows(config: Config, article_names: Sequence[str], locales: Sequence[L
                             flag.code,
                             flag.severity.value,
                             flag.message,
+                            msgid=view.segment.text,
+                            target=view.target,
+                            word=flag.word,
                         )
                     )
     return rows

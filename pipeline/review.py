@@ -7,9 +7,13 @@ produced a machine draft, for as long as that draft is unchanged.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 
@@ -18,10 +22,16 @@ from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity
+from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+from pipeline.pre_edit import pre_edit
+
+if TYPE_CHECKING:
+    from pipeline.memory.leverage import LocaleMatches
 
 # Signals only the engine run knows; kept while the machine draft is unchanged.
 ENGINE_FLAG_CODES = registry.engine_codes()
+WORDS = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
+MEMORY_CONFLICT = "tm-conflict"  # recomputed from the memory whenever a build has it
 
 
 def flag_descriptions() -> dict[str, str]:
@@ -43,33 +53,59 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     on_line: dict[int, list[Segment]] = defaultdict(list)
     for segment in segments:
         on_line[segment.line].append(segment)
+    by_line: dict[int | None, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        by_line[flag.line].append(flag)
     attached: dict[str, list[Flag]] = defaultdict(list)
+    # Linear in the line's length however many segments and flags it holds (a 1 MB line):
+    # segments are found in order, and each takes only the flags that start within it.
     for line, line_segments in on_line.items():
-        line_flags = [flag for flag in flags if flag.line == line]
+        line_flags = by_line.get(line)
         if not line_flags:
             continue
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        offsets = segment_offsets(line_text, [segment.text for segment in line_segments])
+        spanless = [flag for flag in line_flags if flag.span is None]
+        spanned = sorted((flag for flag in line_flags if flag.span), key=lambda flag: flag.span[0])  # type: ignore[index]
+        starts = [flag.span[0] for flag in spanned]  # type: ignore[index]
         placed: set[tuple[str, str]] = set()
-        for segment in line_segments:
-            for flag in lint.flags_for_segment(line_flags, line_text, segment.text, line):
+        for segment, offset in zip(line_segments, offsets):
+            if offset >= 0:
+                low, high = bisect.bisect_left(starts, offset), bisect.bisect_right(starts, offset + len(segment.text))
+                candidates = spanless + spanned[low:high]
+            else:
+                candidates = line_flags
+            for flag in lint.flags_for_segment(candidates, line_text, segment.text, line, offset):
                 attached[identity(segment)].append(replace(flag, source=True))
                 placed.add((flag.code, flag.message))
+        homes = [(offset, index) for index, offset in enumerate(offsets) if offset >= 0]
+        home_starts = [offset for offset, _ in homes]
         for flag in line_flags:
             if (flag.code, flag.message) not in placed:
                 start = flag.span[0] if flag.span else 0
-                home = line_segments[0]
-                for segment in line_segments:
-                    offset = line_text.find(segment.text)
-                    if 0 <= offset <= start:
-                        home = segment
+                found = bisect.bisect_right(home_starts, start) - 1
+                home = line_segments[homes[found][1]] if found >= 0 else line_segments[0]
                 attached[identity(home)].append(replace(flag, source=True))
     return attached
+
+
+def segment_offsets(line_text: str, texts: Sequence[str]) -> list[int]:
+    """Where each segment starts in its line (-1: not verbatim there), searching on from the previous one."""
+    offsets, position = [], 0
+    for text in texts:
+        offset = line_text.find(text, position)
+        if offset < 0:
+            offset = line_text.find(text)  # out of order (rare): anywhere on the line
+        offsets.append(offset)
+        if offset >= position:
+            position = offset + len(text)
+    return offsets
 
 
 def source_review(
     text: str, document: Document, segments: Sequence[Segment], glossary=None, cache=None
 ) -> tuple[list[Segment], dict[str, tuple[Flag, ...]]]:
-    """Lint the English: flags per segment, and the unambiguously fixed text for the engine.
+    """Lint the English: flags per segment, and the pre-edited text for the engine.
 
     With a ``cache``, an article whose text and lint are unchanged is not linted again.
     """
@@ -79,10 +115,33 @@ def source_review(
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
-        fixed, fix_flags = lint.engine_fixes(segment.text)
-        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in fix_flags)
-        fixed_segments.append(replace(segment, engine_text=fixed if fixed != segment.text else ""))
+        edited = pre_edit(
+            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+        )
+        attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
+        changed = edited.text != segment.text
+        fixed_segments.append(
+            replace(segment, engine_text=edited.text if changed else "", pre_edits=edited.kinds if changed else ())
+        )
     return fixed_segments, {key: tuple(value) for key, value in attached.items()}
+
+
+def verbatim_spans(segment: Segment) -> list[tuple[int, int]]:
+    """Code content kept as written (code spans, translate="no"): pre-editing leaves it alone."""
+    spans = []
+    for code in segment.codes:
+        if code.paired and not code.translate:
+            found = re.search(rf"<{code.id}>.*?</{code.id}>", segment.text, re.S)
+            if found:
+                spans.append(found.span())
+    return spans
+
+
+def term_spans(segment: Segment, glossary=None) -> list[tuple[int, int]]:
+    """Where the segment has glossary terms: pre-editing may only change their case."""
+    if glossary is None:
+        return []
+    return [(match.start, match.end) for match in glossaries.find_terms(glossary, segment.text)]
 
 
 def _no_memo(part: str, depends: tuple, compute):
@@ -121,13 +180,18 @@ def target_flags(
 
 def _target_flags(segment, target, locale, glossary, engine_flags, marks, memo, terms) -> list[Flag]:
     memo = memo or _no_memo
+    accepted = glossaries.target_words(glossary, locale.tag) if glossary is not None else frozenset()
+    # the dictionary checks also depend on the glossary words this target uses (accepted as correct)
+    used = {part.casefold() for word in WORDS.findall(target) for part in (word, *word.split("-"))} & accepted
+    words = hashlib.sha256("\n".join(sorted(used)).encode()).hexdigest()[:16]
 
     def run(check, pair) -> list[Flag]:
         # a check's result depends on its code and on run_check (which reads severities from the registry)
-        return memo(check.code, (check.run, checks.run_check), lambda: checks.run_check(check, pair))
+        depends = (check.run, checks.run_check, *((words,) if check.code in checks.DICTIONARY_CHECKS else ()))
+        return memo(check.code, depends, lambda: checks.run_check(check, pair))
 
     flags = checks.check_translation(
-        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run
+        segment.text, target, locale, engine_flags=tuple(engine_flags), marks=marks, run=run, accepted_words=accepted
     )
     flags += memo("inline-code", (inline.code_problems,), lambda: inline.code_problems(segment.text, target))
     flags += memo(
@@ -150,12 +214,15 @@ def annotate(
     glossary=None,
     marks: Sequence[MarkKind] = (),
     cache=None,
+    memory: LocaleMatches | None = None,
 ) -> list[SegmentView]:
-    """Recompute every entry's flags, write them into its comments, and return the views.
+    """Recompute every entry's flags (and memory suggestions), write them into its comments, return the views.
 
     ``marks``: the engines' marks (``pipeline.engines.known_marks()``) to look for in the text.
     With a ``cache`` (pipeline.cache.ResultCache), a check whose inputs and code are
     unchanged since an earlier run is not run again: its flags are reused.
+    ``memory``: what the translation memory holds for these segments; with it, ``tm-conflict``
+    is recomputed (not carried) and fuzzy matches become suggestions.
     """
     views = []
     for segment in segments:
@@ -165,18 +232,34 @@ def annotate(
         record = catalogs.machine_record(message)
         # Once each: a fresh draft holds a comment per mark, the file one per distinct comment.
         engine_flags = (
-            list(dict.fromkeys(f for f in catalogs.entry_flags(message) if f.code in ENGINE_FLAG_CODES))
+            list(
+                dict.fromkeys(
+                    f
+                    for f in catalogs.entry_flags(message)
+                    if f.code in ENGINE_FLAG_CODES and not (memory is not None and f.code == MEMORY_CONFLICT)
+                )
+            )
             if state == EntryState.MACHINE
             else []
         )
         flags = list(source_flags.get(identity(segment), ()))
         if message.string:
             memo = (
-                cache.row("target", segment.text, segment.codes, message.string, locale.tag, engine_flags, marks)
+                cache.row(
+                    "target", segment.text, segment.codes, catalogs.msgstr(message), locale.tag, engine_flags, marks
+                )
                 if cache
                 else None
             )
-            flags += target_flags(segment, message.string, locale, glossary, engine_flags, marks, memo)
+            flags += target_flags(segment, catalogs.msgstr(message), locale, glossary, engine_flags, marks, memo)
+        suggestions: tuple[Suggestion, ...] = ()
+        if memory is not None and state != EntryState.REVIEWED:
+            from pipeline.memory import leverage
+
+            if conflict := leverage.conflict_flag(memory, segment.text):
+                flags.append(conflict)
+            current = message.string if isinstance(message.string, str) else ""
+            suggestions = leverage.suggestions(memory, segment.text, current, locale, glossary)
         silenced = checks.silenced_codes(list(message.user_comments))
         flags = checks.apply_silences(flags, silenced)
         # One flag per problem as the catalog shows it: status, check and the manifest count the same.
@@ -188,11 +271,12 @@ def annotate(
             *catalogs.template_comments(message),
             *([record.render()] if record and state == EntryState.MACHINE else []),
             *(catalogs.render_flag(flag) for flag in flags),
+            *(catalogs.render_suggestion(suggestion) for suggestion in suggestions),
         ]
         provenance = (
             record.provenance
             if record and state == EntryState.MACHINE
             else (Provenance.translator() if state in (EntryState.REVIEWED, EntryState.DRAFT) else None)
         )
-        views.append(SegmentView(segment, message.string or "", state, provenance, tuple(flags)))
+        views.append(SegmentView(segment, catalogs.msgstr(message), state, provenance, tuple(flags), suggestions))
     return views

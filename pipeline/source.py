@@ -13,7 +13,7 @@ from pipeline.config import Config
 from pipeline.glossary import Glossary
 from pipeline.model import Document, Flag, Segment
 from pipeline.project import relative
-from pipeline.readers import read_document
+from pipeline.readers import prose_view, read_document
 from pipeline.segment import segment_document
 
 
@@ -33,6 +33,6 @@ def analyse(config: Config, path: Path, glossary: Glossary | None = None, cache=
     """Read, segment, lint (``cache``: a pipeline.cache.ResultCache to reuse lint results) and template."""
     text, document = read_document(path, relative(config, path))
     segments = segment_document(document)
-    segments, source_flags = review.source_review(text, document, segments, glossary, cache)
+    segments, source_flags = review.source_review(prose_view(text, path), document, segments, glossary, cache)
     template = catalogs.build_template(document, segments)
     return SourceArticle(path, text, document, tuple(segments), source_flags, template)

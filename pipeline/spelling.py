@@ -317,22 +317,70 @@ def project_names() -> tuple[str, ...]:
     return tuple(entry for entry in _word_list() if " " in entry)
 
 
-def in_project_words(word: str) -> bool:
+@functools.cache
+def language_words(language: str) -> frozenset[str]:
+    """Words one language's dictionary lacks (``pipeline/data/words-<language>.txt``): "binacional"."""
+    source = resources.files("pipeline").joinpath("data", f"words-{language}.txt")
+    if not source.is_file():
+        return frozenset()
+    entries = (line.split("#", 1)[0].strip() for line in source.read_text(encoding="utf-8").splitlines())
+    return frozenset(entry for entry in entries if entry)
+
+
+def in_project_words(word: str, name: str = "") -> bool:
     """Listed as written; a lowercase entry also matches its capitalized or upper-case form."""
-    listed = project_words()
+    listed = project_words() | language_words(name.split("_")[0]) if name else project_words()
     base = POSSESSIVE.sub("", word)
     return any(candidate in listed or candidate.lower() in listed for candidate in {word, base})
 
 
+# Prefixes written with a hyphen before a word the dictionary knows ("pre-pandemic", "ex-presidente").
+HYPHEN_PREFIXES = frozenset((
+    "anti", "co", "counter", "cross", "ex", "inter", "intra", "mid", "multi", "neo", "non", "post", "pre", "pro",
+    "re", "self", "semi", "sub", "super", "trans", "ultra", "un", "pos", "pós", "pré", "pró", "contra", "extra",
+    "micro", "macro", "mini", "vice",
+))  # fmt: skip
+# French elision before a word: "d’AMLO", "l’intervention", "qu’il", "jusqu’à".
+ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’](?=[^\W\d_])", re.I)
+# Spanish pronouns attached to a verb ("preguntársele", "militarizarla", "diciéndoselo").
+ENCLITIC = re.compile(r"(?:me|te|se|nos|os|lo|la|los|las|le|les)$")
+UNSTRESSED = str.maketrans("áéíóú", "aeiou")
+
+
+def _spanish_verb_with_pronouns(word: str, name: str) -> bool:
+    """An infinitive, gerund or imperative with up to three enclitic pronouns the dictionary lacks."""
+    stem = word.lower()
+    for _ in range(3):
+        match = ENCLITIC.search(stem)
+        if not match or match.start() < 3:
+            return False
+        stem = stem[: match.start()]
+        plain = stem.translate(UNSTRESSED)
+        if plain.endswith(("ar", "er", "ir", "ndo")) and _lookup(plain, name):
+            return True
+    return False
+
+
 def is_correct(word: str, name: str) -> bool:
-    """Known to the dictionary or the project list; hyphenated words pass when every part does."""
-    if _lookup(word, name) or in_project_words(word):
+    """Known to the dictionary or the project lists; hyphenated words pass when every part does."""
+    if _lookup(word, name) or in_project_words(word, name):
         return True
     parts = [part for part in re.split(r"-", word) if part]
     if len(parts) > 1:
+        if parts[0].lower() in HYPHEN_PREFIXES:
+            parts = parts[1:]
         return all(is_correct(part, name) for part in parts)
     base = POSSESSIVE.sub("", word)
-    return base != word and _lookup(base, name)
+    if base != word and _lookup(base, name):
+        return True
+    return name.startswith("es") and _spanish_verb_with_pronouns(word, name)
+
+
+def split_elision(word: Word, name: str) -> Word:
+    """The word after a French elided article or pronoun ("d’AMLO" → "AMLO"), offsets kept."""
+    if not name.startswith("fr") or not (match := ELISION.match(word.text)):
+        return word
+    return Word(word.text[match.end() :], word.start + match.end(), word.end)
 
 
 def needs_checking(word: str) -> bool:
@@ -350,7 +398,7 @@ def misspellings(text: str, name: str, *, ignore: frozenset[str] = frozenset()) 
     as every word of the English source when checking a translation.
     """
     found = []
-    for word in words(text):
+    for word in (split_elision(word, name) for word in words(text)):
         # "fentanyl-muertes": each part may be a source word or a dictionary word.
         parts = [part for part in word.text.split("-") if part]
         if all(_accepted(part, name, ignore) for part in parts) or _accepted(word.text, name, ignore):

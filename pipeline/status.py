@@ -2,7 +2,9 @@
 
 Counts describe what the next build starts from: the article as it is now, merged
 in memory with the locale's catalog (nothing is translated or written). Flags are
-the ones the last build wrote into the catalog's ``flag:`` comments.
+computed as the build computes them (the same review pass), so status, check, the
+build summary, the manifest and the review page give one count, even after a PO tool
+dropped the ``flag:`` comments.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from pipeline import catalog as catalogs
+from pipeline import review
 from pipeline.config import Config
+from pipeline.engines import known_marks
+from pipeline.glossary import Glossary
 from pipeline.inline import plain_text
 from pipeline.model import EntryState, Locale, Severity
-from pipeline.project import catalog_path, find_articles, read_catalog, relative
-from pipeline.readers import read_document
-from pipeline.segment import segment_document
+from pipeline.project import catalog_path, find_articles, load_glossary, read_catalog
+from pipeline.source import SourceArticle, analyse
 
 
 @dataclass(frozen=True)
@@ -45,21 +49,20 @@ def source_words(text: str) -> int:
     return len(plain_text(text).split())
 
 
-def row_for(slug: str, locale: Locale, template, existing) -> StatusRow:
-    """Count one locale of one article from its template and (possibly missing) catalog."""
-    merged = catalogs.merge(template, existing, locale).catalog
+def row_for(source: SourceArticle, locale: Locale, existing, glossary: Glossary | None = None) -> StatusRow:
+    """Count one locale of one article from the article and its (possibly missing) catalog."""
+    merged = catalogs.merge(source.template, existing, locale).catalog
+    views = review.annotate(merged, source.segments, source.source_flags, locale, glossary, known_marks())
     states = {state: 0 for state in EntryState}
     severities = {severity: 0 for severity in Severity}
-    words = 0
-    entries = [message for message in template if message.id]
-    for entry in entries:
-        message = merged.get(entry.id, context=entry.context)
-        states[catalogs.entry_state(message)] += 1
-        for flag in catalogs.entry_flags(message):
+    for view in views:
+        states[view.state] += 1
+        for flag in view.flags:
             severities[flag.severity] += 1
-        words += source_words(entry.id)
+    entries = [message for message in source.template if message.id]
+    words = sum(source_words(str(entry.id)) for entry in entries)
     return StatusRow(
-        slug=slug,
+        slug=source.document.slug,
         locale=locale.tag,
         segments=len(entries),
         words=words,
@@ -78,12 +81,12 @@ def status_rows(
 ) -> list[StatusRow]:
     """One row per article and locale (default: every article, every configured locale)."""
     rows = []
+    glossary = load_glossary(config)
     for path in find_articles(config, articles):
-        _, document = read_document(path, relative(config, path))
-        template = catalogs.build_template(document, segment_document(document))
+        source = analyse(config, path, glossary)
         for locale in locales or config.locales:
-            existing = read_catalog(catalog_path(config, document.slug, locale))
-            rows.append(row_for(document.slug, locale, template, existing))
+            existing = read_catalog(catalog_path(config, source.document.slug, locale))
+            rows.append(row_for(source, locale, existing, glossary))
     return rows
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from pipeline.fileio import write_atomic
+from pipeline.fileio import doctype_problem, read_limited, write_atomic
 from pipeline.glossary import Entry, Glossary, Rendering, TermForm
 from pipeline.model import InputError
 
@@ -33,6 +33,7 @@ DNT_NOTE = "do-not-translate"
 PLURAL_NOTE = "plural"
 CSV_LANGUAGES = ("es", "fr", "pt-BR")
 GENDER_MARKS = {"m": "masculine", "f": "feminine"}
+MAX_GLOSSARY_BYTES = 20 * 1024 * 1024
 
 HEADER_COMMENT = """
   newsloc glossary, TBX-Basic (martif type="TBX-Basic"; read by CAT tools and Weblate).
@@ -70,6 +71,13 @@ def parse_tbx(data: bytes, path: str | Path = "<tbx>") -> Glossary:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise InputError(f"malformed TBX: {error.msg}", path, error.lineno) from error
+    docinfo = root.getroottree().docinfo
+    if (line := doctype_problem(data, docinfo.doctype, docinfo.internalDTD)) is not None:
+        raise InputError(
+            "TBX with a DOCTYPE is refused (its entities would be dropped from terms); remove the <!DOCTYPE …> line",
+            path,
+            line,
+        )
     problems: list[tuple[int | None, str]] = []
     if root.tag != "martif":
         problems.append((root.sourceline, f"root element is <{root.tag!s}>, expected <martif>"))
@@ -138,11 +146,7 @@ def _slug(text: str) -> str:
 
 
 def read_tbx(path: str | Path) -> Glossary:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read glossary: {error.strerror}", path) from error
-    return parse_tbx(data, path)
+    return parse_tbx(read_limited(Path(path), MAX_GLOSSARY_BYTES, "glossary"), path)
 
 
 def tbx_text(glossary: Glossary) -> str:
@@ -195,9 +199,22 @@ def write_tbx(glossary: Glossary, path: str | Path) -> None:
 # ---------------------------------------------------------------- CSV
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); such a cell
+# is written with a leading apostrophe, which spreadsheets hide and import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unformula(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _reformula(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def _cell(forms: Iterable[tuple[str, str]], gender: str = "") -> str:
     mark = next((f"[{k}] " for k, v in GENDER_MARKS.items() if v == gender), "")
-    return mark + "|".join(prefix + text for prefix, text in forms if text)
+    return _unformula(mark + "|".join(prefix + text for prefix, text in forms if text))
 
 
 def csv_text(glossary: Glossary) -> str:
@@ -214,7 +231,9 @@ def csv_text(glossary: Glossary) -> str:
             forms = [("", r.singular), ("pl:", r.plural), *(("alt:", a) for a in r.admitted)] if r else []
             cells.append(_cell(forms, r.gender if r else ""))
         english = [("pl:" if f.plural else "", f.text) for f in entry.english]
-        writer.writerow([_cell(english[:1]), *cells, _cell(english[1:]), "yes" if entry.dnt else "no", entry.note])
+        writer.writerow(
+            [_cell(english[:1]), *cells, _cell(english[1:]), "yes" if entry.dnt else "no", _unformula(entry.note)]
+        )
     return buffer.getvalue()
 
 
@@ -263,7 +282,7 @@ def parse_csv(text: str, path: str | Path = "<csv>") -> list[tuple[Entry, dict[s
             if len(row) != len(header):
                 problems.append((line, f"row has {len(row)} cells, header has {len(header)}"))
                 continue
-            cells = {name: cell.strip() for name, cell in zip(header, row)}
+            cells = {name: _reformula(cell.strip()) for name, cell in zip(header, row)}
             rows += _parse_row(cells, line, seen, problems)
     except csv.Error as error:
         problems.append((reader.line_num, f"malformed CSV: {error}"))
@@ -324,19 +343,3 @@ def merge(glossary: Glossary, rows: Sequence[tuple[Entry, dict[str, str]]]) -> G
             row.note or old.note,
         )
     return Glossary(tuple(entries), glossary.path)
-
-
-def import_csv(tbx_path: str | Path, csv_path: str | Path) -> tuple[int, int]:
-    """Merge a CSV into the TBX (created if missing); returns (added, updated)."""
-    try:
-        text = Path(csv_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read CSV: {error}", csv_path) from error
-    rows = parse_csv(text, csv_path)
-    glossary = read_tbx(tbx_path) if Path(tbx_path).exists() else Glossary((), str(tbx_path))
-    merged = merge(glossary, rows)
-    # a merged result that would not load again is refused before anything is written
-    parse_tbx(tbx_text(merged).encode(), csv_path)
-    write_tbx(merged, tbx_path)
-    added = len(merged.entries) - len(glossary.entries)
-    return added, len(rows) - added

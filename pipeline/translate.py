@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pipeline import flags as registry
 from pipeline import formats, glossary
 from pipeline.engines.base import Engine, Progress
 from pipeline.model import Flag, Hypothesis, InlineCode, Locale, Provenance
@@ -49,14 +50,22 @@ class Translator:
         es_quotes: str = "«»",
         source_lang: str = "en",
         codes_by_text: Mapping[str, tuple[InlineCode, ...]] | None = None,
+        pre_edits_by_text: Mapping[str, tuple[str, ...]] | None = None,
     ):
         self.engine = engine
         # Inline codes of each source text: code spans and translate="no" content never reach the engine.
         self.codes_by_text = codes_by_text or {}
+        # Kinds of pre-edit that made each engine text (recorded in the draft's provenance).
+        self.pre_edits_by_text = pre_edits_by_text or {}
         self.locale = locale
         self.glossary = glossary
         self.es_quotes = es_quotes
         self.source_lang = source_lang
+
+    def provenance(self) -> Provenance | None:
+        """What this run's drafts will record; None for an engine that cannot say beforehand."""
+        describe = getattr(self.engine, "provenance", None)
+        return describe(self.source_lang, self.locale) if describe else None
 
     def fingerprint(self, source: str) -> str:
         if self.glossary is None:
@@ -86,7 +95,7 @@ class Translator:
         """Translate the sources (already lint-fixed) as one batch."""
         if self.glossary is not None and self.engine.offers_alternatives:
             return self._translate_choosing_alternatives(sources, progress)
-        return self._translate(sources, progress, protect_terms=True)
+        return _complete(self._translate(sources, progress, protect_terms=True))
 
     def _translate(
         self, sources: Sequence[str], progress: Progress | None, protect_terms: bool, choose=None
@@ -105,9 +114,11 @@ class Translator:
             output = self.finish(text)
             for restore in reversed(preparation.restorers):
                 output = restore(output)
-            drafts.append(
-                Draft(output, hypothesis.provenance, hypothesis.score, hypothesis.flags, self.fingerprint(source))
-            )
+            provenance = hypothesis.provenance
+            if self.pre_edits_by_text.get(source):
+                provenance = replace(provenance, pre_edits=self.pre_edits_by_text[source])
+            flags = (*hypothesis.flags, *lost_flags(preparation.restorers))
+            drafts.append(Draft(output, provenance, hypothesis.score, flags, self.fingerprint(source)))
         return drafts
 
     def _translate_choosing_alternatives(self, sources: Sequence[str], progress: Progress | None) -> list[Draft]:
@@ -125,18 +136,44 @@ class Translator:
             protected = self._translate([sources[i] for i in retry], None, protect_terms=True)
             for index, draft in zip(retry, protected):
                 drafts[index] = draft
-        return drafts
+        return _complete(drafts)
 
 
-def _restorer(replacements: dict[str, str]):
-    """Put each placeholder's text back; one the engine lost is appended so nothing is dropped."""
+class _Restorer:
+    """Put each placeholder's text back; one the engine lost is appended so nothing is dropped,
+    and remembered in ``lost`` so the draft is flagged for a person to move it."""
 
-    def restore(output: str) -> str:
-        for placeholder, value in replacements.items():
-            output = output.replace(placeholder, value) if placeholder in output else f"{output} {value}"
+    def __init__(self, replacements: dict[str, str]):
+        self.replacements = replacements
+        self.lost: list[str] = []
+
+    def __call__(self, output: str) -> str:
+        self.lost = []
+        for placeholder, value in self.replacements.items():
+            if placeholder in output:
+                output = output.replace(placeholder, value)
+            else:
+                output = f"{output} {value}"
+                self.lost.append(value)
         return output
 
-    return restore
+
+def _restorer(replacements: dict[str, str]) -> _Restorer:
+    return _Restorer(replacements)
+
+
+def lost_flags(restorers: Sequence[object]) -> tuple[Flag, ...]:
+    """A ``lost-placeholder`` flag for each protected text an engine dropped and the restore appended."""
+    return tuple(
+        registry.make(
+            "lost-placeholder",
+            f"the engine lost “{value}”; it was put back at the end of the sentence: move it where it belongs",
+            word=value,
+        )
+        for restorer in restorers
+        if isinstance(restorer, _Restorer)
+        for value in restorer.lost
+    )
 
 
 def protect_verbatim(text: str, codes: tuple[InlineCode, ...]) -> tuple[str, object]:
@@ -166,3 +203,10 @@ def protect_formattables(text: str, locale: Locale, formats) -> tuple[str, objec
         position = item.end
     pieces.append(text[position:])
     return "".join(pieces), _restorer(rendered)
+
+
+def _complete(drafts: list[Draft | None]) -> list[Draft]:
+    """Drafts from a protect-and-restore pass: the engine's own text is always taken, so none is missing."""
+    complete = [draft for draft in drafts if draft is not None]
+    assert len(complete) == len(drafts), "a protect-and-restore pass keeps every hypothesis"
+    return complete

@@ -9,7 +9,7 @@ twice gives the same text as typesetting once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from pipeline.inline import FROZEN_TAG
 from pipeline.model import ConfigError, Locale
@@ -19,7 +19,7 @@ NBSP = "\u00a0"  # no-break space: French, before :
 
 # A URL or an e-mail address; trailing sentence punctuation is not part of it.
 URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"“”«»‘’]+(?<![.,;:!?(\[)\]'])"
+    r"(?:https?://|www\.)[^\s<>\"“”«»‘’¿¡]+(?<![.,;:!?(\[)\]'])"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 
@@ -55,7 +55,8 @@ def typeset(
     if levels:
         masked = _quotes(masked, levels, french, opening_tags)
     if locale.language == "es":
-        masked = _inverted_marks(masked)
+        masked = _inverted_marks(masked, opening_tags)
+        masked = _stop_after_quotes(masked)
     masked = _dashes(masked, french)  # after quotes: they may remove the spaces around "--"
     if french:
         masked = _french_spacing(masked)
@@ -64,10 +65,16 @@ def typeset(
 
 
 _SPANISH_CLOSE = re.compile(r"([?!])[\s”’»\"')\]\ue000-\uf8ff]*$")
-_LEADING = re.compile(r"^[\s“‘«\"'(\[\ue000-\uf8ff]*")
+_LEADING = re.compile(r"[\s“‘«\"'(\[]*")
+# A full stop or comma just inside a closing quote: the RAE writes it after («América».).
+_STOP_INSIDE_QUOTE = re.compile(r"(?<=[^\s.…\u00a0\u202f])([.,])([»”]+)(?![»”.,;:!?…])")
 
 
-def _inverted_marks(text: str) -> str:
+def _stop_after_quotes(text: str) -> str:
+    return _STOP_INSIDE_QUOTE.sub(r"\2\1", text)
+
+
+def _inverted_marks(text: str, opening_tags: Collection[str] = frozenset()) -> str:
     """Spanish opens a question or exclamation with ¿ / ¡; MT from English never does.
 
     Only a segment that is one question (or exclamation) from its first word gets the
@@ -80,7 +87,13 @@ def _inverted_marks(text: str) -> str:
     if re.search(r"(?<![A-ZÁÉÍÓÚÑ.])[.!?;:](\s|$)", body) or not re.search(_LETTER, body):
         return text
     opening = "¿" if end.group(1) == "?" else "¡"
-    lead = _LEADING.match(text).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+    lead = 0
+    while True:  # past spaces, opening quotes and opening tags; never past a URL or a placeholder
+        lead = _LEADING.match(text, lead).end()  # type: ignore[union-attr]  # matches the empty string
+        if lead < len(text) and text[lead] in opening_tags:
+            lead += 1
+            continue
+        break
     return text[:lead] + opening + text[lead:]
 
 

@@ -16,7 +16,9 @@ draft's codes do not nest). Review flags travel as ``<note from="newsloc">``, tr
 comments as ``<note from="translator">``.
 
 Import keeps every guarantee of the PO merge: an approved or ``final`` unit becomes
-reviewed; a changed target becomes a human draft; anything else changes nothing (a
+reviewed; a changed target becomes a human draft, unless it is empty, the English
+itself (OmegaT writes the source into targets it did not translate) or the machine
+suggestion the unit was exported with; anything else changes nothing (a
 state moved backwards in a CAT tool does not unreview a translation, an emptied target
 or a unit without notes erases nothing). Any problem (unknown unit, changed source,
 broken file) stops the import before anything is written.
@@ -34,14 +36,19 @@ from lxml import etree
 
 from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
+from pipeline.fileio import doctype_problem
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
-from pipeline.model import EntryState, InputError, Locale, Severity
+from pipeline.model import EntryState, InputError, Locale, ProvenanceKind, Severity, Suggestion
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 TOOL = "newsloc"
 TRANSLATOR_NOTE = "translator"
 OURS = {TOOL}  # notes we write from the catalog's own comments; never read back
+# Our own attributes (XLIFF 1.2 allows other namespaces): the hash of the machine draft a unit was
+# exported with, so an import can tell the untouched suggestion from a translator's text.
+NEWSLOC_NS = "urn:newsloc:xliff"
+MACHINE_TEXT = f"{{{NEWSLOC_NS}}}machine-text"
 FLAG_PRIORITY = {Severity.ERROR: 1, Severity.WARNING: 3, Severity.INFO: 8}
 # XLIFF 1.2 ctype values for the inline elements CAT tools know; the rest are x-html-<tag>.
 CTYPES = {
@@ -133,31 +140,58 @@ def _target_state(message: Message, state: EntryState) -> tuple[str, str, bool]:
     if state == EntryState.REVIEWED:
         return "final", "", True
     if state == EntryState.MACHINE:
-        return "needs-review-translation", "mt-suggestion", False
+        record = catalogs.machine_record(message)
+        from_memory = record is not None and record.provenance.kind == ProvenanceKind.MEMORY
+        return "needs-review-translation", "exact-match" if from_memory else "mt-suggestion", False
     if message.previous_id:  # a translation of the sentence before it changed
         return "needs-review-translation", "leveraged-inexact", False
     return "translated", "", False
 
 
-def _unit(message: Message) -> etree._Element:
+def _memory_alternative(suggestion: Suggestion, tags: dict[int, str], target_language: str) -> etree._Element:
+    """A translation-memory match as CAT tools show one: <alt-trans match-quality="86">."""
+    alt = etree.Element(
+        q("alt-trans"),
+        {
+            "match-quality": str(suggestion.score),
+            "origin": f"{TOOL}-tm {suggestion.origin}",
+            "alttranstype": "proposal",
+        },
+    )
+    alt.append(_coded_element("source", suggestion.source, tags))
+    target = _coded_element("target", suggestion.target, tags)
+    target.set(f"{{{XML_NS}}}lang", target_language)
+    alt.append(target)
+    for text in suggestion.notes:
+        etree.SubElement(alt, q("note"), {"from": TOOL}).text = text
+    return alt
+
+
+def _unit(message: Message, target_language: str, copy_source: bool = False) -> etree._Element:
     tags = _code_tags(message)
     entry_state = catalogs.entry_state(message)
     unit = etree.Element(q("trans-unit"), id=unit_id(message))
     if message.context:
         unit.set("resname", message.context)
     unit.set(f"{{{XML_NS}}}space", "preserve")
-    unit.append(_coded_element("source", message.id, tags))
-    if message.string:
+    unit.append(_coded_element("source", catalogs.msgid(message), tags))
+    translation = catalogs.msgstr(message)
+    if translation:
         state, qualifier, approved = _target_state(message, entry_state)
         if approved:
             unit.set("approved", "yes")
-        unit.append(_coded_element("target", message.string, tags, state=state, state_qualifier=qualifier))
+        unit.append(_coded_element("target", translation, tags, state=state, state_qualifier=qualifier))
+    elif copy_source:  # OmegaT 3.6 translates the text of <target>: give it the English
+        unit.append(_coded_element("target", str(message.id), tags, state="new"))
     if message.previous_id and entry_state == EntryState.DRAFT:
         alt = etree.SubElement(unit, q("alt-trans"), alttranstype="previous-version")
         alt.append(_coded_element("source", message.previous_id[0], tags))
-        alt.append(_coded_element("target", message.string, tags))
+        alt.append(_coded_element("target", translation, tags))
+    for suggestion in catalogs.entry_suggestions(message):
+        unit.append(_memory_alternative(suggestion, tags, target_language))
     record = catalogs.machine_record(message)
     if record and entry_state == EntryState.MACHINE:
+        unit.set(MACHINE_TEXT, catalogs.text_hash(str(message.string)))
         note = etree.SubElement(unit, q("note"), {"from": TOOL, "priority": "9", "annotates": "target"})
         note.text = f"machine draft: {record.provenance.describe()}"
     for flag in catalogs.entry_flags(message):
@@ -178,7 +212,7 @@ def _unit(message: Message) -> etree._Element:
 
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Indent the structure only: whitespace inside <source>, <target>, <note> is content."""
-    if element.tag.split("}")[-1] not in STRUCTURAL or not len(element):
+    if _local(element) not in STRUCTURAL or not len(element):
         return
     element.text = "\n" + "  " * (level + 1)
     for child in element:
@@ -187,13 +221,18 @@ def _indent(element: etree._Element, level: int = 0) -> None:
     element[-1].tail = "\n" + "  " * level
 
 
-def export_xliff(catalog: Catalog, locale: Locale, original: str) -> bytes:
-    """The catalog's active entries as an XLIFF 1.2 document; ``original`` names the PO file."""
-    root = etree.Element(q("xliff"), version="1.2", nsmap={None: NS})
+def export_xliff(catalog: Catalog, locale: Locale, original: str, copy_source: bool = False) -> bytes:
+    """The catalog's active entries as an XLIFF 1.2 document; ``original`` names the PO file.
+
+    The datatype is ``plaintext`` (news text; with ``po`` Translate Toolkit reads the file with
+    its PO-flavoured reader). ``copy_source`` writes the English into untranslated units'
+    targets, for tools that translate the target's text (OmegaT 3.6's XLIFF filter).
+    """
+    root = etree.Element(q("xliff"), version="1.2", nsmap={None: NS, "newsloc": NEWSLOC_NS})
     file = etree.SubElement(
         root,
         q("file"),
-        {"original": original, "source-language": "en", "target-language": locale.tag, "datatype": "po"},
+        {"original": original, "source-language": "en", "target-language": locale.tag, "datatype": "plaintext"},
     )
     header = etree.SubElement(file, q("header"))
     etree.SubElement(header, q("tool"), {"tool-id": TOOL, "tool-name": TOOL, "tool-version": __version__})
@@ -202,7 +241,7 @@ def export_xliff(catalog: Catalog, locale: Locale, original: str) -> bytes:
         if not message.id:
             continue
         try:
-            body.append(_unit(message))
+            body.append(_unit(message, locale.tag, copy_source))
         except ValueError as error:  # lxml refuses control characters XML cannot hold
             raise InputError(
                 f"entry {message.context or ''} “{message.id[:40]}” cannot go into XLIFF ({error}); "
@@ -225,6 +264,7 @@ class XliffUnit:
     state: str
     approved: bool
     translator_notes: tuple[str, ...]
+    machine_text: str = ""  # hash of the machine draft the unit was exported with ("" if none)
 
 
 @dataclass(frozen=True)
@@ -258,7 +298,7 @@ def canonical(coded: str) -> str:
     return _join([(token.kind, token.text) for token in parse_codes(coded)])
 
 
-def _coded_text(element: etree._Element, problems: list[tuple[int, str]]) -> str:
+def _coded_text(element: etree._Element, problems: list[tuple[int | None, str]]) -> str:
     """Element content → PO coded text (literal text escaped, inline elements as <n>, </n>, <n/>)."""
     pieces: list[tuple[TokenKind, str]] = []
 
@@ -273,7 +313,7 @@ def _coded_text(element: etree._Element, problems: list[tuple[int, str]]) -> str
 
     def code_of(child: etree._Element) -> None:
         name = _local(child)
-        code = child.get("rid") if name in ("bx", "ex") and child.get("rid") else child.get("id", "")
+        code = (child.get("rid") if name in ("bx", "ex") else None) or child.get("id") or ""
         code = code.removesuffix("-end")
         if name not in ("g", "x", "bx", "ex") or not code.isdigit():
             problems.append(
@@ -304,13 +344,21 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
         raise InputError(
             f"not well-formed XML ({error.msg}); fix the file or export it again", path, error.lineno
         ) from None
+    docinfo = root.getroottree().docinfo
+    if (line := doctype_problem(data, docinfo.doctype, docinfo.internalDTD)) is not None:
+        raise InputError(
+            "XLIFF with a DOCTYPE is refused (its entities would be dropped from the text); remove the "
+            "<!DOCTYPE …> line; nothing was imported",
+            path,
+            line,
+        )
     files = root.findall(q("file"))
     if _local(root) != "xliff" or root.nsmap.get(None) != NS or len(files) != 1:
         raise InputError(
             "not an XLIFF 1.2 file with one <file> (export it with `newsloc xliff export`)", path, root.sourceline
         )
     file = files[0]
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int | None, str]] = []
     units = []
     for unit in file.iter(q("trans-unit")):
         source = unit.find(q("source"))
@@ -322,24 +370,27 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
         units.append(
             XliffUnit(
                 id=unit.get("id", ""),
-                line=unit.sourceline,
+                line=unit.sourceline or 0,
                 source=_coded_text(source, problems),
                 target=_coded_text(target, problems) if target is not None else None,
                 state=target.get("state", "") if target is not None else "",
                 approved=unit.get("approved") == "yes",
                 translator_notes=notes,
+                machine_text=unit.get(MACHINE_TEXT, ""),
             )
         )
-    if not file.get("original") or not file.get("target-language"):
+    original, target_language = file.get("original"), file.get("target-language")
+    if not original or not target_language:
         problems.append((file.sourceline, "<file> needs original and target-language attributes"))
     _raise_first(problems, path)
-    return XliffFile(file.get("original"), file.get("target-language"), tuple(units))
+    assert original and target_language
+    return XliffFile(original, target_language, tuple(units))
 
 
-def _raise_first(problems: list[tuple[int, str]], path: Path) -> None:
+def _raise_first(problems: list[tuple[int | None, str]], path: Path) -> None:
     if not problems:
         return
-    problems.sort(key=lambda problem: problem[0])
+    problems.sort(key=lambda problem: problem[0] or 0)
     line, message = problems[0]
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     raise InputError(f"{message}{more}; nothing was imported", path, line or None)
@@ -360,7 +411,7 @@ class ImportResult:
 def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportResult:
     """Apply a CAT tool's edits to a copy of the catalog; all problems first, then every change or none."""
     by_id = {unit_id(message): message for message in catalog if message.id}
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int | None, str]] = []
     seen: set[str] = set()
     for unit in document.units:
         message = by_id.get(unit.id)
@@ -374,7 +425,7 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
                     "export: export again and redo the edit)",
                 )
             )
-        elif unit.source != canonical(message.id):
+        elif unit.source != canonical(catalogs.msgid(message)):
             problems.append(
                 (
                     unit.line,
@@ -388,16 +439,18 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
     updated = po.parse(po.render(catalog), path)  # a copy to change
     reviewed = drafted = noted = 0
     for unit in document.units:
-        message = updated.get(by_id[unit.id].id, context=by_id[unit.id].context)
+        message = catalogs.entry_at(updated, catalogs.key_of(by_id[unit.id]))
         before = catalogs.entry_state(message)
         approved = unit.approved or unit.state in APPROVED_STATES
-        if unit.target and approved:
-            if before != EntryState.REVIEWED or canonical(message.string) != unit.target:
+        if not approved and not is_translation(unit):
+            pass  # the English copied into the target, or the machine suggestion as exported: no edit
+        elif unit.target and approved:
+            if before != EntryState.REVIEWED or canonical(catalogs.msgstr(message)) != unit.target:
                 message.string = unit.target
                 message.flags.discard("fuzzy")
-                message.previous_id = ()
+                message.previous_id = []
                 reviewed += 1
-        elif unit.target and unit.target != canonical(message.string):
+        elif unit.target and unit.target != canonical(catalogs.msgstr(message)):
             message.string = unit.target
             message.flags.add("fuzzy")
             _drop_machine_record(message)
@@ -407,6 +460,14 @@ def import_units(catalog: Catalog, document: XliffFile, path: Path) -> ImportRes
             message.user_comments = list(unit.translator_notes)
             noted += 1
     return ImportResult(updated, reviewed, drafted, noted)
+
+
+def is_translation(unit: XliffUnit) -> bool:
+    """Whether an unapproved target is a person's text: not empty, not the English copied over (as
+    OmegaT leaves units it did not translate), not the machine suggestion the unit was exported with."""
+    if not unit.target or unit.target == unit.source:
+        return False
+    return not (unit.machine_text and catalogs.text_hash(unit.target) == unit.machine_text)
 
 
 def _drop_machine_record(message: Message) -> None:

@@ -154,3 +154,28 @@ def test_configured_apertium_chain_makes_the_drafts(tmp_path):
     body = next(m for m in po if "thier" in m.id)
     assert "thier" in body.string and not any(mark in body.string for mark in "*#@")
     assert any(c.startswith("flag: unknown-word") and "thier" in c for c in body.auto_comments)
+
+
+def test_pre_edits_reach_the_engine_not_the_catalog_and_are_recorded(tmp_path):
+    from pipeline.engines.pseudo import pseudo_localize
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "garbled.txt").write_text(
+        "Garbled story\n\nSuch actions frequently enough fail.\n\nThe talks ended on time.\n", encoding="utf-8"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.newsloc]\nlocales = ["es"]\n', encoding="utf-8")
+    run(tmp_path, "pseudo", locales=(Locale("es"),))
+    po_path = tmp_path / "locales" / "es" / "LC_MESSAGES" / "garbled.po"
+    garbled, plain = (m for m in po_entries(po_path) if m.id != "Garbled story")
+    assert garbled.id == "Such actions frequently enough fail."  # the English as written
+    assert garbled.string == pseudo_localize("Such actions often fail.")  # what the engine read
+    assert any(c.startswith("mt: pseudo") and c.endswith("| pre=house-style") for c in garbled.auto_comments)
+    assert not any("pre=" in c for c in plain.auto_comments)
+
+    # A translator's text is never re-made, whatever the pre-edits.
+    text = po_path.read_text(encoding="utf-8")
+    text = text.replace(f'msgstr "{garbled.string}"', 'msgstr "Tales acciones suelen fracasar."', 1)
+    po_path.write_text(text, encoding="utf-8")
+    run(tmp_path, "pseudo", locales=(Locale("es"),), retranslate=True)
+    [kept] = [m for m in po_entries(po_path) if m.id == garbled.id]
+    assert kept.string == "Tales acciones suelen fracasar."

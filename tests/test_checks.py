@@ -20,7 +20,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 def codes_for(code: str, tag: str, source: str, target: str, **options) -> list[Flag]:
-    spell = code == "target-spelling"
+    spell = code in ("target-spelling", "leftover")
     flags = check_translation(source, target, Locale(tag), spell=spell, marks=MARKS, **options)
     return [flag for flag in flags if flag.code == code]
 
@@ -74,6 +74,8 @@ PASSES = [
     ("repetition", "es", "Hugs, not bullets.", "Abrazos, no balazos."),
     ("length", "es", "Yes.", "Sí, efectivamente, así es."),
     ("length", "es", "Table of Contents", "Índice"),
+    ("length", "fr", "The delegations will meet again in June.", "Les délégations se retrouveront en juin."),
+    ("length", "pt-BR", "Others warned about the Amazon.", "Outros alertaram sobre a Amazônia."),
     ("length", "es", "The report sparked immediate controversy.", "El informe provocó una polémica inmediata."),
     ("unknown-word", "es", "The #MeToo movement.", "El movimiento #MeToo."),
     ("unknown-word", "es", "Write to a@b.org.", "Escriba a a@b.org."),
@@ -83,6 +85,67 @@ PASSES = [
     ("target-spelling", "fr", "The intervention.", "L’intervention d’aujourd’hui."),
     ("target-spelling", "es", "AMLO’s <1>plan</1> in 2025.", "El <1>plan</1> de AMLO en 2025."),
     ("target-spelling", "es", "Fentanyl-related deaths.", "Muertes fentanyl-relacionadas."),
+    ("target-spelling", "fr", "AMLO’s answer.", "La réponse d’AMLO."),
+    (
+        "target-spelling",
+        "fr",
+        "The stance of Andrés Manuel López Obrador.",
+        "La position d’Andrés Manuel López Obrador.",
+    ),
+    ("target-spelling", "fr", "A report of El Universal.", "Un reportage d’El Universal."),
+    ("target-spelling", "es", "Washington’s plan.", "El plan de Washington."),
+    ("target-spelling", "pt-BR", "Washington’s plan.", "O plano de Washington."),
+    ("target-spelling", "es", "A binational approach.", "Un enfoque binacional."),
+    ("target-spelling", "es", "When he was asked.", "Al preguntársele."),
+    ("target-spelling", "es", "Without militarizing it.", "Sin militarizarla."),
+    ("target-spelling", "es", "Mexican auto parts.", "Autopartes mexicanas."),
+    ("target-spelling", "es", "The Amazon.", "La Amazonía."),
+    ("target-spelling", "fr", "The Inter-American treaty.", "Le traité interaméricain."),
+    ("target-spelling", "pt-BR", "The pre-pandemic level.", "O nível pré-pandemia."),
+    (
+        "target-spelling",
+        "es",
+        "The fentanyl crisis.",
+        "La crisis del fentanilo.",
+        {"accepted_words": frozenset({"fentanilo"})},
+    ),
+    (
+        "target-spelling",
+        "pt-BR",
+        "The fentanyl crisis.",
+        "A crise do fentanil.",
+        {"accepted_words": frozenset({"fentanil"})},
+    ),
+    ("leftover", "es", "The policy changed.", "La política cambió."),
+    ("leftover", "fr", "The United States said.", "Les États-Unis ont dit."),
+    ("leftover", "pt-BR", "President Lula spoke.", "O presidente Lula falou."),
+    ("leftover", "es", "The U.S. said.", "EE. UU. dijo."),
+    ("leftover", "es", "Washington’s plan.", "El plan de Washington."),
+    (
+        "leftover",
+        "fr",
+        "The finances.",
+        "Les finances.",
+        {"engine_flags": (Flag("unknown-word", Severity.WARNING, "", word="finances"),)},
+    ),
+    ("numbers", "es", "A $1.5 billion fund.", "Un fondo de 1500 millones de dólares."),
+    ("numbers", "es", "A $1.5 billion fund.", "Un fondo de 1.500 millones de dólares."),
+    ("numbers", "fr", "A $1.5 billion fund.", "Un fonds de 1,5 milliard de dollars."),
+    ("numbers", "pt-BR", "A $1.5 billion fund.", "Um fundo de US$ 1,5 bilhão."),
+    ("numbers", "es", "About 50,000 troops.", "Unos 50 mil soldados."),
+    ("added-sentence", "es", "The U.S. said no. Mexico agreed.", "EE. UU. dijo que no. México estuvo de acuerdo."),
+    ("added-sentence", "fr", "Mr. López spoke.", "M. López a parlé."),
+    ("added-sentence", "pt-BR", "He said: “Go.”", "Ele disse: “Vá.”"),
+    (
+        "added-sentence",
+        "es",
+        "Dr. Smith spoke in the U.S. Army base.",
+        "El Dr. Smith habló en la base del Ejército de EE. UU. en Texas.",
+    ),
+    ("quote-punctuation", "es", "They called it “America.”", "La llamaron «América»."),
+    ("quote-punctuation", "es", "He asked: “Why?”", "Preguntó: «¿Por qué?»"),
+    ("quote-punctuation", "fr", "They called it “America.”", f"Ils l’ont appelée «{NNBSP}Amérique.{NNBSP}»"),
+    ("quote-punctuation", "pt-BR", "They called it “America.”", "Eles a chamaram de “América.”"),
     (
         "french-spacing",
         "fr",
@@ -128,6 +191,19 @@ FAILS = [
     ("repetition", "es", "The people said no.", "La gente dijo que sí que sí que sí."),
     ("length", "es", "The report sparked immediate controversy and prompted a strong reaction.", "El informe."),
     ("length", "es", "The report sparked controversy.", "El informe provocó polémica " * 5),
+    # Half the sentence lost (the final mark kept): below any ratio careful translations reach.
+    (
+        "length",
+        "fr",
+        "The delegations will meet again in Brasília in June to review progress.",
+        "Les délégations se réuniront.",
+    ),
+    (
+        "length",
+        "pt-BR",
+        "Others warned that more beef trade would put pressure on the Amazon.",
+        "Outros alertaram que mais comércio.",
+    ),
     (
         "unknown-word",
         "es",
@@ -141,7 +217,25 @@ FAILS = [
     ("unknown-word", "es", "The #MeToo movement.", "El movimiento #MeToo.", {"raw_output": "El movimiento #*MeToo."}),
     ("target-spelling", "es", "The president spoke.", "El presidnete habló."),
     ("target-spelling", "pt-BR", "The intervention.", "A intervençao."),
-    ("target-spelling", "fr", "Latin American leaders.", "Les dirigeants latinoamericanos."),
+    ("target-spelling", "es", "Bipartisan support.", "Apoyo bipartidisto."),
+    ("target-spelling", "fr", "The intervention.", "L’intervension."),
+    ("target-spelling", "fr", "AMLO’s answer.", "La réponnse d’AMLO."),
+    ("leftover", "es", "The policy changed.", "La policy cambió."),
+    ("leftover", "fr", "The policy changed.", "La policy a changé."),
+    ("leftover", "pt-BR", "The policy changed.", "A policy mudou."),
+    ("leftover", "es", "A fentanyl-related death.", "Una muerte fentanyl-relacionada."),
+    ("leftover", "fr", "The U.S. said.", "Les EE.UU. ont dit."),
+    ("leftover", "pt-BR", "The U.S. said.", "Os EE. UU. disseram."),
+    ("leftover", "fr", "Latin American leaders.", "Les dirigeants latinoamericanos."),
+    ("numbers", "es", "A $1.5 billion fund.", "Un fondo de 1,5 millones de dólares."),
+    ("numbers", "fr", "A $1.5 billion fund.", "Un fonds de 1,5 million de dollars."),
+    ("numbers", "pt-BR", "A $1.5 billion fund.", "Um fundo de US$ 1,4 bilhão."),
+    ("added-sentence", "es", "The report was published.", "El informe se publicó. Nadie lo leyó."),
+    ("added-sentence", "fr", "The report was published.", "Le rapport a été publié. Personne ne l’a lu."),
+    ("added-sentence", "pt-BR", "The report was published.", "O relatório foi publicado. Ninguém o leu."),
+    ("added-sentence", "es", "The U.S. said no.", "EE. UU. dijo que no. Es grave."),
+    ("quote-punctuation", "es", "They called it “America.”", "La llamaron «América.»"),
+    ("quote-punctuation", "es", "“Yes,” he said.", "«Sí,» dijo."),
     ("french-spacing", "fr", "Why?", "Pourquoi?"),
     ("french-spacing", "fr", "Why?", "Pourquoi ?"),
     ("french-spacing", "fr", "Why?", f"Pourquoi{NBSP}?"),
@@ -152,9 +246,10 @@ FAILS = [
 ]
 
 
-@pytest.mark.parametrize(("code", "tag", "source", "target"), PASSES)
-def test_check_passes(code: str, tag: str, source: str, target: str) -> None:
-    passes(code, tag, source, target)
+@pytest.mark.parametrize("row", PASSES, ids=[f"{row[0]}-{index}" for index, row in enumerate(PASSES)])
+def test_check_passes(row: tuple) -> None:
+    code, tag, source, target, *options = row
+    passes(code, tag, source, target, **(options[0] if options else {}))
 
 
 @pytest.mark.parametrize("row", FAILS, ids=[f"{row[0]}-{index}" for index, row in enumerate(FAILS)])
@@ -258,3 +353,9 @@ def test_apply_silences_drops_only_named_codes() -> None:
     assert {flag.code for flag in flags} == {"numbers", "end-punctuation"}
     kept = apply_silences(flags, silenced_codes(["newsloc: ignore numbers"]))
     assert [flag.code for flag in kept] == ["end-punctuation"]
+
+
+def test_silencing_an_engine_mark_silences_the_leftover_it_is():
+    found = check_translation("The sentiment.", "El sentiment.", Locale("es"))
+    assert [flag.code for flag in found] == ["leftover"]
+    assert apply_silences(found, {"unknown-word"}) == []

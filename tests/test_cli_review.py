@@ -64,8 +64,24 @@ def test_check_lists_flags_and_exits_1_on_errors(project):
     result = invoke(project, "check", "--lang", "es", "--json")
     assert result.exit_code == 1
     rows = json.loads(result.stdout)
-    assert {"article", "locale", "segment", "line", "code", "severity", "message"} <= set(rows[0])
+    assert {"article", "locale", "msgctxt", "msgid", "target", "line", "code", "severity", "message"} <= set(rows[0])
     assert any(row["code"] == "placeholder" and row["locale"] == "en" for row in rows)
+
+
+def test_check_json_names_each_entry_and_carries_its_target(project):
+    from babel.messages.pofile import read_po
+
+    assert invoke(project, "build", "--engine", "pseudo", "--lang", "es").exit_code == 0
+    rows = json.loads(invoke(project, "check", "--lang", "es", "--json").stdout)
+    with (project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").open("rb") as handle:
+        entries = {(m.context or "", m.id): m.string for m in read_po(handle) if m.id}
+    target_rows = [row for row in rows if row["locale"] == "es"]
+    assert target_rows
+    for row in target_rows:
+        assert entries[(row["msgctxt"], row["msgid"])] == row["target"]  # exactly one entry, its text
+    # Several entries share msgctxt "lead" on line 1; msgid tells their rows apart.
+    assert len({msgid for context, msgid in entries if context == "lead"}) > 1
+    assert len({row["msgid"] for row in rows if row["msgctxt"] == "lead"}) > 1
 
 
 def test_strict_build_refuses_the_publish_view(project):

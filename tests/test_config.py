@@ -29,9 +29,9 @@ def test_settings_are_read(tmp_path):
         ('published = "next week"', "is not a date"),
         ("locales = [", "cannot read [tool.newsloc]"),
         ('colour = "blue"', "unknown setting 'colour'"),
-        ('apertium-chains = ["eng-cat"]', "apertium-chains in [tool.newsloc] must be a table"),
-        ("apertium-chains = {fr = []}", "apertium-chains.fr in [tool.newsloc] must be a list of Apertium modes"),
-        ('apertium-chains = {fr = ["eng cat"]}', "apertium-chains.fr"),
+        ('apertium-chains = ["eng-cat"]', "[tool.newsloc] apertium-chains = ['eng-cat']: must be a table"),
+        ("apertium-chains = {fr = []}", "apertium-chains = {'fr': []}: fr must be a list of Apertium modes"),
+        ('apertium-chains = {fr = ["eng cat"]}', "fr must be a list of Apertium modes"),
     ],
 )
 def test_bad_settings_are_one_clear_error(tmp_path, body, expected):

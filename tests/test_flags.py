@@ -99,6 +99,9 @@ def test_the_word_survives_the_catalog_comment(word: str) -> None:
 def test_old_comments_without_a_word_still_parse() -> None:
     parsed = catalog.parse_flag("flag: glossary (warning) — expected “patio trasero” for “backyard”")
     assert parsed == Flag("glossary", Severity.WARNING, "expected “patio trasero” for “backyard”")
+    # An engine mark written before flags carried their word: its quoted word is read once, at parse.
+    legacy = catalog.parse_flag("flag: unknown-word (warning) — Apertium does not know “sentiment”; check this word")
+    assert legacy is not None and legacy.word == "sentiment"
 
 
 def test_engines_flag_the_word_itself() -> None:

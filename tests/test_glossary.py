@@ -285,6 +285,65 @@ def test_verify():
     fails("hugs, not bullets", "abrazos, no balas", "“abrazos, no balazos”")
 
 
+# Do-not-translate names count as the glossary writes them, and contract as the target language does.
+DNT_PASSES = [
+    (tag, source, target)
+    for tag, target in (
+        ("es", "Lula da Silva también lo rechazó."),
+        ("fr", "Lula da Silva l’a aussi rejeté."),
+        ("pt-BR", "Lula da Silva também rejeitou."),
+    )
+    for source in ("lula da Silva also rejected it.", "Lula da Silva also rejected it.")
+] + [
+    ("es", "andrés Manuel López Obrador spoke.", "Andrés Manuel López Obrador habló."),
+    ("fr", "andrés Manuel López Obrador spoke.", "Andrés Manuel López Obrador a parlé."),
+    ("pt-BR", "andrés Manuel López Obrador spoke.", "Andrés Manuel López Obrador falou."),
+    ("fr", "The report of Le Journal de Québec.", "Le reportage du Journal de Québec."),
+    ("fr", "He spoke to Le Journal de Québec.", "Il a parlé au Journal de Québec."),
+    ("fr", "Le Journal de Québec said.", "Le Journal de Québec a dit."),
+    ("es", "The report of Le Journal de Québec.", "El reportaje de Le Journal de Québec."),
+    ("pt-BR", "The report of Le Journal de Québec.", "A reportagem do Le Journal de Québec."),
+    ("fr", "AMLO’s answer.", "La réponse d’AMLO."),
+]
+DNT_FAILS = [
+    ("es", "lula da Silva also rejected it.", "Lula Da Silva también lo rechazó.", "“Lula da Silva”"),
+    ("fr", "lula da Silva also rejected it.", "Lula de Silva l’a aussi rejeté.", "“Lula da Silva”"),
+    ("pt-BR", "Lula da Silva also rejected it.", "Lula Silva também rejeitou.", "“Lula da Silva”"),
+    ("fr", "The report of Le Journal de Québec.", "Le reportage du Journal de Montréal.", "“Le Journal de Québec”"),
+    ("es", "The report of Le Journal de Québec.", "El reportaje del Diario de Quebec.", "“Le Journal de Québec”"),
+]
+
+
+@pytest.fixture(scope="module")
+def project_glossary():
+    return read_tbx(REPO_GLOSSARY)
+
+
+@pytest.mark.parametrize(("tag", "source", "target"), DNT_PASSES)
+def test_do_not_translate_names_pass_as_the_glossary_writes_them(project_glossary, tag, source, target):
+    assert verify(source, target, tag, project_glossary) == []
+
+
+@pytest.mark.parametrize(("tag", "source", "target", "message"), DNT_FAILS)
+def test_do_not_translate_names_fail_when_altered(project_glossary, tag, source, target, message):
+    [flag] = verify(source, target, tag, project_glossary)
+    assert flag.code == "glossary" and message in flag.message and flag.word
+
+
+@pytest.mark.parametrize(
+    ("tag", "words"),
+    [
+        ("es", {"fentanilo", "cárteles", "balazos"}),
+        ("fr", {"arrière-cour", "câlins"}),
+        ("pt-BR", {"fentanil", "quintais"}),
+    ],
+)
+def test_the_glossary_words_of_a_locale_are_known(project_glossary, tag, words):
+    from pipeline.glossary import target_words
+
+    assert words <= target_words(project_glossary, tag)
+
+
 def test_choose_alternative_takes_the_best_scoring_text_with_every_term():
     source = "the backyard and hugs, not bullets"
     required = required_terms(GLOSSARY, source, "es")

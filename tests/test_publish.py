@@ -57,7 +57,7 @@ def test_every_path_stays_inside_dist(config):
 
 
 def test_publish_head_metadata(config):
-    files = files_of(config, [article(config, "pt-BR")])
+    files = files_of(config, [article(config, tag) for tag in ("es", "fr", "pt-BR")])
     html = lxml.html.fromstring(files["pt-BR/short-article.html"])
     base = "https://news.example/world"
     assert html.xpath("//link[@rel='canonical']/@href") == [f"{base}/pt-BR/short-article.html"]
@@ -81,6 +81,37 @@ def test_publish_head_metadata(config):
     footer_links = html.xpath("//footer//a/@href")
     assert "../es/short-article.html" in footer_links and f"{base}/en/short-article.html" in footer_links
     assert html.xpath("//footer//time/@datetime") == ["2025-11-04"]
+
+
+def test_pages_link_only_the_locales_that_have_the_page(config):
+    """A page built for es alone links no French page that was never built; one built earlier counts."""
+    alone = files_of(config, [article(config, "es")])
+    html = lxml.html.fromstring(alone["es/short-article.html"])
+    assert set(html.xpath("//link[@hreflang]/@hreflang")) == {"en", "es", "x-default"}
+    assert not [href for href in html.xpath("//footer//a/@href") if "/fr/" in href or "pt-BR" in href]
+    index = lxml.html.fromstring(alone["es/index.html"])
+    assert set(index.xpath("//link[@hreflang]/@hreflang")) == {"es"}
+    previous = json.loads(files_of(config, [article(config, "fr")])["manifest.json"])
+    later = lxml.html.fromstring(files_of(config, [article(config, "es")], previous)["es/short-article.html"])
+    assert set(later.xpath("//link[@hreflang]/@hreflang")) == {"en", "es", "fr", "x-default"}
+    assert "../fr/short-article.html" in later.xpath("//footer//a/@href")
+
+
+def test_an_article_gone_from_the_project_leaves_the_manifest_and_the_listings(config):
+    from pipeline.publish.dist import retracted
+
+    both = [article(config, "es"), article(config, "es", "other-article.html")]
+    previous = json.loads(files_of(config, both)["manifest.json"])
+    assert set(previous["articles"]) == {"short-article", "other-article"}
+    assert retracted(previous, {"short-article"}) == {
+        "other-article": [PurePosixPath("es/other-article.html"), PurePosixPath("es/other-article.review.html")]
+    }
+    files = files_of(config, [article(config, "fr")], previous, current_slugs={"short-article"})
+    manifest = json.loads(files["manifest.json"])
+    assert set(manifest["articles"]) == {"short-article"}
+    assert set(manifest["articles"]["short-article"]["locales"]) == {"es", "fr"}
+    assert "es/index.html" in files and "other-article" not in files["es/index.html"] + files["es/feed.xml"]
+    assert "short-article.html" in files["es/index.html"]
 
 
 def test_review_page_is_noindex_without_alternates(config):

@@ -188,6 +188,91 @@ def test_two_builds_at_once_both_succeed_and_the_catalog_is_complete(project):
     assert temp_files(project) == []
 
 
+# ---------------------------------------------------------------- a save by another tool
+
+
+def poedit_save(path: Path, text: str, comment: str) -> None:
+    """What a translator's save in Poedit does: a reviewed translation with a comment, no lock of ours."""
+    catalog = read(path)
+    message = [m for m in catalog if m.id and m.string][-1]  # the last: its English does not change here
+    message.string = text
+    message.flags.discard("fuzzy")
+    message.user_comments = [comment]
+    path.write_text(po.render(catalog), encoding="utf-8")
+
+
+def test_a_catalog_saved_while_the_build_runs_after_it_read_it_keeps_the_save(project, monkeypatch):
+    import pipeline.build as build_module
+
+    pseudo_build(project, write_html=False)
+    path = po_path(project)
+    article = project / "articles" / f"{SLUG}.txt"  # something to translate, so the build does work
+    article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), "utf-8")
+    real_translate = build_module._translate
+
+    def translate_while_a_translator_saves(*args, **kwargs):
+        # The build has read and planned the catalog; the engine is busy; Poedit saves.
+        poedit_save(path, "Traducción revisada por una persona.", "revisado por Ana")
+        return real_translate(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_translate", translate_while_a_translator_saves)
+    report = pseudo_build(project, jobs=2)  # the parallel stages, with the one writer comparing first
+    after = read(path)
+    kept = [m for m in after if m.string == "Traducción revisada por una persona."]
+    assert len(kept) == 1 and not kept[0].fuzzy and kept[0].user_comments == ["revisado por Ana"]
+    assert catalogs.entry_state(kept[0]) == EntryState.REVIEWED
+    assert "firmly rejected" in path.read_text(encoding="utf-8")  # the build's own merge is there too
+    shown = {v.target for r in report.results for v in r.article.views}
+    assert "Traducción revisada por una persona." in shown  # pages show the save, not the stale merge
+    page = (project / "dist" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "Traducción revisada por una persona." in page
+    assert temp_files(project) == []
+
+
+def test_a_catalog_that_keeps_changing_stops_the_build_with_one_line_and_keeps_the_last_save(project, monkeypatch):
+    import pipeline.build as build_module
+
+    pseudo_build(project, write_html=False)
+    path = po_path(project)
+    article = project / "articles" / f"{SLUG}.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("firmly dismissed", "firmly rejected"), "utf-8")
+    real_finish = build_module._finish
+    count = iter(range(100))
+
+    def finish_while_saving_again_and_again(*args, **kwargs):
+        finished = real_finish(*args, **kwargs)
+        poedit_save(path, f"Guardado {next(count)}.", "otra vez")
+        return finished
+
+    monkeypatch.setattr(build_module, "_finish", finish_while_saving_again_and_again)
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(project), "--engine", "pseudo", "--lang", "es", "--jobs", "1"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "kept changing while the build merged it" in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("newsloc:")] == [
+        line for line in result.stderr.splitlines() if "kept changing" in line
+    ]
+    assert "Traceback" not in result.output
+    assert "Guardado 2." in path.read_text(encoding="utf-8")
+    assert not (project / "dist").exists()
+    assert temp_files(project) == []
+
+
+def test_write_atomic_refuses_to_replace_a_file_changed_since_it_was_read(tmp_path):
+    target = tmp_path / "a.po"
+    target.write_text("as read\n", encoding="utf-8")
+    target.write_text("saved meanwhile\n", encoding="utf-8")
+    with pytest.raises(fileio.FileChanged, match="changed on disk"):
+        fileio.write_atomic(target, "ours\n", unchanged_since="as read\n")
+    assert target.read_text(encoding="utf-8") == "saved meanwhile\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po"]
+    with pytest.raises(fileio.FileChanged):
+        fileio.write_atomic(tmp_path / "new.po", "ours\n", unchanged_since="it existed\n")
+    fileio.write_atomic(tmp_path / "new.po", "ours\n", unchanged_since=None)
+    assert (tmp_path / "new.po").read_text(encoding="utf-8") == "ours\n"
+
+
 # ---------------------------------------------------------------- broken input
 
 
@@ -276,7 +361,11 @@ def test_fresh_clone_translator_edit_survives_and_changed_english_goes_fuzzy(pro
     assert lead.fuzzy and list(lead.previous_id) == [OLD_LEAD]
     after = {catalogs.key_of(m): m.string for m in catalog if m.id}
     assert set(after) == set(before) - {(OLD_LEAD, "lead")} | {(NEW_LEAD, "lead")}
-    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead")} == {
-        key: text for key, text in before.items() if key != (OLD_LEAD, "lead")
+    # The reviewed heading is now in the translation memory: the TOC entry with the same English
+    # takes it as a draft instead of its machine translation. Nothing else changes.
+    same_english = {key for key in after if key[0] == HEADING[0] and key != HEADING}
+    assert same_english and all(after[key] == EDITED and catalog.get(*key).fuzzy for key in same_english)
+    assert {key: text for key, text in after.items() if key != (NEW_LEAD, "lead") and key not in same_english} == {
+        key: text for key, text in before.items() if key != (OLD_LEAD, "lead") and key not in same_english
     }
     msgfmt_check(po_path(project))

@@ -14,11 +14,11 @@ from pipeline.model import InputError
 from pipeline.tbx import (
     csv_text,
     export_csv,
-    import_csv,
     parse_tbx,
     read_tbx,
     tbx_text,
 )
+from pipeline.tbx_merge import import_csv
 
 REPO_GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "newsloc.tbx"
 
@@ -165,6 +165,67 @@ def test_malformed_csv_names_row_and_writes_nothing(tmp_path, case, text, messag
     assert (raised.value.path, raised.value.line) == (str(csv), line)
     assert tbx.read_text(encoding="utf-8") == MINIMAL
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "g.tbx"]  # no temp file left
+
+
+RICH = """<?xml version="1.0" encoding="UTF-8"?>
+<!-- kept: a comment from the terminology team -->
+<martif type="TBX-Basic" xml:lang="en">
+  <martifHeader><fileDesc><sourceDesc><p>Newsroom terms</p></sourceDesc></fileDesc></martifHeader>
+  <text>
+    <body>
+      <termEntry id="backyard">
+        <descrip type="subjectField">politics</descrip>
+        <transacGrp><transac type="transactionType">origination</transac><date>2025-01-02</date></transacGrp>
+        <note>Used for US-Latin America relations.</note>
+        <langSet xml:lang="en">
+          <tig><term>backyard</term>
+            <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+          </tig>
+        </langSet>
+        <langSet xml:lang="es">
+          <descrip type="context">México no es el patio trasero de nadie.</descrip>
+          <tig><term>patio trasero</term>
+            <termNote type="grammaticalGender">masculine</termNote>
+            <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+            <admin type="source">El País style guide</admin>
+            <note>checked by the desk</note>
+          </tig>
+        </langSet>
+      </termEntry>
+    </body>
+  </text>
+</martif>
+"""
+
+
+def test_import_keeps_what_newsloc_does_not_model(tmp_path):
+    tbx, csv = tmp_path / "g.tbx", tmp_path / "g.csv"
+    tbx.write_text(RICH, encoding="utf-8")
+    csv.write_text("en,es,fr\nbackyard,,[f] arrière-cour\nsovereignty,[f] soberanía,\n", encoding="utf-8")
+    assert import_csv(tbx, csv) == (1, 1)
+    text = tbx.read_text(encoding="utf-8")
+    for kept in (
+        "<!-- kept: a comment from the terminology team -->",
+        "<p>Newsroom terms</p>",
+        '<descrip type="subjectField">politics</descrip>',
+        '<transac type="transactionType">origination</transac><date>2025-01-02</date>',
+        '<descrip type="context">México no es el patio trasero de nadie.</descrip>',
+        '<admin type="source">El País style guide</admin>',
+        "<note>checked by the desk</note>",
+        "<note>Used for US-Latin America relations.</note>",
+    ):
+        assert kept in text
+    glossary = parse_tbx(text.encode(), tbx)
+    entries = {entry.id: entry for entry in glossary.entries}
+    renderings = dict(entries["backyard"].renderings)
+    assert renderings["es"].singular == "patio trasero" and renderings["fr"].singular == "arrière-cour"
+    assert renderings["fr"].gender == "feminine"
+    assert dict(entries["sovereignty"].renderings)["es"].singular == "soberanía"
+    csv.write_text("en,es\nbackyard,[m] traspatio\n", encoding="utf-8")  # a changed term: its tig is new
+    assert import_csv(tbx, csv) == (0, 1)
+    text = tbx.read_text(encoding="utf-8")
+    assert "<term>traspatio</term>" in text and "<term>patio trasero</term>" not in text
+    assert '<descrip type="context">' in text and '<descrip type="subjectField">politics</descrip>' in text
 
 
 def test_export_of_a_malformed_tbx_writes_nothing(tmp_path):

@@ -1,5 +1,6 @@
 """The translate stage: placeholders around the engine, typography, glossary, N-best choice."""
 
+import re
 from pathlib import Path
 
 from pipeline import glossary
@@ -62,3 +63,28 @@ def test_an_engine_with_alternatives_gets_the_best_one_with_the_term_before_prot
     [draft] = Translator(engine, ES, glossary=GLOSSARY).translate(["the backyard"])
     assert draft.text == "el patio trasero"
     assert len(engine.calls) == 1 and "<g" not in engine.calls[0][0]
+
+
+class DroppingEngine:
+    """An engine that loses every placeholder it is given (<f1/>, <k1/>)."""
+
+    name = "pseudo"
+
+    def available(self, source, target):
+        return True
+
+    def translate(self, texts, source, target, progress=None):
+        provenance = Provenance("pseudo", "", "")
+        return [Hypothesis(re.sub(r"<[fk]\d+/>", "", text).replace("  ", " "), provenance) for text in texts]
+
+
+def test_a_placeholder_the_engine_lost_is_put_back_and_flagged():
+    [draft] = Translator(DroppingEngine(), ES).translate(["The report was published November 4th, 2025."])
+    assert draft.text.endswith(" 4 de noviembre de 2025")  # nothing is dropped
+    [flag] = [f for f in draft.flags if f.code == "lost-placeholder"]
+    assert flag.word == "4 de noviembre de 2025" and flag.severity.value == "warning"
+
+
+def test_a_kept_placeholder_raises_no_flag():
+    [draft] = Translator(PseudoEngine(), ES).translate(["The report was published November 4th, 2025."])
+    assert not [f for f in draft.flags if f.code == "lost-placeholder"]

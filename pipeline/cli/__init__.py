@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -53,7 +54,9 @@ def progress_bar(label: str, total: int):
     show_default=True,
     help="Where the argos engine runs.",
 )
-@click.option("--threads", type=int, default=0, help="CPU threads for the argos engine (0: all cores).")
+@click.option(
+    "--threads", type=click.IntRange(min=0), default=0, help="CPU threads for the argos engine (0: all cores)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -61,6 +64,7 @@ def progress_bar(label: str, total: int):
     default=0,
     help="Worker processes for reading, checking and rendering (0: one per CPU). The output is the same for any N.",
 )
+@click.option("--no-memory", is_flag=True, help="Do not reuse reviewed work from the translation memory.")
 @project_options
 @reports_errors
 def build(
@@ -72,6 +76,7 @@ def build(
     device: str,
     threads: int,
     jobs: int,
+    no_memory: bool,
     config,
 ) -> None:
     """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
@@ -91,10 +96,21 @@ def build(
         strict=strict,
         argos=argos_options(config, device, threads),
         jobs=jobs,
+        memory=not no_memory,
     )
     report = run_build(config, articles, options, progress_factory=progress_bar)
     for result in report.results:
         click.echo(summary_line(result))
+    for slug in report.unpublished:
+        click.echo(f"unpublished {slug}: its article is gone from {config.articles}/, so its pages left {config.dist}/")
+    if report.removed:
+        dist = config.resolve(config.dist)
+        click.echo(
+            f"removed {len(report.removed)} file(s) from {config.dist}/: "
+            + ", ".join(str(path.relative_to(dist)) for path in report.removed)
+        )
+    if options.memory:
+        click.echo(memory_line(report))
     click.echo(
         f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
         f".newsloc-cache/; {report.jobs} job(s)"
@@ -113,11 +129,37 @@ def summary_line(result) -> str:
         states[view.state.value] += 1
         for flag in view.flags:
             flags[flag.severity.value] += 1
+    replaced = ""
+    if result.redrafted:
+        made_by = ", ".join(
+            f"{count} by {provenance.describe()}" for provenance, count in Counter(result.redrafted).most_common()
+        )
+        now = result.provenance.describe() if result.provenance else result.engine
+        replaced = (
+            f" ({len(result.redrafted)} replacing machine drafts made by another engine or model: {made_by}; now {now})"
+        )
     return (
         f"{article.document.slug} [{article.locale.tag}] {len(article.views)} segments, "
-        f"{result.translated} translated now ({result.engine}); reviewed {states['reviewed']}, "
+        f"{result.translated} translated now ({result.engine}){replaced}, {result.from_memory} from memory; "
+        f"reviewed {states['reviewed']}, "
         f"machine {states['machine']}, draft {states['draft']}, untranslated {states['untranslated']}; "
         f"flags: {flags['error']} error, {flags['warning']} warning, {flags['info']} info"
+    )
+
+
+def memory_line(report) -> str:
+    filled = sum(result.from_memory for result in report.results)
+    suggested = sum(1 for result in report.results for view in result.article.views if view.suggestions)
+    conflicts = sum(
+        1
+        for result in report.results
+        for view in result.article.views
+        for flag in view.flags
+        if flag.code == "tm-conflict"
+    )
+    return (
+        f"memory: {report.memory_units} unit(s); {filled} segment(s) filled from memory "
+        f"({filled} engine input(s) saved), {suggested} with fuzzy suggestions, {conflicts} conflict(s)"
     )
 
 
@@ -136,7 +178,7 @@ def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
             changed = fix_article_file(path)
             click.echo(f"{path}: fixed {changed} line(s)", err=True)
         rows += [
-            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message)
+            FlagRow(str(path), "en", "", flag.line or 0, flag.code, flag.severity.value, flag.message, word=flag.word)
             for flag in lint_article(path, str(path))
         ]
     echo_flag_rows(rows, as_json, "problem(s)")
@@ -182,6 +224,7 @@ def argos_options(config, device: str, threads: int) -> dict:
 def register_groups() -> None:
     """Command groups that live in their own modules (each as thin as the commands here)."""
     from pipeline.cli.glossary import glossary
+    from pipeline.cli.memory import tm
     from pipeline.cli.models import models
     from pipeline.cli.segments import status, xliff
     from pipeline.cli.serve import serve
@@ -191,6 +234,7 @@ def register_groups() -> None:
     main.add_command(xliff)
     main.add_command(status)
     main.add_command(serve)
+    main.add_command(tm)
 
 
 register_groups()

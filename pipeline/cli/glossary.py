@@ -17,9 +17,15 @@ def _config(project: Path):
     return load_config(project)
 
 
-def _glossary_of(project: Path) -> Path:
+def _glossary_of(project: Path, given: Path | None = None) -> Path:
+    """The TBX to use: given on the command line (the user's choice), else the project's, which is
+    refused unless it really lies inside the project (a committed symlink must not read /etc)."""
+    from pipeline.fileio import require_inside
+
+    if given is not None:
+        return given
     config = _config(project)
-    return config.resolve(config.glossary)
+    return require_inside(config.resolve(config.glossary), config.root, "glossary")
 
 
 _project = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -51,7 +57,7 @@ def report(langs, as_json, locales_dir, glossary_path, project, articles) -> Non
 
     config = _config(project)
     locales = tuple(langs) or tuple(locale.tag for locale in config.locales)
-    result = glossary_report(glossary_path or config.resolve(config.glossary),
+    result = glossary_report(_glossary_of(project, glossary_path),
                              locales_dir or config.resolve(config.locales_dir),
                              locales, [Path(a).stem for a in articles])  # fmt: skip
     if as_json:
@@ -76,9 +82,9 @@ def _tally(tally) -> str:
 @reports_errors
 def import_command(csv_file, glossary_path, project) -> None:
     """Merge FILE.csv (en, es, fr, pt-BR, variants, dnt, note) into the TBX."""
-    from pipeline.tbx import import_csv
+    from pipeline.tbx_merge import import_csv
 
-    target = glossary_path or _glossary_of(project)
+    target = _glossary_of(project, glossary_path)
     added, updated = import_csv(target, csv_file)
     click.echo(f"{target}: {added} added, {updated} updated")
 
@@ -92,5 +98,5 @@ def export_command(csv_file, glossary_path, project) -> None:
     """Write the TBX as FILE.csv for editing in a spreadsheet."""
     from pipeline.tbx import export_csv
 
-    count = export_csv(glossary_path or _glossary_of(project), csv_file)
+    count = export_csv(_glossary_of(project, glossary_path), csv_file)
     click.echo(f"{csv_file}: {count} entries")

@@ -24,14 +24,21 @@ def xliff() -> None:
 @xliff.command("export")
 @click.argument("articles", nargs=-1, type=click.Path(path_type=str))
 @click.option("--lang", default="all", show_default=True, help=LOCALE_HELP)
+@click.option(
+    "--copy-source",
+    is_flag=True,
+    help="Put the English into untranslated units' targets (OmegaT 3.6 translates the target's text).",
+)
 @project_options
 @reports_errors
-def export_command(articles: tuple[str, ...], lang: str, config) -> None:
+def export_command(articles: tuple[str, ...], lang: str, copy_source: bool, config) -> None:
     """Write locales/<lang>/<article>.xlf from each article's catalog (run `newsloc build` first)."""
     from pipeline import exchange
     from pipeline.project import relative
 
-    report = exchange.export_catalogs(config, articles, config.pick_locales(lang), all_locales=lang == "all")
+    report = exchange.export_catalogs(
+        config, articles, config.pick_locales(lang), all_locales=lang == "all", copy_source=copy_source
+    )
     for exported in report.written:
         click.echo(f"wrote {relative(config, exported.path)} ({exported.units} units)")
     for po_path in report.skipped:

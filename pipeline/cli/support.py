@@ -22,8 +22,14 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except NewslocError as error:
-            click.echo(f"newsloc: {error}", err=True)
+            for line in str(error).splitlines() or [""]:
+                click.echo(f"newsloc: {line}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:  # the disk filled up, a folder is read-only, a path is a file
+            where = f"{error.filename}: " if error.filename else ""
+            reason = error.strerror or str(error)
+            click.echo(f"newsloc: {where}{reason}; nothing after this file was written, fix it and run again", err=True)
+            sys.exit(2)
 
     return wrapper
 

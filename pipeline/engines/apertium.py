@@ -208,6 +208,11 @@ class ApertiumEngine:
         )
         return f"Apertium modes {' + '.join(chain)} are not installed: apt-get install {packages}"
 
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """The mode chain and its Debian package versions: an upgraded pair is another version."""
+        chain = self.chain(target)
+        return Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:
@@ -224,7 +229,7 @@ class ApertiumEngine:
                 # The step's own input is what a mark-like "#MeToo" is checked against.
                 outputs[index], found = strip_marks(text, MARKS, inputs[index])
                 marked[index].extend(found)
-        provenance = Provenance("apertium", "+".join(chain), "+".join(filter(None, map(package_version, chain))))
+        provenance = self.provenance(source, target)
         hypotheses = []
         for text, words in zip(outputs, marked):
             if self.post_edit:
@@ -270,10 +275,30 @@ def mark_flags(marks: Sequence[Mark], text: str) -> tuple[Flag, ...]:
     have translated the word, then the flag has no span)."""
     flags: list[Flag] = []
     seen: set[tuple[str, str]] = set()
+    where = first_spans(text, max((len(mark.word) for mark in marks), default=0))
     for mark in marks:
         if (mark.kind.code, mark.word) in seen:
             continue  # the same word marked again by the next step ("**thier")
         seen.add((mark.kind.code, mark.word))
-        where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", text)
-        flags.append(flag_for(mark.kind, mark.word, where.span() if where else None))
+        flags.append(flag_for(mark.kind, mark.word, where.get(mark.word)))
     return tuple(flags)
+
+
+WORD_RUN = re.compile(r"\w+")
+WORD_JOINER = re.compile(r"[’'-]+")
+
+
+def first_spans(text: str, longest: int) -> dict[str, tuple[int, int]]:
+    """Where each word-like string of up to ``longest`` characters first stands alone in ``text``
+    (what searching ``(?<!\\w)WORD(?!\\w)`` finds): one pass, not one search per marked word."""
+    runs = [(run.start(), run.end()) for run in WORD_RUN.finditer(text)]
+    found: dict[str, tuple[int, int]] = {}
+    for first, (start, _) in enumerate(runs):
+        for last in range(first, len(runs)):
+            end = runs[last][1]
+            if end - start > longest:
+                break
+            if last > first and not WORD_JOINER.fullmatch(text[runs[last - 1][1] : runs[last][0]]):
+                break
+            found.setdefault(text[start:end], (start, end))
+    return found

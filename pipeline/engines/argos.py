@@ -117,6 +117,11 @@ class ArgosEngine:
             raise EngineError(self.missing_message(target, source))
         return package
 
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """The installed package's name and version: a newer package is another version."""
+        package = self.package(source, target)
+        return Provenance("argos", package.name, package.version)
+
     def translate(
         self,
         texts: Sequence[str],
@@ -132,7 +137,7 @@ class ArgosEngine:
         ct2_started = time.perf_counter()
         results = self._run(package, pieces, len(texts), progress)
         ct2_seconds = time.perf_counter() - ct2_started
-        provenance = Provenance("argos", package.name, package.version)
+        provenance = self.provenance(source, target)
         decoded = [self._decoded(package, tokenizer, piece, result) for piece, result in zip(pieces, results)]
         by_text: dict[int, list[tuple[_Piece, _Decoded]]] = {}
         for piece, outcome in zip(pieces, decoded):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import urllib.request
@@ -25,6 +26,10 @@ from pathlib import Path, PurePosixPath
 from pipeline.model import EngineError, InputError, Locale
 
 FILE_INSTALL_HINT = "newsloc models install PATH.argosmodel"
+
+# A language code as Argos writes them ("en", "pb", "zt", "zh_Hant"): it becomes part of a folder
+# name, so "es/../../victim" must never get that far.
+ARGOS_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*$")
 
 # Argos's index gives some regional variants a code of their own.
 ARGOS_VARIANT_CODES = {"pt-br": "pb", "zh-hant": "zt", "zh-tw": "zt"}
@@ -110,6 +115,8 @@ def install_package_file(archive: Path, folder: Path) -> InstalledPackage:
         if unpacked is None:
             raise InputError("not an Argos model package: metadata.json is unreadable", path=archive)
         destination = folder / unpacked.name
+        if destination.parent != folder or not ARGOS_CODE.fullmatch(unpacked.to_code):
+            raise InputError(f"not an Argos model package: unsafe package name {unpacked.name!r}", path=archive)
         # An older install of the same pair (under any folder name) would shadow the new one.
         older = [p.path for p in installed_packages(folder) if p.name == unpacked.name]
         for i, path in enumerate({*older, destination}):
@@ -168,6 +175,8 @@ def _read_package(path: Path) -> InstalledPackage | None:
         return None
     if package.type != "translate" or not package.from_code or not package.to_code:
         return None
+    if not ARGOS_CODE.fullmatch(str(package.from_code)) or not ARGOS_CODE.fullmatch(str(package.to_code)):
+        return None  # a code that is no language code is no package we can use (or name a folder after)
     return InstalledPackage(
         name=argospm_package_name(package),
         from_code=package.from_code,
@@ -226,7 +235,12 @@ def _metadata_problems(raw: bytes) -> list[str]:
         return ["metadata.json is not a JSON object"]
     if metadata.get("type", "translate") != "translate":
         return [f"package type is {metadata.get('type')!r}, not a translation model"]
-    return [f"metadata.json has no {key}" for key in ("from_code", "to_code") if not metadata.get(key)]
+    problems = [f"metadata.json has no {key}" for key in ("from_code", "to_code") if not metadata.get(key)]
+    return problems + [
+        f"metadata.json {key} {metadata[key]!r} is not a language code such as en or es"
+        for key in ("from_code", "to_code")
+        if metadata.get(key) and not (isinstance(metadata[key], str) and ARGOS_CODE.fullmatch(metadata[key]))
+    ]
 
 
 def _download(url: str, what: str) -> bytes:

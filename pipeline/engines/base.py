@@ -13,7 +13,7 @@ from typing import Protocol
 from pipeline.glossary import PlaceholderStyle
 from pipeline.inline import FROZEN_TAG
 from pipeline.marks import MarkKind
-from pipeline.model import Hypothesis, Locale
+from pipeline.model import Hypothesis, Locale, Provenance
 
 __all__ = ["FROZEN_TAG", "Engine", "Progress"]
 
@@ -31,6 +31,12 @@ class Engine(Protocol):
 
     def available(self, source: str, target: Locale) -> bool:
         """True when this engine can translate the pair on this machine."""
+
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        """What this engine's drafts for the pair record: engine, model, model version.
+
+        A machine draft recorded with another provenance is re-drafted by the build.
+        """
 
     def translate(
         self,

@@ -38,10 +38,13 @@ class PseudoEngine:
     def available(self, source: str, target: Locale) -> bool:
         return True
 
+    def provenance(self, source: str, target: Locale) -> Provenance:
+        return Provenance("pseudo", f"{source}-{target.tag}", VERSION)
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:
-        provenance = Provenance("pseudo", f"{source}-{target.tag}", VERSION)
+        provenance = self.provenance(source, target)
         hypotheses = [Hypothesis(pseudo_localize(text), provenance) for text in texts]
         if progress:
             progress(len(hypotheses))

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -215,12 +215,17 @@ def listed_pages(manifest: dict, tag: str) -> list[dict]:
     return sorted(listed, key=lambda item: (-item["published"].toordinal(), item["title"], item["slug"]))
 
 
-def index_page(config: Config, locale: Locale, listed: Sequence[dict]) -> str:
-    """dist/<lang>/index.html: every article page in the folder, with date and summary."""
+def index_page(config: Config, locale: Locale, listed: Sequence[dict], indexed: Collection[str] | None = None) -> str:
+    """dist/<lang>/index.html: every article page in the folder, with date and summary.
+
+    ``indexed``: the locales that have an index (None: every configured one); only those are linked.
+    """
     page_text = page_text_for(locale)
     html, head = page_frame(locale.tag, page_text.index_title, STYLE)
     etree.SubElement(head, "link", rel="canonical", href=index_url(config, locale.tag))
     for other in config.locales:
+        if indexed is not None and other.tag not in indexed and other != locale:
+            continue
         etree.SubElement(head, "link", rel="alternate", hreflang=other.tag, href=index_url(config, other.tag))
     etree.SubElement(head, "link", rel="alternate", type="application/atom+xml", href=feed_url(config, locale.tag))
     main = etree.SubElement(etree.SubElement(html, "body"), "main")
@@ -258,20 +263,57 @@ class RenderedPages:
 
 
 def render_pages(
-    config: Config, article: LocalizedArticle, publish_view: bool = True, marks: Sequence[MarkKind] = ()
+    config: Config,
+    article: LocalizedArticle,
+    publish_view: bool = True,
+    marks: Sequence[MarkKind] = (),
+    available: Collection[str] | None = None,
 ) -> RenderedPages:
+    """``available``: the locales that have a publish page of this article (None: every configured one);
+    the page links only those."""
     published = published_date(config, article)
     page = None
     if publish_view:
+        extras = {"config": config, "article": article, "published": published, "available": available}
         page = serialize(
             build_page(
                 article,
                 review=False,
-                head_extras=partial(add_publish_head, config=config, article=article, published=published),
-                body_extras=partial(add_publish_footer, config=config, article=article, published=published),
+                head_extras=partial(add_publish_head, **extras),  # type: ignore[arg-type]
+                body_extras=partial(add_publish_footer, **extras),  # type: ignore[arg-type]
             )
         )
     return RenderedPages(published, page, serialize(build_page(article, review=True, marks=marks)))
+
+
+def available_locales(
+    previous_manifest: dict | None, articles: Sequence[LocalizedArticle], publish_view: bool = True
+) -> dict[str, set[str]]:
+    """slug → the locales that have (or, after this run, will have) its publish page: what pages link."""
+    available: dict[str, set[str]] = {
+        slug: {tag for tag, entry in record["locales"].items() if entry.get("path")}
+        for slug, record in previous_articles(previous_manifest).items()
+    }
+    if publish_view:
+        for article in articles:
+            available.setdefault(article.document.slug, set()).add(article.locale.tag)
+    return available
+
+
+def retracted(previous_manifest: dict | None, current_slugs: Collection[str]) -> dict[str, list[PurePosixPath]]:
+    """slug → its files under dist/, for every article the manifest lists that is gone from articles/.
+
+    dist/ mirrors the articles: a retracted story must not stay live in pages, listings or the feed.
+    """
+    gone: dict[str, list[PurePosixPath]] = {}
+    for slug, record in previous_articles(previous_manifest).items():
+        if slug not in current_slugs:
+            gone[slug] = [
+                checked_path(PurePosixPath(tag) / name)
+                for tag in record["locales"]
+                for name in (f"{slug}.html", f"{slug}.review.html")
+            ]
+    return gone
 
 
 def dist_files(
@@ -283,21 +325,34 @@ def dist_files(
     now: datetime | None = None,
     rendered: Sequence[RenderedPages] | None = None,
     marks: Sequence[MarkKind] = (),
+    current_slugs: Collection[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
     pointing at the publish page an earlier run wrote, if any. ``rendered`` holds each
-    article's pages already rendered (by the build's worker processes), in order; ``marks``:
-    the engines' marks, for the review badges.
+    article's pages already rendered (by the build's worker processes, linking the locales
+    ``available_locales`` gives), in order; ``marks``: the engines' marks, for the review
+    badges. ``current_slugs``: every article in the project now; the manifest and listings
+    drop the others (see ``retracted``).
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
+    listed_locales = [article.locale for article in articles]
+    if current_slugs is not None:
+        gone = {slug for slug in before if slug not in current_slugs}
+        listed_locales += [Locale(tag) for slug in sorted(gone) for tag in before[slug]["locales"]]
+        before = {slug: record for slug, record in before.items() if slug not in gone}
     files: list[tuple[PurePosixPath, str]] = []
     built: dict[tuple[str, str], dict] = {}
+    available = available_locales(previous_manifest, articles, publish_view)
     for index, article in enumerate(articles):
         folder, slug, tag = article_folder(article), article.document.slug, article.locale.tag
-        pages = rendered[index] if rendered is not None else render_pages(config, article, publish_view, marks)
+        pages = (
+            rendered[index]
+            if rendered is not None
+            else render_pages(config, article, publish_view, marks, available.get(slug, set()))
+        )
         published = pages.published
         page = pages.page if publish_view else None
         if page is not None:
@@ -308,9 +363,10 @@ def dist_files(
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
         built[(slug, tag)] = locale_entry(article, record, page, review, earlier, built_at)
     manifest = merged_manifest(config, before, built, {a.document.slug: a.document.path for a in articles}, built_at)
-    for locale in dict.fromkeys(article.locale for article in articles):
+    indexed = {tag for record in manifest["articles"].values() for tag in record["locales"]}
+    for locale in dict.fromkeys(listed_locales):
         listed = listed_pages(manifest, locale.tag)
-        files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed)))
+        files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed, indexed)))
         files.append((PurePosixPath(locale.folder) / "feed.xml", atom_feed(config, locale, listed, GENERATOR)))
     files.append((MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return without_collisions([(checked_path(path), content) for path, content in files])

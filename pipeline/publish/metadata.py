@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -151,22 +152,33 @@ def news_article_data(config: Config, article: LocalizedArticle, published: date
     }
 
 
-def alternates(config: Config, slug: str, source_lang: str) -> list[tuple[str, str]]:
-    """(hreflang, URL) for the original, every configured locale, and x-default (the original)."""
+def alternates(
+    config: Config, slug: str, source_lang: str, available: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """(hreflang, URL) for the original, every configured locale with a page (``available``: the
+    tags whose page exists; None: all), and x-default (the original). No link to a page never built."""
     original = page_url(config, source_lang, slug)
     pairs = [(source_lang, original)]
     pairs += [
-        (locale.tag, page_url(config, locale.tag, slug)) for locale in config.locales if locale.tag != source_lang
+        (locale.tag, page_url(config, locale.tag, slug))
+        for locale in config.locales
+        if locale.tag != source_lang and (available is None or locale.tag in available)
     ]
     return [*pairs, ("x-default", original)]
 
 
-def add_publish_head(head: etree._Element, config: Config, article: LocalizedArticle, published: date) -> None:
+def add_publish_head(
+    head: etree._Element,
+    config: Config,
+    article: LocalizedArticle,
+    published: date,
+    available: Collection[str] | None = None,
+) -> None:
     """Description, canonical URL, hreflang alternates, feed link and JSON-LD for a publish page."""
     slug, lang = article.document.slug, article.locale.tag
     etree.SubElement(head, "meta", name="description", content=description(article))
     etree.SubElement(head, "link", rel="canonical", href=page_url(config, lang, slug))
-    for hreflang, url in alternates(config, slug, article.document.source_lang):
+    for hreflang, url in alternates(config, slug, article.document.source_lang, available):
         etree.SubElement(head, "link", rel="alternate", hreflang=hreflang, href=url)
     etree.SubElement(head, "link", rel="alternate", type="application/atom+xml", href=feed_url(config, lang))
     script = etree.SubElement(head, "script", type="application/ld+json")
@@ -191,7 +203,13 @@ def long_date(day: date, locale: Locale) -> str:
         return day.isoformat()
 
 
-def add_publish_footer(body: etree._Element, config: Config, article: LocalizedArticle, published: date) -> None:
+def add_publish_footer(
+    body: etree._Element,
+    config: Config,
+    article: LocalizedArticle,
+    published: date,
+    available: Collection[str] | None = None,
+) -> None:
     """Publication date and links to the other languages (relative, so a copy of dist/ works offline)."""
     page_text = page_text_for(article.locale)
     footer = etree.SubElement(body, "footer")
@@ -204,7 +222,7 @@ def add_publish_footer(body: etree._Element, config: Config, article: LocalizedA
     nav = etree.SubElement(footer, "nav", {"aria-label": page_text.other_languages})
     items = etree.SubElement(nav, "ul")
     slug, source_lang = article.document.slug, article.document.source_lang
-    for hreflang, url in alternates(config, slug, source_lang):
+    for hreflang, url in alternates(config, slug, source_lang, available):
         if hreflang in ("x-default", article.locale.tag):
             continue
         href = url if hreflang == source_lang else f"../{hreflang}/{slug}.html"

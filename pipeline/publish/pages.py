@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -17,7 +18,7 @@ from lxml import etree
 from pipeline import flags
 from pipeline.inline import append_coded_text
 from pipeline.marks import MarkKind
-from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity
+from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
 from pipeline.publish.page_text import PageText, page_text_for
 from pipeline.readers.text import normalize_title
@@ -58,7 +59,11 @@ text-align:center;margin:.1rem;border:1px solid #1a56a8;border-radius:3px;color:
 .segment-details .label{display:inline-block;min-width:2.2rem;font-weight:600;color:#4d4d4d}
 .segment-details ul.messages{margin:.2rem 0;padding-left:1rem;list-style:none}
 .segment-details ul.messages li{margin:.25rem 0}
+.segment-details ul.suggestions{margin:.2rem 0;padding-left:1rem}.segment-details ul.suggestions li{margin:.25rem 0}
 .segment-details a.in-text{display:inline-block;padding:.2rem .4rem;min-height:1.5rem}
+.tm-suggestion{display:inline-block;font:.8rem/1.4 Helvetica,Arial,sans-serif;background:#eef6ee;
+border:1px dashed #2e7d4f;border-radius:3px;padding:0 .3rem;margin:0 .15rem;color:#1a1a1a}
+.tm-score{font-weight:600;color:#1f5c38;margin-right:.3rem}.tm-notes{color:#7a4700;margin-left:.3rem}
 """
 
 STATE_LABELS = {
@@ -147,6 +152,28 @@ class Renderer:
             else:
                 badge = etree.SubElement(parent, "a", attributes, lang="en", href=f"#{detail_anchor(view)}")
             badge.text = badge_text(flag, self.marks)
+        for suggestion in view.suggestions:
+            self._append_suggestion(parent, suggestion)
+
+    @staticmethod
+    def _append_suggestion(parent: etree._Element, suggestion: Suggestion) -> None:
+        """A translation-memory match beside the segment: score, reviewed text, what does not fit."""
+        hint = etree.SubElement(
+            parent,
+            "span",
+            {
+                "class": "tm-suggestion",
+                "data-score": str(suggestion.score),
+                "title": f"translation memory: {suggestion.score}% similar to “{suggestion.source}” "
+                f"({suggestion.origin})",
+            },
+        )
+        score = etree.SubElement(hint, "span", {"class": "tm-score", "lang": "en"})
+        score.text = f"TM {suggestion.score}%"
+        score.tail = suggestion.target
+        if suggestion.notes:
+            notes = etree.SubElement(hint, "span", {"class": "tm-notes", "lang": "en"})
+            notes.text = "; ".join(suggestion.notes)
 
     def append_label(self, parent: etree._Element, block_index: int, block: Block) -> None:
         if not block.label:
@@ -361,7 +388,9 @@ def build_page(
 
 
 def serialize(html: etree._Element) -> str:
-    return lxml.html.tostring(html, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
+    # lxml.html's serializer (it also drops a Content-Type <meta>); our tree is built with etree.
+    page = cast(lxml.html.HtmlElement, html)
+    return lxml.html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
 # ---------------------------------------------------------------- review summary
@@ -430,7 +459,7 @@ def review_summary(body: etree._Element, article: LocalizedArticle) -> None:
             cell = etree.SubElement(row, "td")
             cell.text = severity.value
             cell = etree.SubElement(row, "td")
-            flagged = list(dict.fromkeys(views))
+            flagged = list({id(view): view for view in views}.values())  # by identity: hashing a view hashes its text
             cell.text = f"{len(flagged)}: "
             for view in flagged:
                 number = numbers[view.segment]
@@ -517,3 +546,19 @@ def segment_details(body: etree._Element, article: LocalizedArticle) -> None:
                 badge = etree.SubElement(entry, "span", {"class": f"flag severity-{flag.severity.value}"})
                 badge.text = flag.code
                 badge.tail = f" {flag.severity.value}{' (English source)' if flag.source else ''}: {flag.message}"
+        if view.suggestions:
+            suggestions = etree.SubElement(item, "ul", {"class": "suggestions"})
+            for suggestion in view.suggestions:
+                entry = etree.SubElement(
+                    suggestions, "li", {"data-score": str(suggestion.score), "data-target": suggestion.target}
+                )
+                etree.SubElement(entry, "span", {"class": "tm-score"}).text = f"TM {suggestion.score}%"
+                target = etree.SubElement(entry, "span", {"lang": article.locale.tag})
+                append_coded_text(target, suggestion.target, ())  # another segment's codes: text only
+                target.tail = " — for “"
+                remembered = etree.SubElement(entry, "span", {"lang": source_lang})
+                append_coded_text(remembered, suggestion.source, ())
+                remembered.tail = f"” ({suggestion.origin})"
+                if suggestion.notes:
+                    notes = etree.SubElement(entry, "span", {"class": "tm-notes"})
+                    notes.text = "; ".join(suggestion.notes)

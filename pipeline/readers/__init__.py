@@ -58,6 +58,20 @@ def with_title_block(document: Document) -> Document:
     return Document(document.slug, document.path, (title, *document.blocks), document.source_lang, document.title)
 
 
+def prose_view(text: str, path: Path) -> str:
+    """The article text with its markup blanked (same length, same lines): what source lint reads."""
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        from pipeline.readers.markdown import prose_view as markdown_prose
+
+        return markdown_prose(text)
+    if suffix in (".html", ".htm"):
+        from pipeline.readers.html import prose_view as html_prose
+
+        return html_prose(text)
+    return text
+
+
 def read_document(path: Path, display_path: str | None = None) -> tuple[str, Document]:
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported article type '{path.suffix}'; use one of {', '.join(SUFFIXES)}", path)

@@ -10,6 +10,7 @@ Scripts, styles, comments, navigation and forms are dropped. ``BlockCollector`` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import lxml.html
@@ -204,6 +205,7 @@ def read_html(text: str, path: str, slug: str) -> Document:
         page = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"cannot read the HTML: {error}", path) from error
+    refuse_cut_parse(parser, path)
     root = _content_root(page)
     title_element = next((h1 for h1 in root.iter("h1") if not _is_dropped(h1, root)), None)
     collector = BlockCollector()
@@ -216,6 +218,21 @@ def read_html(text: str, path: str, slug: str) -> Document:
     return collector.document(slug=slug, path=path, title=title)
 
 
+HTML_DEPTH_LIMIT = 256  # libxml2's: past it the parser drops the rest of the document without an exception
+
+
+def refuse_cut_parse(parser: lxml.html.HTMLParser, path: str | None, line_offset: int = 0) -> None:
+    """Refuse a parse libxml2 cut short (nesting past its limit): the rest of the article would vanish."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
+            raise InputError(
+                f"HTML nested more than {HTML_DEPTH_LIMIT} elements deep (the HTML parser's limit): the rest "
+                "would be lost; flatten the markup",
+                path,
+                entry.line + line_offset if entry.line else None,
+            )
+
+
 def add_html_fragment(collector: BlockCollector, html: str, first_line: int, place: Place = Place()) -> None:
     """Add the blocks of a raw HTML fragment (Markdown's HTML blocks) that starts on ``first_line``."""
     if not html.strip():
@@ -225,6 +242,7 @@ def add_html_fragment(collector: BlockCollector, html: str, first_line: int, pla
         wrapper = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError):
         return  # only a comment or a processing instruction: nothing to read
+    refuse_cut_parse(parser, None, first_line - 1)  # the Markdown reader names the file
     _Walker(collector, None, line_offset=first_line - 1).container(wrapper, place)
 
 
@@ -437,3 +455,24 @@ class _Walker:
                     header=in_head or _tag(cell) == "th",
                 )
             row_number += 1 if cells else 0
+
+
+# ---------------------------------------------------------------- prose view (source lint)
+
+# Elements whose whole content is not prose: dropped by the reader, or code kept verbatim.
+_NOT_PROSE_ELEMENTS = "|".join(sorted(DROPPED - {"link", "meta", "input"} | {"pre", "code", "footer"}))
+_NOT_PROSE = re.compile(
+    rf"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
+    rf"|<({_NOT_PROSE_ELEMENTS})\b[^>]*>.*?</\1\s*>"
+    rf"|<[a-zA-Z/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);",
+    re.S | re.I,
+)
+
+
+def prose_view(text: str) -> str:
+    """The HTML with every tag, attribute, comment, entity, script, code and dropped element blanked.
+
+    Offsets and line breaks stay where they are, so source lint reads only what a
+    reader reads and its line numbers and spans still point into the file.
+    """
+    return _NOT_PROSE.sub(lambda match: re.sub(r"[^\r\n]", " ", match.group()), text)

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.inline import CodedTextBuilder, plain_text
-from pipeline.model import BlockKind, Document
+from pipeline.model import BlockKind, Document, InputError
 from pipeline.readers.html import CODE_TAGS, DROPPED, STANDALONE_TAGS, BlockCollector, Place, add_html_fragment
 
 # Raw inline HTML whose content is dropped along with the tag.
@@ -31,25 +31,56 @@ _FRONT_MATTER_TITLE = re.compile(r"""^title:[ \t]*(?:"(.*)"|'(.*)'|(.*?))[ \t]*$
 def read_markdown(text: str, path: str, slug: str) -> Document:
     """Parse a Markdown article into a Document (title from the first level-1 heading)."""
     text, front_title = _split_front_matter(text)
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"maxNesting": MARKDOWN_NESTING_LIMIT + 2}).enable(["table", "strikethrough"])
+    tokens = parser.parse(text)
+    refuse_too_deep(tokens, path)
     walker = _Walker()
-    walker.walk(parser.parse(text))
+    try:
+        walker.walk(tokens)
+    except InputError as error:  # from an HTML block: it knows the line, we know the file
+        raise InputError(error.message, error.path or path, error.line) from None
     return walker.collector.document(slug=slug, path=path, title=walker.title or front_title)
+
+
+# markdown-it stops parsing silently past its nesting limit (the rest of a deep blockquote or
+# list would vanish). We give it room for two levels more and refuse anything that uses them.
+MARKDOWN_NESTING_LIMIT = 60
+
+
+def refuse_too_deep(tokens: list[Token], path: str) -> None:
+    stack = [(token, 0) for token in tokens]
+    while stack:
+        token, outer = stack.pop()
+        if outer + token.level >= MARKDOWN_NESTING_LIMIT:
+            line = token.map[0] + 1 if token.map else None
+            raise InputError(
+                f"Markdown nested more than {MARKDOWN_NESTING_LIMIT} levels deep (lists, quotes, emphasis; "
+                "the reader's limit): the rest would be lost; flatten it",
+                path,
+                line,
+            )
+        stack.extend((child, outer + token.level) for child in token.children or ())
+
+
+def _front_matter_end(text: str) -> int:
+    """Where a leading YAML front matter ends (0: there is none)."""
+    if not re.match(r"---[ \t]*\r?\n", text):
+        return 0
+    end = _FRONT_MATTER_END.search(text, text.index("\n") + 1)
+    if end is None or not re.search(r"^[A-Za-z_][\w-]*:", text[: end.end()], re.M):
+        return 0  # no closing line, or a thematic break rather than front matter
+    return end.end()
 
 
 def _split_front_matter(text: str) -> tuple[str, str]:
     """Blank out a leading YAML front matter (keeping line numbers); return its title."""
-    if not re.match(r"---[ \t]*\r?\n", text):
+    end = _front_matter_end(text)
+    if not end:
         return text, ""
-    end = _FRONT_MATTER_END.search(text, text.index("\n") + 1)
-    if end is None:
-        return text, ""
-    front = text[: end.end()]
-    if not re.search(r"^[A-Za-z_][\w-]*:", front, re.M):
-        return text, ""  # a thematic break, not front matter
+    front = text[:end]
     title = _FRONT_MATTER_TITLE.search(front)
     title_text = next((group for group in title.groups() if group), "") if title else ""
-    return "\n" * front.count("\n") + text[end.end() :], title_text.strip()
+    return "\n" * front.count("\n") + text[end:], title_text.strip()
 
 
 @dataclass
@@ -284,3 +315,37 @@ def _add_html_tag(
     else:
         open_codes.append((tag, None))
     return ""
+
+
+# ---------------------------------------------------------------- prose view (source lint)
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_NOT_PROSE_INLINE = re.compile(
+    r"(`+)(?:(?!\1).)+?\1"  # a code span
+    r"|!?\[(?=[^\]]*\]\()|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # link and image syntax, URL and title
+    r"|^\s*\[[^\]]+\]:\s*\S.*$"  # a link reference definition
+    r"|<(?:https?://|mailto:)[^>]*>|<[a-zA-Z/][^>]*>|<!--.*?-->"  # autolinks, inline HTML, comments
+)
+
+
+def prose_view(text: str) -> str:
+    """The Markdown with code (fenced and spans), link targets, front matter and HTML blanked.
+
+    Offsets and line breaks stay where they are, so source lint reads only the prose a
+    reader reads, and its line numbers and spans still point into the file.
+    """
+    end = _front_matter_end(text)
+    text = re.sub(r"[^\r\n]", " ", text[:end]) + text[end:]
+    lines = text.split("\n")
+    fence = ""
+    for number, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence or opening:
+            if opening and not fence:
+                fence = opening.group(1)
+            elif opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            lines[number] = re.sub(r"[^\r]", " ", line)
+            continue
+        lines[number] = _NOT_PROSE_INLINE.sub(lambda match: re.sub(r"[^\r\n]", " ", match.group()), line)
+    return "\n".join(lines)

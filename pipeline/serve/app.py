@@ -1,7 +1,7 @@
 """The review editor as a Starlette application, and `serve`, which runs it with uvicorn.
 
 Security, in the order a request meets it: the Host header must name this server (no
-DNS rebinding); every request but the editor's script carries the per-run token (pages
+DNS rebinding; port ignored); every request but the editor's script carries the per-run token (pages
 in ``?token=``, saves in the ``X-Newsloc-Token`` header, compared in constant time); a
 save is JSON only; every answer forbids framing, sniffing, referrers and any script not
 served from here, so text that looks like markup stays text.
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -42,6 +41,29 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without the port: "127.0.0.1", "localhost", "::1" (from "[::1]:8000")."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """Refuses a request whose Host header names another server (a DNS-rebinding page's), before any route."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]):
+        self.app = app
+        self.hosts = {host.lower() for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "*" not in self.hosts:
+            header = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if host_name(header).lower() not in self.hosts:
+                await PlainTextResponse("400: unknown host name", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -148,7 +170,7 @@ def create_app(
             Route("/review/{lang}/{slug}", article),
             Route("/review/{lang}/{slug}/entry", save, methods=["POST"]),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
+        middleware=[Middleware(SecurityHeaders), Middleware(HostCheck, hosts=hosts)],
         exception_handlers={NewslocError: user_error},
     )
 

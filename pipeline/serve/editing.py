@@ -14,19 +14,21 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from pipeline import catalog as catalogs
-from pipeline import po, review
+from pipeline import records, review
 from pipeline.checks import silence_comment, silenced_codes
 from pipeline.config import Config
 from pipeline.engines import known_marks
 from pipeline.fileio import locked
 from pipeline.glossary import Glossary
+from pipeline.memory.leverage import LocaleMatches
 from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, NewslocError
 from pipeline.project import (
     catalog_path,
     find_articles,
+    load_catalog,
     load_glossary,
     read_catalog_text,
     relative,
@@ -101,6 +103,8 @@ class Workspace:
         self._sources: dict[Path, tuple[tuple[int, int, int], SourceArticle]] = {}
         self._glossary_stamp: tuple[int, int] | None = None
         self._glossary: Glossary | None = None
+        # The last state shown, per article and locale, with what it was computed from.
+        self._states: dict[tuple[str, str], tuple[SourceArticle, tuple[str, int | None], ArticleState]] = {}
 
     # ------------------------------------------------------------ reading
 
@@ -126,13 +130,32 @@ class Workspace:
             raise InputError(
                 f"no catalog yet; run newsloc build --lang {locale.tag} first", relative(self.config, path)
             )
-        existing = po.parse(text, path)
+        records_file = records.records_path(path)
+        records_stamp = records_file.stat().st_mtime_ns if records_file.exists() else None
+        key = (slug, locale.tag)
+        cached = self._states.get(key)
+        if cached is not None and cached[0] is source and cached[1] == (version_of(text), records_stamp):
+            return cached[2]  # same article, glossary, catalog and records: the same page (a save's reload asks)
+        existing = load_catalog(path, text)
         merged = catalogs.merge(source.template, existing, locale).catalog
+        memory = self._memory([s.text for s in source.segments], locale, {path: existing})
         views = review.annotate(
-            merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks()
+            merged, source.segments, source.source_flags, locale, self._current_glossary(), known_marks(), memory=memory
         )
         article = LocalizedArticle(source.document, locale, tuple(views))
-        return ArticleState(source, article, path, version_of(text))
+        state = ArticleState(source, article, path, version_of(text))
+        self._states[key] = (source, (version_of(text), records_stamp), state)
+        return state
+
+    def _memory(self, texts: list[str], locale: Locale, parsed: dict[Path, Catalog]) -> LocaleMatches:
+        """What the project's translation memory holds for these texts (suggestions, conflicts), as the build sees it."""
+        from pipeline.memory import leverage, store
+
+        index = store.open_memory(self.config, preloaded=parsed)
+        try:
+            return leverage.lookup(index, texts, locale)
+        finally:
+            index.close()
 
     def _source(self, slug: str) -> SourceArticle:
         path = self.articles().get(slug)
@@ -170,7 +193,7 @@ class Workspace:
             shown = relative(self.config, path)
             with locked(path):
                 text = read_catalog_text(path)
-                catalog = po.parse(text, path) if text is not None else None
+                catalog = load_catalog(path, text) if text is not None else None
                 message = catalog.get(edit.msgid, context=edit.context) if catalog is not None else None
                 if version_of(text) != expected_version:
                     raise conflict(shown, message)
@@ -179,8 +202,15 @@ class Workspace:
                         f"this segment is not in the catalog yet; run newsloc build --lang {locale.tag}", shown
                     )
                 apply(message, edit)
+                memory = self._memory([segment.text], locale, {path: catalog})
                 review.annotate(
-                    catalog, [segment], source.source_flags, locale, self._current_glossary(), known_marks()
+                    catalog,
+                    [segment],
+                    source.source_flags,
+                    locale,
+                    self._current_glossary(),
+                    known_marks(),
+                    memory=memory,
                 )
                 # Compare-before-replace: another tool may have saved while we worked.
                 if read_catalog_text(path) != text:

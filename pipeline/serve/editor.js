@@ -49,6 +49,19 @@
       none.textContent = "No flags.";
       flags.appendChild(none);
     }
+    // Translation-memory suggestions, where the page lists them for this segment.
+    var suggestions = detail ? detail.querySelector(".suggestions") : null;
+    copyChildren(suggestions, document.getElementById("editor-suggestions-list"));
+    document.getElementById("editor-suggestions").hidden = !suggestions;
+    document.querySelectorAll("#editor-suggestions-list li[data-target]").forEach(function (item) {
+      var use = document.createElement("button");
+      use.type = "button";
+      use.className = "use-suggestion";
+      use.textContent = "Use";
+      use.addEventListener("click", function () { text.value = item.dataset.target; text.focus(); });
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(use);
+    });
     codes.replaceChildren();
     var seen = {};
     flags.querySelectorAll("li[data-flag]").forEach(function (item) {
@@ -59,13 +72,18 @@
     text.value = span.dataset.target || "";
     document.getElementById("editor-conflict").hidden = true;
     panel.hidden = false;
+    body.classList.add("editing");
     if (focus) { text.focus(); }
   }
 
   function close() {
     panel.hidden = true;
+    body.classList.remove("editing");
     document.querySelectorAll("main .seg.selected").forEach(function (s) { s.classList.remove("selected"); });
-    if (opener && document.body.contains(opener)) { opener.focus(); }
+    // Back to the segment's own button (a save re-renders the article, so look it up again).
+    var back = opener && document.body.contains(opener) ? opener
+      : document.querySelector("main button.edit[data-segment='" + selected + "']");
+    if (back) { back.focus(); }
   }
 
   async function refresh() {

@@ -28,6 +28,7 @@ button.edit{min-height:1.5rem;min-width:1.5rem;padding:0 .25rem;margin:0 .1rem;f
 main .seg{cursor:pointer}
 #editor{font-family:Helvetica,Arial,sans-serif;font-size:.95rem;background:#fff;border:2px solid #1a56a8;padding:.5rem 1rem;
 position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;box-shadow:0 -2px 8px rgba(0,0,0,.25)}
+@media (max-width:74.99rem){body.editing{padding-bottom:62vh}}
 @media (min-width:75rem){body{margin-left:2rem}#editor{left:auto;top:1rem;right:1rem;bottom:auto;width:24rem;
 max-height:calc(100vh - 2rem)}}
 #editor h2{font-size:1.1rem;margin:.3rem 0}#editor h3{font-size:.95rem;margin:.6rem 0 .2rem}
@@ -121,6 +122,9 @@ def editor_panel(locale: Locale) -> etree._Element:
     etree.SubElement(panel, "p", {"class": "source", "id": "editor-source", "lang": "en"})
     etree.SubElement(panel, "h3").text = "Flags"
     etree.SubElement(panel, "ul", {"class": "messages", "id": "editor-flags"})
+    suggestions = etree.SubElement(panel, "div", {"id": "editor-suggestions", "hidden": "hidden"})
+    etree.SubElement(suggestions, "h3").text = "Suggestions"
+    etree.SubElement(suggestions, "ul", {"id": "editor-suggestions-list", "class": "messages"})
 
     form = etree.SubElement(panel, "form", {"id": "edit-form"})
     label = etree.SubElement(form, "label", {"for": "edit-text"})

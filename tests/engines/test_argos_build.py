@@ -1,11 +1,18 @@
 """The argos engine through the whole build, as a user runs it: install a package, build, report."""
 
 import json
+import shutil
 
 import lxml.html
+import pytest
 from babel.messages.pofile import read_po
+from conftest import REPO
 from support.argos_tiny import argos_dir, tiny_argosmodel  # noqa: F401 (fixtures)
 from tests_helpers import invoke
+
+from pipeline import catalog as catalogs
+from pipeline import po
+from pipeline.model import EntryState, Provenance
 
 SLUG = "mexico-rejects-us-intervention"
 
@@ -41,3 +48,39 @@ def test_glossary_terms_survive_a_random_model(project, argos_dir, tiny_argosmod
     totals = json.loads(report.stdout)["totals"]["es"]
     assert totals["checked"] > 100 and totals["adherence"] >= 99.0
     assert "abrazos, no balazos" in (project / "dist" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+
+
+def committed_catalogs(project):
+    """The project as a fresh clone has it: the repository's catalogs, Apertium drafts in them."""
+    shutil.copytree(REPO / "locales", project / "locales", ignore=shutil.ignore_patterns(".*"))
+    path = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog = po.parse(path.read_text(encoding="utf-8"), path)
+    reviewed = next(m for m in catalog if m.id)
+    reviewed.flags.discard("fuzzy")  # a translator approved this one
+    path.write_text(po.render(catalog), encoding="utf-8")
+    return path, (reviewed.id, reviewed.context, reviewed.string)
+
+
+@pytest.mark.parametrize("engine", ["argos", "auto"])
+def test_a_newly_installed_model_redrafts_every_apertium_draft_but_no_reviewed_text(
+    project, argos_dir, tiny_argosmodel, engine
+):
+    path, (msgid, context, reviewed_text) = committed_catalogs(project)
+    before = po.parse(path.read_text(encoding="utf-8"), path)
+    machine = [m for m in before if m.id and catalogs.entry_state(m) == EntryState.MACHINE]
+    assert len(machine) == 127 and all(catalogs.machine_record(m).provenance.engine == "apertium" for m in machine)
+    assert invoke(project, "models", "install", str(tiny_argosmodel)).exit_code == 0
+    built = invoke(project, "build", "--engine", engine, "--lang", "es")
+    assert built.exit_code == 0, built.output
+    assert (
+        "127 translated now (argos) (127 replacing machine drafts made by another engine or model: 127 by apertium"
+        in (built.output)
+    )
+    after = po.parse(path.read_text(encoding="utf-8"), path)
+    drafts = [m for m in after if m.id and catalogs.entry_state(m) == EntryState.MACHINE]
+    assert len(drafts) == 127
+    assert {catalogs.machine_record(m).provenance for m in drafts} == {Provenance("argos", "translate-en_es", "1.0")}
+    kept = after.get(msgid, context=context)
+    assert kept.string == reviewed_text and not kept.fuzzy
+    again = invoke(project, "build", "--engine", engine, "--lang", "es")
+    assert "0 translated now (argos)," in again.output and "replacing" not in again.output  # same model

@@ -14,7 +14,7 @@ from tests_helpers import invoke
 from pipeline.config import load_config
 from pipeline.model import Locale
 from pipeline.po import parse as parse_catalog
-from pipeline.serve.app import create_app, is_local
+from pipeline.serve.app import create_app, host_name, is_local
 from pipeline.serve.editing import Workspace
 
 with warnings.catch_warnings():  # Starlette's TestClient runs on httpx (the dev group has it) and says so
@@ -61,8 +61,24 @@ def test_every_page_and_save_needs_the_token_and_nothing_changes_without_it(clie
 
 
 def test_a_foreign_host_name_is_refused(client):
-    response = client.get(f"{PAGE}?token={TOKEN}", headers={"Host": "evil.example"})
-    assert response.status_code == 400
+    for host in ("evil.example", "evil.example:80", "127.0.0.1.evil.example", "[::2]:80", ""):
+        response = client.get(f"{PAGE}?token={TOKEN}", headers={"Host": host})
+        assert response.status_code == 400, host
+    assert client.get(f"{PAGE}?token={TOKEN}", headers={"Host": "127.0.0.1:8123"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
+        ("::1", "::1"),
+    ],
+)
+def test_host_names(header, name):
+    assert host_name(header) == name
 
 
 def test_save_returns_the_new_state_and_the_page_shows_it(client, served_project):
@@ -192,3 +208,61 @@ def test_serve_prints_a_tokened_local_address_and_answers_there(served_project):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_silencing_over_http_needs_a_reason_and_removes_the_badge(client, served_project):
+    version = page_version(client)
+    headers = {"X-Newsloc-Token": TOKEN}
+    no_reason = client.post(SAVE, json=edit(version, silence={"code": "unknown-word", "reason": ""}), headers=headers)
+    assert no_reason.status_code == 400 and "give a reason" in no_reason.json()["error"]
+    body = edit(version, silence={"code": "unknown-word", "reason": "the desk keeps the English word"})
+    response = client.post(SAVE, json=body, headers=headers)
+    assert response.status_code == 200 and response.json()["flags"] == [] and response.json()["state"] == "machine"
+    assert "# newsloc: ignore unknown-word — the desk keeps the English word" in po_path(served_project).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_remote_bind_with_the_flag_warns(served_project, monkeypatch):
+    """--allow-remote: the warning comes first. Nothing listens beyond 127.0.0.1 here (bind and run are stand-ins)."""
+    import socket
+
+    import uvicorn
+
+    from pipeline.serve import app as serve_app
+
+    def local_socket(host, port):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        return sock
+
+    monkeypatch.setattr(serve_app, "bind", local_socket)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: sockets[0].close())
+    said: list[str] = []
+    config = load_config(served_project)
+    serve_app.serve(config, (Locale("es"),), host="0.0.0.0", allow_remote=True, announce=said.append, warn=said.append)
+    assert said[0].startswith("warning: serving on 0.0.0.0, not only this machine")
+    assert re.match(r"http://0\.0\.0\.0:\d+/\?token=", said[1])
+
+
+def test_memory_suggestions_are_listed_as_text_for_the_editor(client, served_project):
+    """A reviewed heading of the sample is a suggestion for a paraphrase in a new article."""
+    reviewed = "Entre la desestabilización y el apoyo"
+    version = page_version(client)
+    body = {"context": "heading", "msgid": "Balancing Destabilization and Support", "version": version}
+    response = client.post(SAVE, json={**body, "text": reviewed, "reviewed": True}, headers={"X-Newsloc-Token": TOKEN})
+    assert response.status_code == 200, response.text
+    paraphrase = "Balancing Destabilization and Economic Support"
+    (served_project / "articles" / "summit.txt").write_text(
+        f"Follow-up on the summit\nThe talks resumed on Monday.\n{paraphrase}\nObservers expect a statement.\n",
+        encoding="utf-8",
+    )
+    assert invoke(served_project, "build", "--lang", "es", "--engine", "pseudo").exit_code == 0
+    served = lxml.html.fromstring(client.get(f"/review/es/summit?token={TOKEN}").text)
+    static = lxml.html.parse(str(served_project / "dist" / "es" / "summit.review.html")).getroot()
+    for page in (served, static):
+        [detail] = page.xpath("//li[@class='detail'][p[@class='source'][contains(., $s)]]", s=paraphrase)
+        [suggestion] = detail.cssselect("ul.suggestions li")
+        assert suggestion.get("data-target") == reviewed
+        text = suggestion.text_content()
+        assert reviewed in text and "Balancing Destabilization and Support" in text and SLUG in text

@@ -13,10 +13,11 @@ import urllib.request
 
 import lxml.html
 import pytest
-from support.serving import FIXED_TEXT, FLAGGED_SOURCE, REPO, SLUG, po_path, running_server
+from support.serving import FIXED_TEXT, FLAGGED_SOURCE, REPO, SLUG, make_served_project, po_path, running_server
 from tests_helpers import invoke
 
 from pipeline.po import parse as parse_catalog
+from pipeline.po import render as render_catalog
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -81,6 +82,10 @@ def test_an_editor_fixes_a_flagged_segment_in_the_page(served_project, browser, 
         assert page.locator("#editor-flags").inner_text() == "No flags."
         assert page.text_content("#verdict") != verdict_before
         assert "127 segment(s) not reviewed" in page.text_content("#verdict")
+        # Escape closes the panel and puts the focus back on the segment's button.
+        page.keyboard.press("Escape")
+        panel.wait_for(state="hidden", timeout=WAIT_MS)
+        assert page.evaluate("document.activeElement.dataset.segment") == segment.get_attribute("id")
         assert errors == []
         page.close()
 
@@ -115,6 +120,27 @@ def test_a_conflicting_save_shows_the_other_text(served_project, browser):
         page.close()
 
 
+def test_a_memory_suggestion_can_be_taken_into_the_text(served_project, browser):
+    path = po_path(served_project)
+    catalog = parse_catalog(path.read_text(encoding="utf-8"), path)  # a translator reviews one heading
+    heading = catalog.get("Balancing Destabilization and Support", context="heading")
+    heading.string = "Entre la desestabilización y el apoyo"
+    heading.flags.discard("fuzzy")
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+    paraphrase = "Balancing Destabilization and Economic Support"
+    (served_project / "articles" / "summit.txt").write_text(f"Follow-up\n{paraphrase}\n", encoding="utf-8")
+    assert invoke(served_project, "build", "--lang", "es", "--engine", "pseudo").exit_code == 0
+    with running_server(served_project) as url:
+        page = browser.new_page()
+        page.goto(url.replace("/?", "/review/es/summit?"), timeout=WAIT_MS)
+        page.click(segment_selector(paraphrase), timeout=WAIT_MS)
+        page.locator("#editor-suggestions").wait_for(state="visible", timeout=WAIT_MS)
+        assert "Entre la desestabilización y el apoyo" in page.locator("#editor-suggestions").inner_text()
+        page.click("#editor-suggestions button.use-suggestion", timeout=WAIT_MS)
+        assert page.input_value("#edit-text") == "Entre la desestabilización y el apoyo"
+        page.close()
+
+
 # ---------------------------------------------------------------- validity and accessibility
 
 
@@ -135,42 +161,62 @@ def needs_axe() -> None:
         pytest.skip("axe-core is not installed: npm install --prefix .ci/node axe-core")
 
 
-def test_both_review_pages_pass_axe_with_no_serious_violation(served_project, browser):
-    needs_axe()
-    result = invoke(served_project, "build", "--lang", "es", "--engine", "pseudo")
+@pytest.fixture(scope="module")
+def read_only_site(tmp_path_factory):
+    """One project, built with the pseudo engine and served, for the checks that change nothing."""
+    project = make_served_project(tmp_path_factory.mktemp("checked-site"))
+    result = invoke(project, "build", "--lang", "es", "--engine", "pseudo")
     assert result.exit_code == 0, result.output
+    with running_server(project) as url:
+        yield project, url
+
+
+def test_both_review_pages_pass_axe_with_no_serious_violation(read_only_site, browser):
+    needs_axe()
+    project, url = read_only_site
     static = browser.new_page()
-    static.goto((served_project / "dist" / "es" / f"{SLUG}.review.html").as_uri(), timeout=WAIT_MS)
+    static.goto((project / "dist" / "es" / f"{SLUG}.review.html").as_uri(), timeout=WAIT_MS)
     assert axe_violations(static) == []
     static.close()
 
-    with running_server(served_project) as url:
-        # axe is injected as a script: the page's own policy forbids that, so this context bypasses it.
-        context = browser.new_context(bypass_csp=True)
-        page = context.new_page()
-        open_article(page, url)
-        assert axe_violations(page) == []
-        page.click(segment_selector(FLAGGED_SOURCE), timeout=WAIT_MS)  # the open panel too
-        page.locator("#editor").wait_for(state="visible", timeout=WAIT_MS)
-        assert axe_violations(page) == []
-        page.goto(url, timeout=WAIT_MS)  # the index
-        assert axe_violations(page) == []
-        context.close()
+    # axe is injected as a script: the page's own policy forbids that, so this context bypasses it.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    open_article(page, url)
+    assert axe_violations(page) == []
+    page.click(segment_selector(FLAGGED_SOURCE), timeout=WAIT_MS)  # the open panel too
+    page.locator("#editor").wait_for(state="visible", timeout=WAIT_MS)
+    assert axe_violations(page) == []
+    page.goto(url, timeout=WAIT_MS)  # the index
+    assert axe_violations(page) == []
+    context.close()
 
 
-def test_both_review_pages_pass_the_nu_checker(served_project, tmp_path):
-    from test_html_valid import needs_checker, nu_check
+def test_both_review_pages_pass_the_nu_checker(read_only_site, tmp_path):
+    from test_html_valid import needs_checker, nu_check  # one checker setup for the suite
 
-    if needs_checker.args[0] is not False and needs_checker.args[0]:
+    if needs_checker.args[0]:  # the skipif condition: no java or no vnu.jar
         pytest.skip(needs_checker.kwargs["reason"])
-    result = invoke(served_project, "build", "--lang", "es", "--engine", "pseudo")
-    assert result.exit_code == 0, result.output
-    pages = [served_project / "dist" / "es" / f"{SLUG}.review.html"]
-    with running_server(served_project) as url:
-        article = url.replace("/?", f"/review/es/{SLUG}?")
-        for name, address in (("served-index.html", url), ("served-review.html", article)):
-            with urllib.request.urlopen(address, timeout=60) as response:
-                (tmp_path / name).write_bytes(response.read())
-            pages.append(tmp_path / name)
+    project, url = read_only_site
+    pages = [project / "dist" / "es" / f"{SLUG}.review.html"]
+    article = url.replace("/?", f"/review/es/{SLUG}?")
+    for name, address in (("served-index.html", url), ("served-review.html", article)):
+        with urllib.request.urlopen(address, timeout=60) as response:
+            (tmp_path / name).write_bytes(response.read())
+        pages.append(tmp_path / name)
     messages = nu_check(pages)
     assert [m for m in messages if m["type"] != "info"] == []
+
+
+def test_axe_does_catch_serious_violations(browser, tmp_path):
+    needs_axe()
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><main>'
+        '<p style="color:#bbb;background:#fff">faint text</p><button></button></main></body></html>',
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    page.goto(bad.as_uri(), timeout=WAIT_MS)
+    assert {v["id"] for v in axe_violations(page)} >= {"color-contrast", "button-name"}
+    page.close()

@@ -124,3 +124,17 @@ def test_an_unbuilt_locale_says_to_build_it(served_project):
     space = Workspace(load_config(served_project), (Locale("de"),))
     with pytest.raises(InputError, match="run newsloc build --lang de first"):
         space.load(SLUG, Locale("de"))
+
+
+def test_a_page_is_recomputed_exactly_when_its_catalog_or_article_changed(served_project):
+    space = workspace(served_project)
+    first = space.load(SLUG, ES)
+    assert space.load(SLUG, ES) is first
+    po = po_path(served_project)
+    po.write_text(po.read_text(encoding="utf-8").replace("El sentiment no es", "El sentir no es"), encoding="utf-8")
+    second = space.load(SLUG, ES)
+    assert second is not first and view_of(second).target == "El sentir no es aislado a México."
+    article = served_project / "articles" / f"{SLUG}.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    third = space.load(SLUG, ES)
+    assert len(third.article.views) == len(second.article.views) + 1

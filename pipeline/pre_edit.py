@@ -1,0 +1,113 @@
+"""Pre-editing: the unambiguous lint fixes applied to what the engine reads.
+
+Apertium translates the English as written, so a garble the house style already
+knows ("frequently enough" for "often"), a name in lower case ("lula da Silva")
+or a sentence starting in lower case comes out of it garbled too. Pre-editing
+rewrites the engine's *input* only — the English in the catalog stays as the
+author wrote it — and records which kinds of edit were made in the draft's
+provenance. Every kind is kept only while it measures better (bench/bench_quality.py).
+
+Edits never touch protected spans (a verbatim code's content, a tag); inside a
+glossary term only a change of case is made ("lula da Silva" → "Lula da Silva"),
+which the term still matches. The caller passes the spans, so this module knows
+no glossary and no engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline import flags as registry
+from pipeline import lint
+from pipeline.inline import FROZEN_TAG
+from pipeline.model import Flag, Severity
+
+# The kinds of pre-edit, each named by the lint code that finds what it fixes.
+PRE_EDITS: tuple[str, ...] = ("quote-character", "missing-space", "house-style", "name-casing", "lowercase-start")
+
+
+@dataclass(frozen=True)
+class PreEdited:
+    text: str  # what the engine reads
+    kinds: tuple[str, ...]  # the kinds of edit made, in PRE_EDITS order ("" text: none)
+    flags: tuple[Flag, ...]  # one info flag per mechanical fix (quote characters, missing spaces)
+
+
+def _house_style_fix(flag: Flag, found: str) -> str | None:
+    for rule in lint.house_style():
+        if rule.pattern.fullmatch(found):
+            replacement = rule.replacement
+            return replacement[:1].upper() + replacement[1:] if found[:1].isupper() else replacement
+    return None
+
+
+def _from_flag(flag: Flag, text: str) -> lint.Fix | None:
+    """The fix a lint flag on ``text`` stands for, when its span really holds what it is about."""
+    if flag.span is None or flag.code not in PRE_EDITS:
+        return None
+    start, end = flag.span
+    found = text[start:end]
+    if not found or end > len(text):
+        return None
+    if flag.code == "house-style" and found.casefold() == flag.word.casefold():
+        replacement = _house_style_fix(flag, found)
+    elif flag.code == "name-casing" and found.casefold() == flag.word.casefold():
+        replacement = flag.word  # the name as written elsewhere
+    elif flag.code == "lowercase-start" and found == flag.word and found[:1].islower() and _first_word(text, start):
+        replacement = found[:1].upper() + found[1:]  # the segment's first word: after a colon it may be prose
+    else:
+        return None
+    return lint.Fix(start, end, replacement, flag.code) if replacement and replacement != found else None
+
+
+def _first_word(text: str, start: int) -> bool:
+    """Nothing but tags, quotes and brackets before ``start``."""
+    return not FROZEN_TAG.sub("", text[:start]).strip(lint.OPENERS + " ")
+
+
+def _overlaps(fix: lint.Fix, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(fix.start < end and start < fix.end for start, end in spans)
+
+
+def pre_edit(
+    text: str,
+    source_flags: Sequence[Flag] = (),
+    protected: Sequence[tuple[int, int]] = (),
+    kinds: Sequence[str] | None = None,
+    terms: Sequence[tuple[int, int]] = (),
+) -> PreEdited:
+    """``text`` with the fixes of the enabled ``kinds`` (default: ``PRE_EDITS``) applied.
+
+    ``source_flags`` are the segment's lint flags (spans in ``text``): house-style, name-casing and
+    lowercase-start come from them, with the article's context; quote characters and missing spaces
+    are found here. Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
+    glossary ``terms``; overlapping fixes keep the first.
+    """
+    enabled = PRE_EDITS if kinds is None else tuple(kinds)
+    keep = [*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))]
+    candidates = [fix for fix in lint.mechanical_fixes(text) if fix.code in enabled]
+    candidates += [fix for fix in map(lambda flag: _from_flag(flag, text), source_flags) if fix and fix.code in enabled]
+    chosen: list[lint.Fix] = []
+    for fix in sorted(candidates, key=lambda fix: (fix.start, PRE_EDITS.index(fix.code))):
+        if _overlaps(fix, keep) or _overlaps(fix, [(c.start, c.end) for c in chosen]):
+            continue
+        if _overlaps(fix, terms) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
+            continue  # the term would no longer match the glossary
+        chosen.append(fix)
+    pieces, flags, position = [], [], 0
+    for fix in chosen:
+        if fix.code in ("quote-character", "missing-space"):
+            token = lint.token_at(text, fix.start)
+            fixed_token = token.replace(text[fix.start : fix.end], fix.replacement, 1)
+            message = f"fixed for the engine: “{token}” → “{fixed_token}”"
+            flags.append(
+                registry.make(
+                    fix.code, message, span=(fix.start, fix.end), word=token, severity=Severity.INFO, source=True
+                )
+            )
+        pieces += [text[position : fix.start], fix.replacement]
+        position = fix.end
+    pieces.append(text[position:])
+    made = {fix.code for fix in chosen}
+    return PreEdited("".join(pieces), tuple(kind for kind in PRE_EDITS if kind in made), tuple(flags))
