@@ -89,7 +89,7 @@ def render(records: dict[str, DraftRecord], catalog_name: str) -> str:
     for key in sorted(records):
         draft = records[key]
         provenance = draft.record.provenance
-        item = {
+        item: dict[str, object] = {
             "entry": key,
             "text": draft.record.output_hash,
             "kind": provenance.kind.value,
@@ -100,6 +100,8 @@ def render(records: dict[str, DraftRecord], catalog_name: str) -> str:
             "score": draft.record.score,
             "flags": [[f.code, f.severity.value, f.message, f.word] for f in draft.engine_flags],
         }
+        if provenance.pre_edits:  # how the engine's input was pre-edited: gone with the `mt:` comment otherwise
+            item["pre"] = list(provenance.pre_edits)
         lines.append("    " + json.dumps(item, ensure_ascii=False, separators=(", ", ": ")))
     head = json.dumps({"format": FORMAT, "catalog": catalog_name}, ensure_ascii=False)[:-1]
     body = ",\n".join(lines)
@@ -122,7 +124,10 @@ def parse(text: str, path: Path) -> dict[str, DraftRecord]:
             if kind == ProvenanceKind.MEMORY:
                 provenance = Provenance.memory(str(item["model"]), str(item["version"]))
             else:
-                provenance = Provenance(str(item["engine"]), str(item["model"]), str(item["version"]), kind)
+                pre_edits = tuple(str(kind_of_edit) for kind_of_edit in item.get("pre", []))
+                provenance = Provenance(
+                    str(item["engine"]), str(item["model"]), str(item["version"]), kind, pre_edits=pre_edits
+                )
             score = item.get("score")
             record = catalogs.MachineRecord(
                 provenance, str(item["text"]), str(item.get("terms", "")), float(score) if score is not None else None
