@@ -22,6 +22,8 @@ time per article flat from 10 to 200 articles (within 20 %), peak RSS < 1 GB at 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import os
 import shutil
 import statistics
@@ -157,6 +159,31 @@ def bare_engine(project: Path) -> Callable[[], float]:
     return run
 
 
+def bytecode_note() -> str:
+    """Whether the builds below run from compiled bytecode, as after `make setup`.
+
+    `make setup` compiles the environment (uv sync --compile-bytecode) and the package; without
+    that, and with PYTHONDONTWRITEBYTECODE set, every build compiles its imports from source.
+    The package is compiled here as `make setup` does (a no-op when it is up to date).
+    """
+    compileall.compile_dir(ROOT / "pipeline", quiet=1)
+    import babel.messages.catalog
+    import click.core
+    import lxml.html
+
+    modules = [click.core, babel.messages.catalog, lxml.html, sys.modules["pipeline.config"]]
+    missing = [
+        module.__name__
+        for module in modules
+        if not Path(importlib.util.cache_from_source(module.__file__ or "")).exists()
+    ]
+    if missing:
+        return (
+            f"bytecode: NOT compiled for {', '.join(missing)} (run make setup): every build compiles them from source"
+        )
+    return "bytecode: compiled (as make setup leaves it)"
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -184,7 +211,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of each A/B pair")
     parser.add_argument("--sizes", default="1,10,50,200", help="article counts for the scale runs")
     parser.add_argument("--scale-rounds", type=int, default=2, help="rounds of the scale runs (1 for N ≥ 200)")
+    parser.add_argument(
+        "--parts", default="warm,engine,jobs,scale", help="which measurements to run (default: all of them)"
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if not ApertiumEngine().available("en", load_config(ROOT).locales[0]):
         print("bench_build: Apertium is not installed (make setup); skipped")
         return 0
@@ -197,53 +228,63 @@ def main() -> int:
             return build(sample)[0]
 
         print(f"newsloc build --lang all on {SAMPLE.name}; {os.cpu_count()} CPUs; jobs: one per CPU unless said")
-        build(sample)  # page cache, .pyc files
-        pair("cold vs warm", ("cold", "warm"), cold, lambda: build(sample)[0], args.rounds)
-        pair("cold build vs the bare engine", ("cold", "engine"), cold, bare_engine(sample), args.rounds)
-
-        ten = make_project(work / "ten", 10)
-
-        def cold_with(jobs: str) -> Callable[[], float]:
-            def run() -> float:
-                clean(ten)
-                return build(ten, "--jobs", jobs)[0]
-
-            return run
-
-        pair(
-            "10 articles cold, serial vs --jobs 2",
-            ("--jobs 1", "--jobs 2"),
-            cold_with("1"),
-            cold_with("2"),
-            args.rounds // 2 or 1,
-        )
-
-        sizes = [int(size) for size in args.sizes.split(",")]
-        projects = {size: make_project(work / f"n{size}", size) for size in sizes}
-        measured: dict[int, list[tuple[float, int, float]]] = {size: [] for size in sizes}
-        for round_number in range(args.scale_rounds):
-            for size in sizes:  # interleaved: every size once per round
-                if size >= 200 and round_number > 0:
-                    continue
-                clean(projects[size])
-                seconds, peak = build(projects[size])
-                warm, _ = build(projects[size])
-                measured[size].append((seconds, peak, warm))
-        print(f"scale: N articles, cold (and warm) --lang all ({args.scale_rounds} round(s), 1 at N ≥ 200)")
-        per_article = {}
-        for size in sizes:
-            times = [seconds for seconds, _, _ in measured[size]]
-            warm_times = [warm for _, _, warm in measured[size]]
-            peak = max(peak for _, peak, _ in measured[size])
-            per_article[size] = statistics.median(times) / size
-            print(
-                f"  N={size:<4} cold {spread(times)}  {per_article[size]:5.2f} s/article  "
-                f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB"
-            )
-        flat = [per_article[size] for size in sizes if size >= 10]
-        if len(flat) > 1:
-            print(f"  time per article from N=10 up: {min(flat):.2f}–{max(flat):.2f} s ({max(flat) / min(flat):.2f}×)")
+        print(bytecode_note())
+        build(sample)  # the page cache; the Apertium and dictionary files read once
+        if "warm" in parts:
+            pair("cold vs warm", ("cold", "warm"), cold, lambda: build(sample)[0], args.rounds)
+        if "engine" in parts:
+            pair("cold build vs the bare engine", ("cold", "engine"), cold, bare_engine(sample), args.rounds)
+        if "jobs" in parts:
+            jobs(work, args.rounds)
+        if "scale" in parts:
+            scale(work, [int(size) for size in args.sizes.split(",")], args.scale_rounds)
     return 0
+
+
+def jobs(work: Path, rounds: int) -> None:
+    ten = make_project(work / "ten", 10)
+
+    def cold_with(jobs: str) -> Callable[[], float]:
+        def run() -> float:
+            clean(ten)
+            return build(ten, "--jobs", jobs)[0]
+
+        return run
+
+    pair(
+        "10 articles cold, serial vs --jobs 2",
+        ("--jobs 1", "--jobs 2"),
+        cold_with("1"),
+        cold_with("2"),
+        rounds // 2 or 1,
+    )
+
+
+def scale(work: Path, sizes: list[int], rounds: int) -> None:
+    projects = {size: make_project(work / f"n{size}", size) for size in sizes}
+    measured: dict[int, list[tuple[float, int, float]]] = {size: [] for size in sizes}
+    for round_number in range(rounds):
+        for size in sizes:  # interleaved: every size once per round
+            if size >= 200 and round_number > 0:
+                continue
+            clean(projects[size])
+            seconds, peak = build(projects[size])
+            warm, _ = build(projects[size])
+            measured[size].append((seconds, peak, warm))
+    print(f"scale: N articles, cold (and warm) --lang all ({rounds} round(s), 1 at N ≥ 200)")
+    per_article = {}
+    for size in sizes:
+        times = [seconds for seconds, _, _ in measured[size]]
+        warm_times = [warm for _, _, warm in measured[size]]
+        peak = max(peak for _, peak, _ in measured[size])
+        per_article[size] = statistics.median(times) / size
+        print(
+            f"  N={size:<4} cold {spread(times)}  {per_article[size]:5.2f} s/article  "
+            f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB"
+        )
+    flat = [per_article[size] for size in sizes if size >= 10]
+    if len(flat) > 1:
+        print(f"  time per article from N=10 up: {min(flat):.2f}–{max(flat):.2f} s ({max(flat) / min(flat):.2f}×)")
 
 
 if __name__ == "__main__":
