@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,7 @@ from pipeline.publish.dist import (
     RenderedPages,
     available_locales,
     dist_files,
+    index_page,
     read_manifest,
     render_pages,
     retracted,
@@ -496,7 +498,7 @@ def build(
     cache.flush()
     publish_view = not (options.strict and blocking)
     written, unchanged, unpublished, removed = (
-        write_dist(config, [r.article for r in results], publish_view, rendered)
+        write_dist(config, [r.article for r in results], publish_view, rendered, cache)
         if options.write_html
         else ([], [], [], [])
     )
@@ -607,6 +609,7 @@ def write_dist(
     articles: Sequence[LocalizedArticle],
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
+    cache: ResultCache | None = None,
 ) -> tuple[list[Path], list[Path], list[str], list[Path]]:
     """Bring everything outlets take from dist/ up to date: pages, review pages, the files that list them.
 
@@ -629,6 +632,7 @@ def write_dist(
         rendered=rendered,
         marks=known_marks(),
         current_slugs=current,
+        memo=partial(_index_page, cache, config) if cache is not None else lambda *inputs: inputs[-1](),
     ):
         target = dist / relative_path
         if _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
@@ -643,7 +647,22 @@ def write_dist(
         if target.is_file() and lies_inside(target, dist):
             target.unlink()
             removed.append(target)
+    if cache is not None:
+        cache.flush()
     return written, unchanged, sorted(gone), removed
+
+
+def _index_page(
+    cache: ResultCache,
+    config: Config,
+    locale: Locale,
+    listed: list[dict],
+    indexed: set[str],
+    render: Callable[[], str],
+) -> str:
+    """A locale's index page, reused from the cache when its listing, settings and renderer are unchanged."""
+    row = cache.row("index", config, locale, listed, sorted(indexed))
+    return row.value("index", (index_page,), render)
 
 
 def _same_file(path: Path, content: str) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.fileio import write_atomic
+from pipeline.fileio import lies_inside, write_atomic
 
 LEDGER_FILE = "last-build.json"
 FORMAT = 1
@@ -74,8 +74,12 @@ def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[s
     for setting in (config.articles, config.locales_dir, config.tm_dir, config.dist):
         project_files += _files(config.resolve(setting))
     project_files += [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in article_names]
+    inside = root.resolve()
     for path in dict.fromkeys(project_files):
-        add("file", str(path), _content(path), _modified(path))
+        if lies_inside(path, inside):
+            add("file", str(path), _content(path), _modified(path))
+        else:  # a link out of the project: the build refuses it, and it is never read here either
+            add("outside", str(path), os.path.realpath(path))
     return digest.hexdigest()
 
 
