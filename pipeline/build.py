@@ -44,6 +44,8 @@ from pipeline.fileio import (
     locked,
     now,
     remove_stale_temp_files,
+    require_inside,
+    require_no_link_out,
     write_atomic,
 )
 from pipeline.glossary import Glossary, remember_fingerprints, remember_matches, take_matches
@@ -353,6 +355,7 @@ def build(
     check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
     if options.write_html:
         check_writable_folder(config.resolve(config.dist), "the dist folder")
+        require_no_link_out(config.resolve(config.dist), "a file in the dist folder")
         run.available = available_locales(
             read_manifest(config.resolve(config.dist)),
             [LocalizedArticle(source.document, locale, ()) for source in run.sources for locale in options.locales],
@@ -548,21 +551,27 @@ def write_dist(
     run, written now or already as it should be; unpublished slugs; removed files).
     """
     dist = config.resolve(config.dist)
+    require_no_link_out(dist, "a file in the dist folder")  # checked by build() first; write_dist runs alone too
     previous = read_manifest(dist)
     current: set[str] | None = None
     if config.resolve(config.articles).is_dir():
         current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written = []
-    for relative_path, content in dist_files(
-        config,
-        articles,
-        previous_manifest=previous,
-        publish_view=publish_view,
-        now=now(),
-        rendered=rendered,
-        marks=known_marks(),
-        current_slugs=current,
-    ):
+    files = list(
+        dist_files(
+            config,
+            articles,
+            previous_manifest=previous,
+            publish_view=publish_view,
+            now=now(),
+            rendered=rendered,
+            marks=known_marks(),
+            current_slugs=current,
+        )
+    )
+    for relative_path, _ in files:  # names come from slugs and tags: checked, yet never trusted to stay inside
+        require_inside(dist / relative_path, dist, "a file in the dist folder")
+    for relative_path, content in files:
         target = dist / relative_path
         if not _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
             write_atomic(target, content)

@@ -24,12 +24,37 @@ def lies_inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def require_inside(path: Path, folder: Path, what: str) -> Path:
+def require_inside(path: Path, folder: Path, what: str, fix: str = "replace it with a real file") -> Path:
     """``path`` if it really lies in ``folder``; a symlink (or ``..``) pointing elsewhere is refused, unread."""
     if not lies_inside(path, folder):
         raise InputError(
             f"{what} resolves outside {folder.name}/ (a symlink or '..'); newsloc reads and writes only files "
-            f"inside the project: replace it with a real file",
+            f"inside the project: {fix}",
+            path,
+        )
+    return path
+
+
+def require_no_link_out(folder: Path, what: str) -> None:
+    """Refuse a folder holding a symlink that leads out of it (``dist/es -> /srv/site``): writes would follow it."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):  # symlinked folders are listed, not entered
+        if path.is_symlink() and not lies_inside(path, folder):
+            require_inside(path, folder, what, "replace it with a real folder or file")
+
+
+def require_in_project(path: Path, root: Path, what: str) -> Path:
+    """A path named on the command line (relative to the current folder), if it really lies in the project.
+
+    Every file a command reads or writes lies inside the project, named or found: no
+    output can then hold a byte of a file elsewhere, and nothing elsewhere is touched.
+    """
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    if not lies_inside(absolute, root):
+        raise InputError(
+            f"{what} lies outside the project ({root}); newsloc reads and writes only files inside it: "
+            "copy the file into the project (or name a path there) and run again",
             path,
         )
     return path

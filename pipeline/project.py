@@ -112,10 +112,15 @@ def read_catalog_text(path: Path) -> str | None:
 def load_catalog(path: Path, text: str) -> Catalog:
     """A catalog file's text parsed, with the machine records kept beside it put back in."""
     catalog = po.parse(text, path)
-    records_file = records.records_path(path)
+    records_file = records_beside(path)
     if records_file.is_file():
         records.restore(catalog, records.parse(records_file.read_text(encoding="utf-8"), records_file))
     return catalog
+
+
+def records_beside(path: Path) -> Path:
+    """The machine records of the catalog at ``path``, refused when a symlink leads them out of its folder."""
+    return require_inside(records.records_path(path), path.parent, "machine records file")
 
 
 def read_catalog(path: Path) -> Catalog | None:
@@ -187,7 +192,7 @@ def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_fie
 
 def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
     """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
-    records_file = records.records_path(path)
+    records_file = records_beside(path)
     drafts = records.extract(catalog)
     old_records = records_file.read_text(encoding="utf-8") if records_file.is_file() else None
     text = records.render(drafts, path.name)
