@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import __version__, po, records
 from pipeline.config import Config
-from pipeline.fileio import MAX_CATALOG_BYTES, now, read_limited, require_inside, write_atomic
+from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, now, read_limited, require_inside, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -207,9 +207,20 @@ def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
     The records go first: a crash between the two writes leaves the old catalog, whose
     own ``mt:`` comments still describe its drafts.
     """
-    if (update := updated_records(path, catalog)) is not None:
-        write_atomic(*update)
-    return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    update = updated_records(path, catalog)
+    if update is None:
+        return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    records_file = update[0]
+    old_records = records_file.read_bytes() if records_file.is_file() else None
+    write_atomic(*update)
+    try:
+        return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    except FileChanged:  # the catalog kept another tool's save: its drafts keep their old records
+        if old_records is None:
+            records_file.unlink(missing_ok=True)
+        else:
+            write_atomic(records_file, old_records)
+        raise
 
 
 def write_template(path: Path, template: Catalog, on_disk: str | None) -> bool:
