@@ -122,6 +122,16 @@ def doctype_problem(data: bytes, tree_doctype: str, internal_dtd: object) -> int
     return data[:at].count(b"\n") + 1 if at >= 0 else 1
 
 
+def xml_problem(error_message: str) -> str:
+    """libxml2's complaint as a reader can act on it: a limit it hit is named as a limit, not as an option."""
+    if "Excessive depth in document" in error_message:
+        depth = re.search(r"depth in document: (\d+)", error_message)
+        return f"nested more than {depth[1] if depth else 256} elements deep, the XML parser's limit: flatten it"
+    if "huge text node" in error_message.lower() or "xmlSAX2Characters" in error_message:
+        return "a text longer than 10 MB in one element, the XML parser's limit: split it"
+    return error_message
+
+
 def check_writable_folder(folder: Path, what: str) -> None:
     """Refuse before the first write when ``folder`` cannot hold our files (a plain file there, read-only)."""
     existing = folder
