@@ -354,8 +354,11 @@ def build(
         _RUN = None
     check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
     if options.write_html:
-        check_writable_folder(config.resolve(config.dist), "the dist folder")
-        require_no_link_out(config.resolve(config.dist), "a file in the dist folder")
+        dist = config.resolve(config.dist)
+        check_writable_folder(dist, "the dist folder")
+        require_no_link_out(dist, "a file in the dist folder")
+        for folder in (p for p in dist.rglob("*") if p.is_dir() and not p.is_symlink()) if dist.is_dir() else ():
+            check_writable_folder(folder, "a folder in dist")
         run.available = available_locales(
             read_manifest(config.resolve(config.dist)),
             [LocalizedArticle(source.document, locale, ()) for source in run.sources for locale in options.locales],
@@ -366,6 +369,7 @@ def build(
             {catalog_path(config, source.document.slug, locale) for source in run.sources for locale in options.locales}
         )
         for path in catalog_paths:
+            check_writable_folder(path.parent, "a catalog folder")  # all before the first write, or none
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
