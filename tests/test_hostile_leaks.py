@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_hostile import STORY, built_project, snapshot, write  # noqa: F401 (built_project: a fixture)
+from test_hostile import PROJECT_FOLDERS, STORY, built_project, snapshot, write  # noqa: F401 (built_project: a fixture)
 
 from pipeline.cli import main
 
@@ -278,13 +278,16 @@ def test_no_command_shows_or_copies_a_byte_of_a_file_outside_the_project(
     answers: list[str] = []
     codes = []
     for command in (*COMMANDS, *kind.extra):
+        folders = {folder: snapshot(project / folder) for folder in PROJECT_FOLDERS}
         result = CliRunner().invoke(main, list(command))
         output = result.stdout + result.stderr
         assert "Traceback" not in output, (command, output)
         assert result.exception is None or isinstance(result.exception, SystemExit), (command, output)
         assert result.exit_code in (0, 1, 2), (command, output)
-        if result.exit_code == 2:
-            assert [line for line in result.stderr.splitlines() if line.strip()][0].startswith("newsloc: ")
+        if result.exit_code == 2:  # a refusal: one line, and nothing written
+            errors = [line for line in result.stderr.splitlines() if line.strip()]
+            assert len(errors) == 1 and errors[0].startswith("newsloc: "), (command, output)
+            assert {folder: snapshot(project / folder) for folder in PROJECT_FOLDERS} == folders, command
         answers.append(f"{' '.join(command)}\n{output}")
         codes.append(result.exit_code)
     answers += [f"serve\n{answer}" for answer in served_answers(project)]
