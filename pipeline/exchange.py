@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import po
 from pipeline.config import Config
 from pipeline.fileio import (
     MAX_CATALOG_BYTES,
@@ -116,6 +117,14 @@ def _checked_file(config: Config, file: Path) -> tuple[Path, XliffFile, Path]:
     po_path = catalog_path(config, slug_for(original), locale)
     if not po_path.exists():
         raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
+    header = po.header_of(read_catalog_text(po_path))
+    language = header.field("Language") if header is not None else None
+    if language and language.replace("_", "-").split("-")[0].lower() != locale.tag.split("-")[0].lower():
+        raise InputError(
+            f"target-language “{document.target_language}” disagrees with its catalog {relative(config, po_path)}, "
+            f"whose Language is {language}; fix one of the two; nothing was imported",
+            file,
+        )
     return file, document, po_path
 
 

@@ -114,8 +114,23 @@ def load_catalog(path: Path, text: str) -> Catalog:
     catalog = po.parse(text, path)
     records_file = records_beside(path)
     if records_file.is_file():
-        records.restore(catalog, records.parse(records_file.read_text(encoding="utf-8"), records_file))
+        records.restore(catalog, records.parse(read_records_text(records_file), records_file))
     return catalog
+
+
+def read_records_text(path: Path) -> str:
+    """A machine-records file's text (size checked before reading), or one InputError with its line."""
+    data = read_limited(path, MAX_CATALOG_BYTES, "machine records file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            "machine records are not valid UTF-8; delete the file (its machine drafts then count as a person's "
+            "text) or restore it from git",
+            path,
+            line,
+        ) from None
 
 
 def records_beside(path: Path) -> Path:
@@ -194,7 +209,7 @@ def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
     """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
     records_file = records_beside(path)
     drafts = records.extract(catalog)
-    old_records = records_file.read_text(encoding="utf-8") if records_file.is_file() else None
+    old_records = read_records_text(records_file) if records_file.is_file() else None
     text = records.render(drafts, path.name)
     if text == old_records or (not drafts and old_records is None):
         return None

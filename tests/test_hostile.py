@@ -455,6 +455,14 @@ def xliff_edit(old: str, new: str) -> Callable[[Path, Path], None]:
     return setup
 
 
+def catalog_language_fr(project: Path, outside: Path) -> None:
+    """The es catalog says it is French (a tool's wrong header): an es XLIFF cannot go there."""
+    xliff_targets_marked_translated(project, outside)
+    po_file = project / PO
+    write(po_file, po_file.read_text(encoding="utf-8").replace('"Language: es\\n"', '"Language: fr\\n"', 1))
+    assert '"Language: fr\\n"' in po_file.read_text(encoding="utf-8")
+
+
 def nested_xliff(project: Path, outside: Path) -> None:
     edited = in_project_xliff(project)
     text = edited.read_text(encoding="utf-8")
@@ -632,6 +640,24 @@ def save_and_build_both_kept(project: Path, outside: Path) -> None:
 def save_and_import_both_kept(project: Path, outside: Path) -> None:
     save_survives(project, outside)
     assert "Una traductora." in (project / PO).read_text(encoding="utf-8")
+
+
+def sparse(name: str) -> Callable[[Path, Path], None]:
+    def setup(project: Path, outside: Path) -> None:
+        with open(project / name, "wb") as file:
+            file.truncate(3 * 1024**3)
+
+    return setup
+
+
+def page_rebuilt(project: Path, outside: Path) -> None:
+    page = project / "dist" / "es" / "story.html"
+    assert page.stat().st_size < 100_000 and "</html>" in page.read_text(encoding="utf-8")
+
+
+def manifest_rebuilt(project: Path, outside: Path) -> None:
+    manifest = json.loads((project / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert "story" in manifest["articles"]
 
 
 def twenty_mb(project: Path, outside: Path) -> None:
@@ -818,6 +844,13 @@ SWEEP = [
         "disagrees with the catalog it was exported from",
     ),
     Case(
+        "XLIFF into a catalog whose Language is another",
+        catalog_language_fr,
+        ("xliff", "import", "edited.xlf"),
+        2,
+        "whose Language is fr",
+    ),
+    Case(
         "XLIFF unit from another export",
         xliff_edit('<trans-unit id="', '<trans-unit id="0000'),
         ("xliff", "import", "edited.xlf"),
@@ -904,6 +937,31 @@ SWEEP = [
         ("tm", "import", "in.tmx"),
         2,
         "newsloc memories translate from English",
+    ),
+    # 12: size limits before reading, for every file newsloc reads (not only articles)
+    Case("3 GB sparse CSV import", sparse("in.csv"), ("glossary", "import", "in.csv"), 2, "larger than 20 MB"),
+    Case("3 GB sparse page in dist", sparse("dist/es/story.html"), ("build", "--lang", "es"), 0, "", then=page_rebuilt),
+    Case("3 GB sparse manifest in dist", sparse("dist/manifest.json"), ("build",), 0, "", then=manifest_rebuilt),
+    Case(
+        "machine records not UTF-8",
+        project_file(str(PO.with_name("story.machine.json")), b'{\n"format": "\xff"}'),
+        ("build",),
+        2,
+        "story.machine.json:2: machine records are not valid UTF-8",
+    ),
+    Case(
+        "machine records of another format",
+        project_file(str(PO.with_name("story.machine.json")), '{"format": 5}'),
+        ("build",),
+        2,
+        "not a newsloc machine-records file",
+    ),
+    Case(
+        "CSV not UTF-8",
+        project_file("in.csv", "en,es\nbackyard,patio\nCaf\xe9,x\n".encode("latin-1")),
+        ("glossary", "import", "in.csv"),
+        2,
+        "in.csv:3: CSV file is not valid UTF-8",
     ),
     # script and javascript: content anywhere is text, never markup
     Case("script in a translation", script_in_translation, ("build", "--lang", "es"), 0, "", then=translation_inert),
