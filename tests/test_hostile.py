@@ -525,6 +525,18 @@ def link(relative: str, target: str) -> Callable[[Path, Path], None]:
     return setup
 
 
+def link_to_device(project: Path, outside: Path) -> None:
+    (project / "articles" / "zero.txt").symlink_to("/dev/zero")  # read whole, it never ends
+
+
+def fifo_article(project: Path, outside: Path) -> None:
+    os.mkfifo(project / "articles" / "pipe.txt")  # opened, it blocks until someone writes
+
+
+def fifo_left_alone(project: Path, outside: Path) -> None:
+    assert not (project / "locales" / "pipe.pot").exists()
+
+
 def rich_glossary_and_csv(project: Path, outside: Path) -> None:
     from test_tbx import RICH
 
@@ -740,6 +752,9 @@ SWEEP = [
     Case("dist folder symlink", link("dist/es", "dist-es"), ("build",), 2, "a file in the dist folder resolves"),
     Case("result cache symlink", link(".newsloc-cache", "cache"), ("build",), 2, "delete it (it is only a cache)"),
     Case("TMX symlink in tm/", link("tm/old.tmx", "secret.txt"), ("build",), 2, "lies outside the project"),
+    Case("article symlink to /dev/zero", link_to_device, ("build",), 2, "resolves outside articles/"),
+    Case("a FIFO among the articles", fifo_article, ("build",), 0, "", then=fifo_left_alone),
+    Case("a FIFO named as the article", fifo_article, ("build", "articles/pipe.txt"), 2, "not a file"),
     Case("lint of a file outside", nothing, ("lint", "../outside/secret.txt"), 2, "lies outside the project"),
     Case(
         "--glossary outside",
