@@ -100,10 +100,12 @@ def _folders_outside(config: Config, checked: set[str]) -> list[str]:
                 "newsloc reads and writes only files inside the project: replace it with a real folder or file"
             )
     for name in CACHE_FOLDERS:
-        if not (config.root / name).resolve().is_relative_to(config.root):
-            problems.append(
-                f"{config.root / name}: resolves outside the project (a symlink?); delete it (it is only a cache)"
-            )
+        folder = config.root / name
+        leading_out = [folder] if folder.is_symlink() else list(folder.rglob("*")) if folder.is_dir() else []
+        for path in leading_out:
+            if not path.resolve().is_relative_to(config.root):
+                problems.append(f"{path}: resolves outside the project (a symlink?); delete it (it is only a cache)")
+                break
     return problems
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -247,7 +248,13 @@ def locked(path: Path) -> Iterator[None]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a") as lock_file:
+    try:  # never through a symlink: opening one would create or touch a file wherever it points
+        handle = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError("lock file is a symbolic link; delete it (newsloc makes a new one)", lock_path) from None
+        raise
+    with os.fdopen(handle, "a") as lock_file:
         fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
         try:
             yield

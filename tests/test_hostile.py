@@ -525,6 +525,13 @@ def link(relative: str, target: str) -> Callable[[Path, Path], None]:
     return setup
 
 
+def lock_link(project: Path, outside: Path) -> None:
+    """Opening the lock through this link would create /outside/created (as root: anywhere)."""
+    lock = project / "locales" / "es" / "LC_MESSAGES" / ".story.po.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(outside / "created")
+
+
 def link_to_device(project: Path, outside: Path) -> None:
     (project / "articles" / "zero.txt").symlink_to("/dev/zero")  # read whole, it never ends
 
@@ -751,7 +758,25 @@ SWEEP = [
     ),
     Case("dist folder symlink", link("dist/es", "dist-es"), ("build",), 2, "a file in the dist folder resolves"),
     Case("result cache symlink", link(".newsloc-cache", "cache"), ("build",), 2, "delete it (it is only a cache)"),
+    Case(
+        "result cache file symlink", link(".newsloc-cache/results.sqlite", "secret.txt"), ("build",), 2, "only a cache"
+    ),
+    Case("memory index symlink", link(".newsloc/memory.sqlite3", "secret.txt"), ("tm", "stats"), 2, "only a cache"),
+    Case(
+        "lock file symlink to a file that does not exist",
+        lock_link,
+        ("build",),
+        2,
+        "lock file is a symbolic link",
+    ),
     Case("TMX symlink in tm/", link("tm/old.tmx", "secret.txt"), ("build",), 2, "lies outside the project"),
+    Case(
+        "article named with a newline",
+        article("x\nnewsloc: fake.txt", "Title\n\nText.\n"),
+        ("build",),
+        2,
+        "x\\x0anewsloc: fake.txt: article file name must be letters",
+    ),
     Case("article symlink to /dev/zero", link_to_device, ("build",), 2, "resolves outside articles/"),
     Case("a FIFO among the articles", fifo_article, ("build",), 0, "", then=fifo_left_alone),
     Case("a FIFO named as the article", fifo_article, ("build", "articles/pipe.txt"), 2, "not a file"),
