@@ -23,7 +23,7 @@ from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
 from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
-from pipeline.pre_edit import pre_edit
+from pipeline.pre_edit import capitalized_inside_sentences, pre_edit
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -114,9 +114,14 @@ def source_review(
     flags = [*linted, *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
+    names = capitalized_inside_sentences(segment.text for segment in segments)
     for segment in segments:
         edited = pre_edit(
-            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+            segment.text,
+            attached[identity(segment)],
+            verbatim_spans(segment),
+            terms=term_spans(segment, glossary),
+            names=names,
         )
         attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
         changed = edited.text != segment.text
