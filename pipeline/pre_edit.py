@@ -120,8 +120,24 @@ def _common_word(word: str, names: frozenset[str]) -> bool:
     return spelling.is_correct(base.lower(), ENGLISH)
 
 
-def title_case_fixes(text: str, names: frozenset[str]) -> list[lint.Fix]:
-    """A Title-Case heading in sentence case: each common word after the first in lower case."""
+def title_case_words(texts: Iterable[str]) -> frozenset[str]:
+    """The words of an article's Title-Case headings the engine should read in lower case (the
+    dictionary is asked here, once per article: the build caches the answer with the lint)."""
+    texts = list(texts)
+    names = capitalized_inside_sentences(texts)
+    found: set[str] = set()
+    for text in texts:
+        if title_case(text):
+            found.update(word for word in _heading_words(text)[1:] if word[:1].isupper() and _common_word(word, names))
+    return frozenset(found)
+
+
+def _heading_words(text: str) -> list[str]:
+    return [word.group() for word in HEADING_WORD.finditer(FROZEN_TAG.sub(" ", text))]
+
+
+def title_case_fixes(text: str, lowered: frozenset[str]) -> list[lint.Fix]:
+    """A Title-Case heading in sentence case: each word after the first that is in ``lowered``."""
     if not title_case(text):
         return []
     tags = [tag.span() for tag in FROZEN_TAG.finditer(text)]
@@ -129,7 +145,7 @@ def title_case_fixes(text: str, names: frozenset[str]) -> list[lint.Fix]:
     return [
         lint.Fix(word.start(), word.start() + 1, word.group()[0].lower(), "title-case")
         for word in words[1:]
-        if word.group()[:1].isupper() and _common_word(word.group(), names)
+        if word.group() in lowered
     ]
 
 
@@ -143,14 +159,13 @@ def pre_edit(
     protected: Sequence[tuple[int, int]] = (),
     kinds: Sequence[str] | None = None,
     terms: Sequence[tuple[int, int]] = (),
-    names: frozenset[str] = frozenset(),
+    lowered: frozenset[str] = frozenset(),
 ) -> PreEdited:
     """``text`` with the fixes of the enabled ``kinds`` (default: ``PRE_EDITS``) applied.
 
     ``source_flags`` are the segment's lint flags (spans in ``text``): house-style, name-casing and
     lowercase-start come from them, with the article's context; quote characters and missing spaces
-    are found here, and so is title case (``names``: what the article capitalizes inside sentences,
-    see ``capitalized_inside_sentences``). Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
+    are found here, and so is title case (``lowered``: the article's ``title_case_words``). Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
     glossary ``terms``; overlapping fixes keep the first.
     """
     enabled = PRE_EDITS if kinds is None else tuple(kinds)
@@ -158,7 +173,7 @@ def pre_edit(
     candidates = [fix for fix in lint.mechanical_fixes(text) if fix.code in enabled]
     candidates += [fix for fix in map(lambda flag: _from_flag(flag, text), source_flags) if fix and fix.code in enabled]
     if "title-case" in enabled:
-        candidates += title_case_fixes(text, names)
+        candidates += title_case_fixes(text, lowered)
     chosen: list[lint.Fix] = []
     for fix in sorted(candidates, key=lambda fix: (fix.start, PRE_EDITS.index(fix.code))):
         if _overlaps(fix, keep) or _overlaps(fix, [(c.start, c.end) for c in chosen]):
