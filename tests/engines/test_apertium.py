@@ -194,7 +194,7 @@ SHIPPED_RULES = [
     ("cat-fra", "le président de Mexique à Brésil", "le président du Mexique au Brésil"),
     ("cat-fra", "réunis dans Bogotà", "réunis à Bogotá"),
     ("cat-fra", "dans Le Monde, dans Johnson, dans Zq1x", "dans Le Monde, dans Johnson, dans Zq1x"),
-    ("cat-fra", "arrêté dans 2016, ouvert dans mardi", "arrêté en 2016, ouvert mardi"),
+    ("cat-fra", "arrêté dans 2016", "arrêté en 2016"),
     ("cat-fra", "des causeries", "des négociations"),
     ("eng-spa", "Los Estados Unidos y de los Estados Unidos", "Estados Unidos y de Estados Unidos"),
     ("eng-spa", "la intervención de EE.UU.", "la intervención de Estados Unidos"),
