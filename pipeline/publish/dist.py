@@ -25,6 +25,7 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
+from pipeline.fileio import MAX_CATALOG_BYTES, read_limited
 from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
 from pipeline.publish.feed import atom_feed
@@ -46,6 +47,7 @@ from pipeline.publish.pages import STYLE, build_page, page_frame, serialize
 
 GENERATOR = f"newsloc {__version__}"
 MANIFEST = PurePosixPath("manifest.json")
+MAX_MANIFEST_BYTES = MAX_CATALOG_BYTES  # ours, but dist/ may hold anything: never read a huge one whole
 # One safe file or folder name: what slugs (read.slug_for) and BCP 47 tags look like.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -56,8 +58,8 @@ def read_manifest(dist: Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(read_limited(path, MAX_MANIFEST_BYTES, "manifest").decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, InputError):
         return None  # rebuilt from this run's articles
 
 
