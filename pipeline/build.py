@@ -578,7 +578,8 @@ def write_dist(
 
 
 def _same_file(path: Path, content: str) -> bool:
-    try:
-        return path.read_bytes() == content.encode("utf-8")
+    data = content.encode("utf-8")
+    try:  # the size first: a huge file put in dist/ is never read
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False

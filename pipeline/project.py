@@ -114,7 +114,7 @@ def load_catalog(path: Path, text: str) -> Catalog:
     catalog = po.parse(text, path)
     records_file = records.records_path(path)
     if records_file.is_file():
-        records.restore(catalog, records.parse(records_file.read_text(encoding="utf-8"), records_file))
+        records.restore(catalog, records.parse(_records_text(records_file), records_file))
     return catalog
 
 
@@ -185,11 +185,23 @@ def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_fie
     return True
 
 
+def _records_text(records_file: Path) -> str:
+    """The machine-records file's text, refused unread when larger than a catalog may be."""
+    data = read_limited(records_file, MAX_CATALOG_BYTES, "machine records")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            "machine records are not valid UTF-8; delete the file (a build writes it again)", records_file, line
+        ) from None
+
+
 def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
     """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
     records_file = records.records_path(path)
     drafts = records.extract(catalog)
-    old_records = records_file.read_text(encoding="utf-8") if records_file.is_file() else None
+    old_records = _records_text(records_file) if records_file.is_file() else None
     text = records.render(drafts, path.name)
     if text == old_records or (not drafts and old_records is None):
         return None

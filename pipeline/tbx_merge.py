@@ -34,9 +34,10 @@ Form = tuple[str, str, bool, str]  # text, administrative status, plural, gender
 
 def import_csv(tbx_path: str | Path, csv_path: str | Path) -> tuple[int, int]:
     """Merge a CSV into the TBX (created if missing), keeping the rest of the file; returns (added, updated)."""
+    data = read_limited(Path(csv_path), MAX_GLOSSARY_BYTES, "CSV file")  # refused unread when larger
     try:
-        text = Path(csv_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise InputError(f"cannot read CSV: {error}", csv_path) from error
     rows = parse_csv(text, csv_path)
     tbx = Path(tbx_path)
