@@ -10,7 +10,8 @@ ratios. Issue 14's targets: warm/cold ≤ 0.10 (--lang all), cold ≤ 2× the ba
 time per article flat from 10 to 200 articles (within 20 %), peak RSS < 1 GB at 200.
 
 - cold: catalogs, pages and .newsloc-cache/ removed, everything translated and checked;
-  warm: the same build again, nothing changed.
+  warm: the same build again, nothing changed (everything checked to be up to date);
+  warm again: once more, every input as that build left it (the ledger's fast path).
 - bare engine: each locale's Apertium chain run mode by mode over the same segments,
   one process per mode, as the engine does — without newsloc around it (and without
   sharing the English→Spanish step between es and pt-BR, which the build does).
@@ -22,6 +23,8 @@ time per article flat from 10 to 200 articles (within 20 %), peak RSS < 1 GB at 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import os
 import shutil
 import statistics
@@ -157,6 +160,31 @@ def bare_engine(project: Path) -> Callable[[], float]:
     return run
 
 
+def bytecode_note() -> str:
+    """Whether the builds below run from compiled bytecode, as after `make setup`.
+
+    `make setup` compiles the environment (uv sync --compile-bytecode) and the package; without
+    that, and with PYTHONDONTWRITEBYTECODE set, every build compiles its imports from source.
+    The package is compiled here as `make setup` does (a no-op when it is up to date).
+    """
+    compileall.compile_dir(ROOT / "pipeline", quiet=1)
+    import babel.messages.catalog
+    import click.core
+    import lxml.html
+
+    modules = [click.core, babel.messages.catalog, lxml.html, sys.modules["pipeline.config"]]
+    missing = [
+        module.__name__
+        for module in modules
+        if not Path(importlib.util.cache_from_source(module.__file__ or "")).exists()
+    ]
+    if missing:
+        return (
+            f"bytecode: NOT compiled for {', '.join(missing)} (run make setup): every build compiles them from source"
+        )
+    return "bytecode: compiled (as make setup leaves it)"
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -166,17 +194,25 @@ def spread(values: list[float], unit: str = "s") -> str:
 
 def pair(title: str, names: tuple[str, str], first: Callable[[], float], second: Callable[[], float], rounds: int):
     """Run A, B, A, B … and print both sides and the ratio B/A of the medians (per-round range)."""
-    a_times, b_times = [], []
+    return series(title, names, (first, second), rounds)[0]
+
+
+def series(title: str, names: tuple[str, ...], steps: tuple[Callable[[], float], ...], rounds: int) -> list[float]:
+    """Run A, B, C…, A, B, C… and print every side and the ratios of the medians to A's (per-round range)."""
+    times: list[list[float]] = [[] for _ in steps]
     for _ in range(rounds):
-        a_times.append(first())
-        b_times.append(second())
-    ratios = [b / a for a, b in zip(a_times, b_times)]
-    ratio = statistics.median(b_times) / statistics.median(a_times)
+        for measured, step in zip(times, steps):
+            measured.append(step())
     print(f"{title} ({rounds} rounds, interleaved)")
-    print(f"  {names[0]:<12} {spread(a_times)}")
-    print(f"  {names[1]:<12} {spread(b_times)}")
-    print(f"  {names[1]}/{names[0]} = {ratio:.3f} (per round {min(ratios):.3f}–{max(ratios):.3f})", flush=True)
-    return ratio
+    for name, measured in zip(names, times):
+        print(f"  {name:<12} {spread(measured)}")
+    ratios = []
+    for name, measured in zip(names[1:], times[1:]):
+        per_round = [b / a for a, b in zip(times[0], measured)]
+        ratio = statistics.median(measured) / statistics.median(times[0])
+        ratios.append(ratio)
+        print(f"  {name}/{names[0]} = {ratio:.3f} (per round {min(per_round):.3f}–{max(per_round):.3f})", flush=True)
+    return ratios
 
 
 def main() -> int:
@@ -184,7 +220,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of each A/B pair")
     parser.add_argument("--sizes", default="1,10,50,200", help="article counts for the scale runs")
     parser.add_argument("--scale-rounds", type=int, default=2, help="rounds of the scale runs (1 for N ≥ 200)")
+    parser.add_argument(
+        "--parts", default="warm,engine,jobs,scale", help="which measurements to run (default: all of them)"
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if not ApertiumEngine().available("en", load_config(ROOT).locales[0]):
         print("bench_build: Apertium is not installed (make setup); skipped")
         return 0
@@ -197,53 +237,71 @@ def main() -> int:
             return build(sample)[0]
 
         print(f"newsloc build --lang all on {SAMPLE.name}; {os.cpu_count()} CPUs; jobs: one per CPU unless said")
-        build(sample)  # page cache, .pyc files
-        pair("cold vs warm", ("cold", "warm"), cold, lambda: build(sample)[0], args.rounds)
-        pair("cold build vs the bare engine", ("cold", "engine"), cold, bare_engine(sample), args.rounds)
-
-        ten = make_project(work / "ten", 10)
-
-        def cold_with(jobs: str) -> Callable[[], float]:
-            def run() -> float:
-                clean(ten)
-                return build(ten, "--jobs", jobs)[0]
-
-            return run
-
-        pair(
-            "10 articles cold, serial vs --jobs 2",
-            ("--jobs 1", "--jobs 2"),
-            cold_with("1"),
-            cold_with("2"),
-            args.rounds // 2 or 1,
-        )
-
-        sizes = [int(size) for size in args.sizes.split(",")]
-        projects = {size: make_project(work / f"n{size}", size) for size in sizes}
-        measured: dict[int, list[tuple[float, int, float]]] = {size: [] for size in sizes}
-        for round_number in range(args.scale_rounds):
-            for size in sizes:  # interleaved: every size once per round
-                if size >= 200 and round_number > 0:
-                    continue
-                clean(projects[size])
-                seconds, peak = build(projects[size])
-                warm, _ = build(projects[size])
-                measured[size].append((seconds, peak, warm))
-        print(f"scale: N articles, cold (and warm) --lang all ({args.scale_rounds} round(s), 1 at N ≥ 200)")
-        per_article = {}
-        for size in sizes:
-            times = [seconds for seconds, _, _ in measured[size]]
-            warm_times = [warm for _, _, warm in measured[size]]
-            peak = max(peak for _, peak, _ in measured[size])
-            per_article[size] = statistics.median(times) / size
-            print(
-                f"  N={size:<4} cold {spread(times)}  {per_article[size]:5.2f} s/article  "
-                f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB"
+        print(bytecode_note())
+        build(sample)  # the page cache; the Apertium and dictionary files read once
+        if "warm" in parts:
+            # warm: the build right after cold, with nothing changed (it checks everything is up to date
+            # and, having changed nothing, records its inputs); warm again: the next one, which finds
+            # every input as that build left it and prints its summary (pipeline/ledger.py).
+            series(
+                "cold vs warm",
+                ("cold", "warm", "warm again"),
+                (cold, lambda: build(sample)[0], lambda: build(sample)[0]),
+                args.rounds,
             )
-        flat = [per_article[size] for size in sizes if size >= 10]
-        if len(flat) > 1:
-            print(f"  time per article from N=10 up: {min(flat):.2f}–{max(flat):.2f} s ({max(flat) / min(flat):.2f}×)")
+        if "engine" in parts:
+            pair("cold build vs the bare engine", ("cold", "engine"), cold, bare_engine(sample), args.rounds)
+        if "jobs" in parts:
+            jobs(work, args.rounds)
+        if "scale" in parts:
+            scale(work, [int(size) for size in args.sizes.split(",")], args.scale_rounds)
     return 0
+
+
+def jobs(work: Path, rounds: int) -> None:
+    ten = make_project(work / "ten", 10)
+
+    def cold_with(jobs: str) -> Callable[[], float]:
+        def run() -> float:
+            clean(ten)
+            return build(ten, "--jobs", jobs)[0]
+
+        return run
+
+    pair(
+        "10 articles cold, serial vs --jobs 2",
+        ("--jobs 1", "--jobs 2"),
+        cold_with("1"),
+        cold_with("2"),
+        rounds // 2 or 1,
+    )
+
+
+def scale(work: Path, sizes: list[int], rounds: int) -> None:
+    projects = {size: make_project(work / f"n{size}", size) for size in sizes}
+    measured: dict[int, list[tuple[float, int, float]]] = {size: [] for size in sizes}
+    for round_number in range(rounds):
+        for size in sizes:  # interleaved: every size once per round
+            if size >= 200 and round_number > 0:
+                continue
+            clean(projects[size])
+            seconds, peak = build(projects[size])
+            warm, _ = build(projects[size])
+            measured[size].append((seconds, peak, warm))
+    print(f"scale: N articles, cold (and warm) --lang all ({rounds} round(s), 1 at N ≥ 200)")
+    per_article = {}
+    for size in sizes:
+        times = [seconds for seconds, _, _ in measured[size]]
+        warm_times = [warm for _, _, warm in measured[size]]
+        peak = max(peak for _, peak, _ in measured[size])
+        per_article[size] = statistics.median(times) / size
+        print(
+            f"  N={size:<4} cold {spread(times)}  {per_article[size]:5.2f} s/article  "
+            f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB"
+        )
+    flat = [per_article[size] for size in sizes if size >= 10]
+    if len(flat) > 1:
+        print(f"  time per article from N=10 up: {min(flat):.2f}–{max(flat):.2f} s ({max(flat) / min(flat):.2f}×)")
 
 
 if __name__ == "__main__":

@@ -110,13 +110,27 @@ class LocaleResult:
 @dataclass(frozen=True)
 class BuildReport:
     results: tuple[LocaleResult, ...]
-    written: tuple[Path, ...]  # every file written under dist/
+    written: tuple[Path, ...]  # the files under dist/ this run wrote (changed or new)
     checks: Counter[str] = field(default_factory=Counter)  # "reused" / "computed" check and lint results
     rechecked: Counter[str] = field(default_factory=Counter)  # computed results by check code
     jobs: int = 1
+    workers: int = 0  # worker processes started (none when the first task of each stage showed little work)
     memory_units: int = 0  # units in the translation memory for the locales built (0: memory off)
     unpublished: tuple[str, ...] = ()  # slugs whose article is gone: their pages and listings were removed
     removed: tuple[Path, ...] = ()  # the files under dist/ that went with them
+    unchanged: tuple[Path, ...] = ()  # the run's files under dist/ that already said the same (not rewritten)
+    catalogs_written: tuple[Path, ...] = ()  # catalogs, templates and machine records this run wrote
+
+    @property
+    def changed_nothing(self) -> bool:
+        """Nothing translated, written or removed: a run again on the same inputs would do the same."""
+        return not (
+            self.written
+            or self.removed
+            or self.unpublished
+            or self.catalogs_written
+            or any(result.translated or result.redrafted or result.from_memory for result in self.results)
+        )
 
 
 def job_count(requested: int) -> int:
@@ -296,20 +310,23 @@ def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
 # Forking workers costs about a tenth of a second: tasks run here while the rest would be quick (a
 # rebuild with everything cached), and go to the pool once the remaining work looks longer than this.
 FORK_AFTER_SECONDS = 0.25
+_WORKERS: list[int] = []  # the pools this run started, by size
 
 
 def _map(jobs: int, function: Callable[..., Any], argument_lists: Iterable[tuple]) -> list[Any]:
-    """``function`` over every argument tuple, in order: here, or in ``jobs`` worker processes forked
-    when the work turns out to be slow (they see the run's state as it is at that point). Each task
-    hands back what it changed, so where it ran never changes the result."""
+    """``function`` over every argument tuple, in order: here, or in worker processes forked when the
+    work turns out to be slow (they see the run's state as it is at that point). The first task always
+    runs here, so a build with nothing to compute never starts a worker; the pool is sized to the
+    tasks left. Each task hands back what it changed, so where it ran never changes the result."""
     tasks = [(function, arguments) for arguments in argument_lists]
     results: list[Any] = []
     started = time.perf_counter()
     for index, task in enumerate(tasks):
         remaining = len(tasks) - index
-        expected = (time.perf_counter() - started) / index * remaining if index else FORK_AFTER_SECONDS
+        expected = (time.perf_counter() - started) / index * remaining if index else 0.0
         if jobs >= 2 and remaining >= 2 and expected >= FORK_AFTER_SECONDS:
             workers = min(jobs, remaining)
+            _WORKERS.append(workers)
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results += pool.map(_call, tasks[index:], chunksize=max(1, remaining // (4 * workers)))
             break
@@ -340,6 +357,7 @@ def build(
         else ResultCache(None, dictionary_stamp(config))
     )
     jobs = job_count(options.jobs)
+    _WORKERS.clear()
     run = _RUN = _Run(config, options, glossary, cache, engines, {})
     try:
         # Every article is read and checked before the first lock file or catalog is touched.
@@ -389,6 +407,7 @@ def build(
             _RUN = None
         results: list[LocaleResult] = []
         rendered: list[RenderedPages] = []
+        locales_written: list[Path] = []  # catalogs, templates and machine records
         for folder in (config.resolve(config.locales_dir), config.resolve(config.dist)):
             remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
         finished_items = list(zip(items, finished, strict=True))
@@ -396,6 +415,7 @@ def build(
         for path, text in [*(f[1] for _, f in finished_items if f[1] is not None), *templates]:
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
+                locales_written.append(path)
         for (index, locale), (text, _records, article, pages, changes, counts) in finished_items:
             cache.absorb(changes, counts)
             path = catalog_path(config, article.document.slug, locale)
@@ -405,6 +425,7 @@ def build(
                 try:
                     if text is not None:  # None: the file already says the same
                         write_atomic(path, text, unchanged_since=run.on_disk[path])
+                        locales_written.append(path)
                     break
                 except FileChanged:
                     if attempt == MERGE_ATTEMPTS - 1:
@@ -414,6 +435,7 @@ def build(
                             path,
                         ) from None
                     text, article, pages, count = _merge_again(run, index, locale)
+                    locales_written.append(path)  # its machine records, at least
             planned = run.plans[(index, locale)]
             results.append(
                 LocaleResult(
@@ -433,8 +455,10 @@ def build(
         ]
     cache.flush()
     publish_view = not (options.strict and blocking)
-    written, unpublished, removed = (
-        write_dist(config, [r.article for r in results], publish_view, rendered) if options.write_html else ([], [], [])
+    written, unchanged, unpublished, removed = (
+        write_dist(config, [r.article for r in results], publish_view, rendered)
+        if options.write_html
+        else ([], [], [], [])
     )
     if not publish_view:
         article, view, flag = blocking[0]
@@ -450,9 +474,12 @@ def build(
         Counter(cache.total),
         Counter(cache.total_computed),
         jobs,
+        max(_WORKERS, default=0),
         memory_units,
         tuple(unpublished),
         tuple(removed),
+        tuple(unchanged),
+        tuple(locales_written),
     )
 
 
@@ -540,19 +567,19 @@ def write_dist(
     articles: Sequence[LocalizedArticle],
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
-) -> tuple[list[Path], list[str], list[Path]]:
+) -> tuple[list[Path], list[Path], list[str], list[Path]]:
     """Bring everything outlets take from dist/ up to date: pages, review pages, the files that list them.
 
     An unchanged file is left alone. dist/ mirrors the articles: the pages of an article gone from
-    articles/ are deleted and it leaves the manifest, indexes and feeds. Returns (every file of the
-    run, written now or already as it should be; unpublished slugs; removed files).
+    articles/ are deleted and it leaves the manifest, indexes and feeds. Returns (the run's files
+    written now; those already as they should be; unpublished slugs; removed files).
     """
     dist = config.resolve(config.dist)
     previous = read_manifest(dist)
     current: set[str] | None = None
     if config.resolve(config.articles).is_dir():
         current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
-    written = []
+    written, unchanged = [], []
     for relative_path, content in dist_files(
         config,
         articles,
@@ -564,9 +591,11 @@ def write_dist(
         current_slugs=current,
     ):
         target = dist / relative_path
-        if not _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
+        if _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
+            unchanged.append(target)
+        else:
             write_atomic(target, content)
-        written.append(target)
+            written.append(target)
     gone = retracted(previous, current) if current is not None else {}
     removed = []
     for relative_path in (path for paths in gone.values() for path in paths):
@@ -574,7 +603,7 @@ def write_dist(
         if target.is_file() and lies_inside(target, dist):
             target.unlink()
             removed.append(target)
-    return written, sorted(gone), removed
+    return written, unchanged, sorted(gone), removed
 
 
 def _same_file(path: Path, content: str) -> bool:

@@ -208,11 +208,27 @@ def test_previous_manifest_cannot_smuggle_paths(config):
     assert files_of(config, [article(config, "es")], previous=["not", "a", "manifest"])
 
 
+def test_a_run_that_changes_nothing_leaves_every_file_as_it_was(config):
+    first = files_of(config, [article(config, "es")])
+    second = files_of(config, [article(config, "es")], previous=json.loads(first["manifest.json"]), now=LATER)
+    assert second == first  # the manifest keeps its build times: dist/ is not rewritten
+    reviewed = files_of(
+        config,
+        [article(config, "es", state=lambda number: EntryState.REVIEWED)],
+        previous=json.loads(first["manifest.json"]),
+        now=LATER,
+    )
+    manifest = json.loads(reviewed["manifest.json"])
+    assert (
+        manifest["built"] == manifest["articles"]["short-article"]["locales"]["es"]["built"] == "2025-11-06T08:00:00Z"
+    )
+
+
 def test_unchanged_page_keeps_its_updated_time(config):
     first = files_of(config, [article(config, "es")])
     second = files_of(config, [article(config, "es")], previous=json.loads(first["manifest.json"]), now=LATER)
     entry = json.loads(second["manifest.json"])["articles"]["short-article"]["locales"]["es"]
-    assert entry["updated"] == "2025-11-05T12:30:00Z" and entry["built"] == "2025-11-06T08:00:00Z"
+    assert entry["updated"] == entry["built"] == "2025-11-05T12:30:00Z"  # a run that changed nothing
     feed = etree.fromstring(second["es/feed.xml"].encode("utf-8"))
     assert feed.findtext(f"{ATOM}updated") == "2025-11-05T12:30:00Z"
     assert second["es/feed.xml"] == first["es/feed.xml"]

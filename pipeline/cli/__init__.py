@@ -81,16 +81,45 @@ def build(
 ) -> None:
     """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
 
-    Check results are kept in .newsloc-cache/ (safe to delete): a rebuild re-checks only what changed.
+    Check results are kept in .newsloc-cache/ (safe to delete): a rebuild re-checks only what changed,
+    and a rebuild whose every input is as a build that changed nothing left it prints that summary again.
     """
+    from pipeline import ledger
+
+    locales = config.pick_locales(lang)
+    settings = {
+        "locales": [locale.tag for locale in locales],
+        "engine": engine or config.engine,
+        "retranslate": retranslate,
+        "strict": strict,
+        "device": device,
+        "threads": threads,
+        "jobs": jobs,
+        "memory": not no_memory,
+    }
+    # The fast path: nothing this build reads differs from what a build that changed nothing read.
+    before = ledger.fingerprint(config, articles, settings)
+    if (recorded := ledger.recall(config, before)) is not None:
+        for line in recorded["notes"]:
+            click.echo(line, err=True)
+        for line in recorded["lines"]:
+            click.echo(line)
+        click.echo(
+            f"checks: none run: every input is as the last build, which changed nothing, left it "
+            f"(.newsloc-cache/{ledger.LEDGER_FILE})"
+        )
+        click.echo(recorded["dist"])
+        return
+
     from pipeline import spelling
     from pipeline.build import BuildOptions
     from pipeline.build import build as run_build
 
-    if note := spelling.backend_note():
-        click.echo(f"newsloc: {note}", err=True)
+    notes = [f"newsloc: {note}"] if (note := spelling.backend_note()) else []
+    for line in notes:
+        click.echo(line, err=True)
     options = BuildOptions(
-        locales=config.pick_locales(lang),
+        locales=locales,
         engine=engine or config.engine,
         retranslate=retranslate,
         strict=strict,
@@ -99,25 +128,40 @@ def build(
         memory=not no_memory,
     )
     report = run_build(config, articles, options, progress_factory=progress_bar)
-    for result in report.results:
-        click.echo(summary_line(result))
+    lines = [summary_line(result) for result in report.results]
     for slug in report.unpublished:
-        click.echo(f"unpublished {slug}: its article is gone from {config.articles}/, so its pages left {config.dist}/")
+        lines.append(
+            f"unpublished {slug}: its article is gone from {config.articles}/, so its pages left {config.dist}/"
+        )
     if report.removed:
         dist = config.resolve(config.dist)
-        click.echo(
+        lines.append(
             f"removed {len(report.removed)} file(s) from {config.dist}/: "
             + ", ".join(str(path.relative_to(dist)) for path in report.removed)
         )
     if options.memory:
-        click.echo(memory_line(report))
+        lines.append(memory_line(report))
+    for line in lines:
+        click.echo(line)
     click.echo(
         f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
-        f".newsloc-cache/; {report.jobs} job(s)"
+        f".newsloc-cache/; {report.jobs} job(s), {report.workers} worker process(es) started"
     )
-    click.echo(
-        f"wrote {len(report.written)} file(s) in {config.dist}/: "
-        + ", ".join(str(path.relative_to(config.resolve(config.dist))) for path in report.written)
+    click.echo(dist_line(report, config))
+    if report.changed_nothing and ledger.fingerprint(config, articles, settings) == before:
+        ledger.remember(config, before, {"notes": notes, "lines": lines, "dist": dist_line(report, config)})
+
+
+def dist_line(report, config) -> str:
+    """What the build did to dist/: the files it wrote, or that there was nothing to write."""
+    dist = config.resolve(config.dist)
+    if not report.written:
+        if not report.unchanged:
+            return f"{config.dist}/ not written"
+        return f"{config.dist}/ unchanged: its {len(report.unchanged)} file(s) already said the same"
+    kept = f"; {len(report.unchanged)} unchanged" if report.unchanged else ""
+    return f"wrote {len(report.written)} file(s) in {config.dist}/{kept}: " + ", ".join(
+        str(path.relative_to(dist)) for path in report.written
     )
 
 

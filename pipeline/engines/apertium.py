@@ -89,13 +89,25 @@ def installed_pairs() -> frozenset[str]:
     return frozenset(line.strip() for line in listing.splitlines() if line.strip())
 
 
-@functools.cache
 def package_version(pair: str) -> str:
-    package = DEBIAN_PACKAGES.get(pair, "")
-    if not package or shutil.which("dpkg-query") is None:
-        return ""
-    result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return _package_versions().get(DEBIAN_PACKAGES.get(pair, ""), "")
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
+    """The installed version of every Debian package of a known pair, asked of dpkg once per process."""
+    if shutil.which("dpkg-query") is None:
+        return {}
+    packages = sorted(set(DEBIAN_PACKAGES.values()))
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package}\t${Version}\n", *packages], capture_output=True, text=True
+    )  # a package that is not installed is reported on stderr; the others are still listed
+    versions = {}
+    for line in result.stdout.splitlines():
+        package, _, version = line.partition("\t")
+        if version.strip():
+            versions[package] = version.strip()
+    return versions
 
 
 def chain_for(target: Locale, chains: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 ``dist_files`` is pure but for reading article dates: it returns every (path, text) the
 run writes. Besides the pages, it rewrites ``manifest.json`` — merged with the previous
-one, so articles and locales not built this run keep their entries — and, for each locale
+one, so articles and locales not built this run keep their entries, and left as it was
+when nothing but its build times would change — and, for each locale
 built, ``<lang>/index.html`` and ``<lang>/feed.xml`` listing every page the manifest
 knows in that folder.
 """
@@ -189,6 +190,17 @@ def locale_entry(
     return entry
 
 
+def _without_build_times(value: object, depth: int = 0) -> object:
+    """The manifest without its "built" times (the run's, depth 0, and each entry's, depth 4)."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: _without_build_times(item, depth + 1)
+        for key, item in value.items()
+        if not (key == "built" and depth in (0, 4))
+    }
+
+
 # ---------------------------------------------------------------- per-locale listings
 
 
@@ -370,5 +382,9 @@ def dist_files(
         listed = listed_pages(manifest, locale.tag)
         files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed, indexed)))
         files.append((PurePosixPath(locale.folder) / "feed.xml", atom_feed(config, locale, listed, GENERATOR)))
+    if isinstance(previous_manifest, dict) and _without_build_times(previous_manifest) == _without_build_times(
+        manifest
+    ):
+        manifest = previous_manifest  # nothing but the time would change: dist/ stays as it is, byte for byte
     files.append((MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return without_collisions([(checked_path(path), content) for path, content in files])

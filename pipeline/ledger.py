@@ -1,0 +1,178 @@
+"""The last build's ledger: a fingerprint of everything a build reads, and what that build printed.
+
+A build that changed nothing (no file written or removed, nothing translated, and its inputs
+the same after it as before) records the fingerprint of its inputs and its summary. A later
+``newsloc build`` whose inputs have the same fingerprint would do that same nothing, so it
+prints the summary again instead of running. Anything that can change a build's output
+changes the fingerprint:
+
+- the project's files, by content: every article (and its modification time, which dates
+  its pages), everything under locales/ (catalogs, templates, machine records), tm/, dist/,
+  the glossary and pyproject.toml; the options of the run and the settings;
+- the code: every file of the package, the installed Python distributions, the interpreter;
+- the machine: Debian's package database (Apertium pairs, hunspell, enchant), the Apertium
+  modes, hunspell and enchant folders, Argos models, and the environment variables read.
+
+The ledger lives in .newsloc-cache/ (safe to delete: the next build simply runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.fileio import write_atomic
+
+LEDGER_FILE = "last-build.json"
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+DPKG_STATUS = Path("/var/lib/dpkg/status")
+# Folders whose listing (names, sizes, modification times) the engines and spell checkers depend on.
+SYSTEM_FOLDERS = (
+    Path("/usr/share/apertium/modes"),
+    Path("/usr/local/share/apertium/modes"),
+    Path("/usr/share/hunspell"),
+    Path("/usr/share/myspell"),
+    Path("/usr/share/myspell/dicts"),
+    Path("/usr/local/share/hunspell"),
+)
+ENVIRONMENT = ("PATH", "HOME", "SOURCE_DATE_EPOCH", "ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+
+
+def ledger_path(config: Config) -> Path:
+    from pipeline.cache import CACHE_FOLDER
+
+    return config.root / CACHE_FOLDER / LEDGER_FILE
+
+
+def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[str, object]) -> str:
+    """A digest of every input of ``newsloc build ARTICLES`` with ``options`` in this project."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        digest.update(repr(parts).encode("utf-8", "surrogatepass") + b"\n")
+
+    add("format", FORMAT, sys.version, sys.executable, os.getcwd())
+    add("options", sorted(options.items()), list(article_names), repr(config))
+    add("environment", [(name, os.environ.get(name)) for name in ENVIRONMENT])
+    add("newsloc environment", sorted((k, v) for k, v in os.environ.items() if k.startswith(("NEWSLOC_", "ENCHANT_"))))
+    for path in _files(PACKAGE, skip_folders={"__pycache__"}):
+        add("code", path.relative_to(PACKAGE).as_posix(), _content(path))
+    add("distributions", _distributions())
+    add("dpkg", _content(DPKG_STATUS))
+    for folder in (*SYSTEM_FOLDERS, *_user_folders(config)):
+        add("system folder", str(folder), _listing(folder))
+    root = config.root
+    project_files = [root / "pyproject.toml", config.resolve(config.glossary)]
+    for setting in (config.articles, config.locales_dir, config.tm_dir, config.dist):
+        project_files += _files(config.resolve(setting))
+    project_files += [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in article_names]
+    for path in dict.fromkeys(project_files):
+        add("file", str(path), _content(path), _modified(path))
+    return digest.hexdigest()
+
+
+def recall(config: Config, key: str) -> dict | None:
+    """The recorded build whose inputs had fingerprint ``key``, or None (none, another, unreadable)."""
+    try:
+        recorded = json.loads(ledger_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict) or recorded.get("fingerprint") != key:
+        return None
+    return recorded
+
+
+def remember(config: Config, key: str, summary: Mapping[str, object]) -> None:
+    """Record a build that changed nothing; a ledger that cannot be written is simply not kept."""
+    with contextlib.suppress(OSError):
+        path = ledger_path(config)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"fingerprint": key, **summary}, ensure_ascii=False, indent=1) + "\n")
+
+
+def forget(config: Config) -> None:
+    with contextlib.suppress(OSError):
+        ledger_path(config).unlink()
+
+
+# ---------------------------------------------------------------- what is read
+
+
+def _files(folder: Path, skip_folders: Iterable[str] = ()) -> list[Path]:
+    """Every file under ``folder``, sorted; lock files (which say nothing) left out."""
+    skipped = set(skip_folders)
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in skipped)
+        found += [
+            Path(parent) / name for name in sorted(names) if not (name.startswith(".") and name.endswith(".lock"))
+        ]
+    return found
+
+
+def _content(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # absent (or unreadable): that too is a state the build depends on
+
+
+def _modified(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _listing(folder: Path) -> list[tuple[str, int, int]] | None:
+    """(name, size, modification time) of each entry, links followed; None when the folder is absent."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    listing = []
+    for name in names:
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            listing.append((name, -1, -1))
+            continue
+        listing.append((name, stat.st_size, stat.st_mtime_ns))
+    return listing
+
+
+def _distributions() -> list[str]:
+    """The installed Python distributions with their versions (their .dist-info folders)."""
+    found: set[str] = set()
+    for key in ("purelib", "platlib"):
+        with contextlib.suppress(OSError):
+            found.update(os.listdir(sysconfig.get_paths()[key]))
+    return sorted(name for name in found if name.endswith((".dist-info", ".egg-info", ".pth")))
+
+
+def _user_folders(config: Config) -> list[Path]:
+    """Argos's packages folder (every model file) and enchant's personal word lists."""
+    models = argos_folder(config)
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    folders = [models, config_home / "enchant"]
+    with contextlib.suppress(OSError):
+        folders += [Path(parent) for parent, _, _ in os.walk(models)]
+    return sorted(dict.fromkeys(folders))
+
+
+def argos_folder(config: Config) -> Path:
+    """``engines.argos_packages.packages_dir`` for this project, without importing the engines."""
+    if os.environ.get("ARGOS_PACKAGES_DIR"):
+        return Path(os.environ["ARGOS_PACKAGES_DIR"]).expanduser()
+    if config.argos_packages_dir:
+        return config.resolve(config.argos_packages_dir).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "argos-translate" / "packages"

@@ -1,0 +1,231 @@
+"""The build's fast path: after a build that changed nothing, a build on the same inputs prints that
+summary again without running; anything its output depends on makes it run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+from tests_helpers import invoke
+
+import pipeline.build
+from pipeline import ledger
+from pipeline.config import load_config
+
+SLUG = "short-story"
+ARTICLE = (
+    "Mexico Rejects Talk of U.S. Intervention\n\n"
+    "Mexico's president said on Tuesday that the country would not accept any intervention.\n\n"
+    "The government said it would keep working with its neighbours on security.\n"
+)
+REPLAYED = "checks: none run"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762214400")
+
+
+@pytest.fixture
+def small(project: Path) -> Path:
+    for path in (project / "articles").iterdir():
+        path.unlink()
+    (project / "articles" / f"{SLUG}.txt").write_text(ARTICLE, encoding="utf-8")
+    return project
+
+
+def build(project: Path, *options: str) -> str:
+    result = invoke(project, "build", "--engine", "pseudo", *options)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for folder in ("locales", "dist")
+        for path in sorted((project / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def settled(project: Path, *options: str) -> str:
+    """A build that writes, then one that changes nothing (which the ledger records)."""
+    first = build(project, *options)
+    assert REPLAYED not in first and not ledger.ledger_path(load_config(project)).exists()
+    second = build(project, *options)
+    assert REPLAYED not in second and "dist/ unchanged" in second
+    assert ledger.ledger_path(load_config(project)).exists()
+    return second
+
+
+def without_checks_line(output: str) -> list[str]:
+    return [line for line in output.splitlines() if not line.startswith("checks:")]
+
+
+def test_a_build_after_one_that_changed_nothing_runs_nothing_and_prints_its_summary(small, monkeypatch):
+    second = settled(small)
+    before = outputs(small)
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the build ran")
+
+    monkeypatch.setattr(pipeline.build, "build", no_build)
+    third = build(small)
+    assert REPLAYED in third
+    assert without_checks_line(third) == without_checks_line(second)
+    assert f"{SLUG} [es] 3 segments, 0 translated now (pseudo)" in third
+    assert outputs(small) == before
+
+
+def test_a_missing_or_damaged_ledger_only_means_the_build_runs(small):
+    settled(small)
+    path = ledger.ledger_path(load_config(small))
+    path.write_text("{not json", encoding="utf-8")
+    assert REPLAYED not in build(small)  # ran, changed nothing, recorded again
+    assert REPLAYED in build(small)
+    path.unlink()
+    assert REPLAYED not in build(small)
+
+
+def save_translation(project: Path) -> None:
+    po = polib.pofile(str(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"))
+    po[-1].msgstr = "El gobierno dijo que seguirá trabajando con sus vecinos."
+    po.save()
+
+
+def delete_page(project: Path) -> None:
+    (project / "dist" / "es" / f"{SLUG}.html").unlink()
+
+
+def change_setting(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            "[tool.newsloc]", '[tool.newsloc]\nbase_url = "https://x.example/n"'
+        )
+    )
+
+
+def touch_article(project: Path) -> None:
+    os.utime(project / "articles" / f"{SLUG}.txt", (1_700_000_000, 1_700_000_000))  # it dates the pages
+
+
+def edit_article(project: Path) -> None:
+    path = project / "articles" / f"{SLUG}.txt"
+    path.write_text(ARTICLE.replace("Tuesday", "Monday"), encoding="utf-8")
+
+
+def edit_glossary(project: Path) -> None:
+    tbx = project / "glossary" / "newsloc.tbx"
+    tbx.write_text(tbx.read_text(encoding="utf-8").replace("<term>patio trasero</term>", "<term>traspatio</term>"))
+
+
+def add_memory(project: Path) -> None:
+    (project / "tm").mkdir()
+    (project / "tm" / "vendor.tmx").write_text(
+        '<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en"'
+        ' creationtool="test" creationtoolversion="1" o-tmf="none"/><body><tu><tuv xml:lang="en"><seg>Hello.'
+        '</seg></tuv><tuv xml:lang="es"><seg>Hola.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+
+
+def remove_cache_but_keep_ledger(project: Path) -> None:
+    (project / ".newsloc-cache" / "results.sqlite").unlink()  # never changes the output: still replayed
+
+
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        (save_translation, lambda p: "seguirá trabajando" in (p / f"locales/es/LC_MESSAGES/{SLUG}.po").read_text()),
+        (delete_page, lambda p: (p / "dist" / "es" / f"{SLUG}.html").is_file()),
+        (change_setting, lambda p: "https://x.example/n" in (p / "dist" / "es" / f"{SLUG}.html").read_text()),
+        (touch_article, lambda p: "2023-11-14" in (p / "dist" / "manifest.json").read_text()),
+        (edit_article, lambda p: "Monday" in (p / "locales" / f"{SLUG}.pot").read_text()),
+        (edit_glossary, lambda p: True),
+        (add_memory, lambda p: True),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_anything_the_output_depends_on_makes_the_build_run(small, change: Callable[[Path], None], check):
+    settled(small)
+    change(small)
+    output = build(small)
+    assert REPLAYED not in output
+    assert check(small)
+
+
+def test_a_deleted_cache_is_no_input(small):
+    settled(small)
+    remove_cache_but_keep_ledger(small)
+    assert REPLAYED in build(small)
+
+
+@pytest.mark.parametrize(
+    "options", [("--lang", "es"), ("--strict",), ("--no-memory",), ("--retranslate",), ("-j", "1")]
+)
+def test_other_options_make_the_build_run(small, options):
+    settled(small)
+    assert REPLAYED not in build(small, *options)
+
+
+def test_an_environment_the_build_reads_makes_it_run(small, monkeypatch):
+    settled(small)
+    monkeypatch.setenv("NEWSLOC_SPELLER", "spylls")
+    assert REPLAYED not in build(small)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1762300800")
+    assert REPLAYED not in build(small)
+
+
+def test_the_code_and_the_machine_are_inputs(small, tmp_path, monkeypatch):
+    config = load_config(small)
+
+    def key() -> str:
+        return ledger.fingerprint(config, [], {"engine": "pseudo"})
+
+    code = tmp_path / "code"
+    shutil.copytree(ledger.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(ledger, "PACKAGE", code)
+    dpkg = tmp_path / "status"
+    dpkg.write_text("Package: apertium-eng-spa\nVersion: 1\n", encoding="utf-8")
+    monkeypatch.setattr(ledger, "DPKG_STATUS", dpkg)
+    dictionaries = tmp_path / "hunspell"
+    dictionaries.mkdir()
+    (dictionaries / "es_ES.dic").write_text("1\nhola\n", encoding="utf-8")
+    monkeypatch.setattr(ledger, "SYSTEM_FOLDERS", (dictionaries,))
+    models = tmp_path / "argos"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(models))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    seen = {key()}
+    assert key() in seen  # the same inputs, the same fingerprint
+
+    changes = [
+        lambda: (code / "checks.py").write_text((code / "checks.py").read_text() + "\n# a new check\n"),
+        lambda: dpkg.write_text("Package: apertium-eng-spa\nVersion: 2\n", encoding="utf-8"),
+        lambda: (dictionaries / "es_ES.dic").write_text("2\nhola\nadiós\n", encoding="utf-8"),
+        lambda: (models / "translate-en_es" / "model").mkdir(parents=True),
+        lambda: (models / "translate-en_es" / "model" / "model.bin").write_bytes(b"weights"),
+        lambda: (tmp_path / "config" / "enchant").mkdir(parents=True),
+        lambda: (tmp_path / "config" / "enchant" / "es_ES.dic").write_text("vecinos\n", encoding="utf-8"),
+    ]
+    for change in changes:
+        change()
+        assert key() not in seen
+        seen.add(key())
+    assert ledger.fingerprint(config, [], {"engine": "apertium"}) not in seen
+    assert ledger.fingerprint(config, [f"articles/{SLUG}.txt"], {"engine": "pseudo"}) not in seen
+
+
+def test_the_argos_folder_is_the_engines_own(small, monkeypatch):
+    from pipeline.engines.argos_packages import packages_dir
+
+    config = load_config(small)
+    monkeypatch.delenv("ARGOS_PACKAGES_DIR", raising=False)
+    assert ledger.argos_folder(config) == packages_dir(None)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", "/opt/models")
+    assert ledger.argos_folder(config) == packages_dir(None) == Path("/opt/models")
