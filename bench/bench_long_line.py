@@ -77,12 +77,17 @@ WORDS = [
 ]
 
 
-def english(length: int, seed: int = 1) -> str:
-    """One line of about ``length`` characters: the sentences above, shuffled."""
+def english(length: int, seed: int = 1, distinct: bool = False) -> str:
+    """One line of about ``length`` characters: the sentences above, shuffled (``distinct``: each numbered,
+    so that no two segments are the same and nothing is translated or checked once for many)."""
     rng = random.Random(seed)
-    parts, size = [], 0
+    parts: list[str] = []
+    size = 0
     while size < length:
-        parts.append(rng.choice(SENTENCES))
+        sentence = rng.choice(SENTENCES)
+        if distinct:
+            sentence = f"On day {len(parts) + 1}, {sentence[0].lower()}{sentence[1:]}"
+        parts.append(sentence)
         size += len(parts[-1]) + 1
     return " ".join(parts)
 
@@ -298,7 +303,8 @@ def end_to_end() -> None:
     with tempfile.TemporaryDirectory(prefix="newsloc-long-") as temp:
         builds = {}
         for size in (megabyte // 8, megabyte):
-            folder = _project(Path(temp) / f"line-{size}", "Mexico rejects intervention\n\n" + english(size) + "\n")
+            article = "Mexico rejects intervention\n\n" + english(size, distinct=True)[:size].rstrip() + "\n"
+            folder = _project(Path(temp) / f"line-{size}", article)
             seconds, code, last = _newsloc(folder, "build", "--lang", "es", "--jobs", "1")
             builds[size] = seconds
             print(f"  build, one line of {size // 1024:5d} kB of sentences: {seconds:7.1f} s  exit {code}  {last[:90]}")

@@ -484,8 +484,16 @@ def _make_element(parent: etree._Element, code: InlineCode) -> etree._Element | 
 
 def _append_text(element: etree._Element, text: str) -> None:
     text = _NOT_XML.sub("", text)
-    if len(element):
-        last = element[-1]
+    last = last_child(element)
+    if last is not None:
         last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text
+
+
+def last_child(element: etree._Element) -> etree._Element | None:
+    """The element's last child, found from the end: len(element) counts every child (quadratic in a loop)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline import flags
-from pipeline.inline import append_coded_text
+from pipeline.inline import append_coded_text, last_child
 from pipeline.marks import MarkKind
 from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
@@ -138,7 +138,7 @@ class Renderer:
             rendered = etree.Element("segment")
             append_coded_text(rendered, view.shown, view.segment.codes)
             pending.append(rendered.text or "")
-            if len(rendered):
+            if last_child(rendered) is not None:
                 flush()
                 parent.extend(list(rendered))  # moved, with their tails
                 pending.append(parent[-1].tail or "")
@@ -147,8 +147,9 @@ class Renderer:
 
     @staticmethod
     def _tail(parent: etree._Element, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
+        last = last_child(parent)
+        if last is not None:
+            last.tail = (last.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
 
