@@ -610,6 +610,33 @@ def glossary_term_inert(project: Path, outside: Path) -> None:
         assert not scripts_running_it(lxml.html.fromstring(page))
 
 
+HOSTILE_LINKS = """# Links
+
+See ![a](file:///etc/passwd) and ![b](data:image/svg+xml;base64,PHN2Zz4=) here.
+
+Click [one](  javascript:alert(1)) or [two](JaVaScRiPt:alert(2)) or [three](java&#x09;script:alert(3)) or [four](vbscript:x).
+
+<a href="jav&#x0A;ascript:alert(5)">five</a> and <a href="http://ok.example/">six</a>.
+
+<iframe src="https://evil.example/"></iframe> <object data="x.swf"></object> <form action="https://evil.example/"><input></form>
+
+<p style="background:url(https://tracker.example/p.gif)" onclick="alert(7)">Styled.</p>
+"""
+
+
+def links_inert(project: Path, outside: Path) -> None:
+    import lxml.html
+
+    for name in ("links.html", "links.review.html"):
+        tree = lxml.html.parse(str(project / "dist" / "es" / name)).getroot()
+        body = tree.find("body")
+        urls = body.xpath("//body//@href | //body//@src | //body//@action | //body//@data")
+        assert [url for url in urls if not url.startswith(("http://", "https://", "#", "../", "links"))] == []
+        assert not body.xpath("//body//iframe | //body//object | //body//form | //body//@style[contains(., 'url(')]")
+        assert not [a for a in body.xpath("//body//@*") if a.attrname.startswith("on")]
+        assert "http://ok.example/" in urls
+
+
 def a_save_during(target: str, module: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
     """Poedit saves the catalog (a reviewed entry with a comment) once ``module.target`` runs: after the
     command read the catalog, before it writes it."""
@@ -1006,6 +1033,14 @@ SWEEP = [
     # script and javascript: content anywhere is text, never markup
     Case("script in a translation", script_in_translation, ("build", "--lang", "es"), 0, "", then=translation_inert),
     Case("script in a glossary term", script_in_glossary, ("build", "--lang", "es"), 0, "", then=glossary_term_inert),
+    Case(
+        "hostile links and embeds in an article",
+        article("links.md", HOSTILE_LINKS),
+        ("build", "--lang", "es"),
+        0,
+        "",
+        then=links_inert,
+    ),
     # 11: configuration, one row per key and way of being wrong
     *(
         Case(f"setting {body}", project_file("pyproject.toml", f"[tool.newsloc]\n{body}\n"), ("build",), 2, fragment)
