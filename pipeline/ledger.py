@@ -86,7 +86,7 @@ def recall(config: Config, key: str) -> dict | None:
     """The recorded build whose inputs had fingerprint ``key``, or None (none, another, unreadable)."""
     try:
         recorded = json.loads(read_limited(ledger_path(config), MAX_LEDGER_BYTES, "build ledger"))
-    except (OSError, ValueError, InputError):
+    except (OSError, ValueError, InputError, RecursionError):
         return None
     if not isinstance(recorded, dict) or recorded.get("fingerprint") != key:
         return None

@@ -732,6 +732,20 @@ def package(metadata: dict, members: dict[str, bytes] | None = None, link_to: st
     return setup
 
 
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def package_with_metadata(raw: str) -> Callable[[Path, Path], None]:
+    def setup(project: Path, outside: Path) -> None:
+        top = "translate-en_es-1_0"
+        with zipfile.ZipFile(project / "evil.argosmodel", "w") as zipped:
+            zipped.writestr(f"{top}/metadata.json", raw)
+            zipped.writestr(f"{top}/sentencepiece.model", b"x")
+            zipped.writestr(f"{top}/model/model.bin", b"x")
+
+    return setup
+
+
 INSTALL = ("models", "--packages-dir", "../outside/a/packages", "install", "evil.argosmodel")
 EN_ES = {"type": "translate", "from_code": "en", "to_code": "es"}
 
@@ -1030,6 +1044,33 @@ SWEEP = [
         2,
         "in.csv:3: CSV file is not valid UTF-8",
     ),
+    # nested past Python's recursion limit: JSON and TOML files newsloc reads
+    Case(
+        "machine records nested 100000 deep",
+        project_file(str(PO.with_name("story.machine.json")), DEEP_JSON),
+        ("build",),
+        2,
+        "nested too deeply",
+    ),
+    Case(
+        "pyproject nested 100000 deep",
+        project_file("pyproject.toml", f"[tool.newsloc]\nx = {DEEP_JSON}\n"),
+        ("build",),
+        2,
+        "nested too deeply",
+    ),
+    Case(
+        "dist manifest nested 100000 deep",
+        project_file("dist/manifest.json", DEEP_JSON),
+        ("build",),
+        0,
+        "",
+        then=manifest_rebuilt,
+    ),
+    Case(
+        "build ledger nested 100000 deep", project_file(".newsloc-cache/last-build.json", DEEP_JSON), ("build",), 0, ""
+    ),
+    Case("argos metadata nested 100000 deep", package_with_metadata(DEEP_JSON), INSTALL, 2, "nested too deeply"),
     # script and javascript: content anywhere is text, never markup
     Case("script in a translation", script_in_translation, ("build", "--lang", "es"), 0, "", then=translation_inert),
     Case("script in a glossary term", script_in_glossary, ("build", "--lang", "es"), 0, "", then=glossary_term_inert),
