@@ -892,6 +892,20 @@ SWEEP = [
         2,
         "nested more than 256 elements deep, the XML parser's limit",
     ),
+    Case(
+        "TBX with an 11 MB note",
+        project_file(
+            "glossary/newsloc.tbx",
+            glossary_text(
+                lambda t: t.replace(
+                    "<body>", f"<body><termEntry id='x'><note>{'a' * 11 * 1024 * 1024}</note></termEntry>", 1
+                )
+            ),
+        ),
+        ("build",),
+        2,
+        "a text longer than 10 MB in one element, the XML parser's limit",
+    ),
     # 7: an old or mislabelled XLIFF never freezes machine text as a person's, nor lands in another locale
     Case(
         "XLIFF target identical to the machine suggestion",
