@@ -44,6 +44,8 @@ from pipeline.fileio import (
     locked,
     now,
     remove_stale_temp_files,
+    require_inside,
+    require_no_link_out,
     write_atomic,
 )
 from pipeline.glossary import Glossary, remember_fingerprints, remember_matches, take_matches
@@ -370,7 +372,11 @@ def build(
         _RUN = None
     check_writable_folder(config.resolve(config.locales_dir), "the locales folder")
     if options.write_html:
-        check_writable_folder(config.resolve(config.dist), "the dist folder")
+        dist = config.resolve(config.dist)
+        check_writable_folder(dist, "the dist folder")
+        require_no_link_out(dist, "a file in the dist folder")
+        for folder in (p for p in dist.rglob("*") if p.is_dir() and not p.is_symlink()) if dist.is_dir() else ():
+            check_writable_folder(folder, "a folder in dist")
         run.available = available_locales(
             read_manifest(config.resolve(config.dist)),
             [LocalizedArticle(source.document, locale, ()) for source in run.sources for locale in options.locales],
@@ -381,6 +387,7 @@ def build(
             {catalog_path(config, source.document.slug, locale) for source in run.sources for locale in options.locales}
         )
         for path in catalog_paths:
+            check_writable_folder(path.parent, "a catalog folder")  # all before the first write, or none
             stack.enter_context(locked(path))
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
@@ -575,21 +582,27 @@ def write_dist(
     written now; those already as they should be; unpublished slugs; removed files).
     """
     dist = config.resolve(config.dist)
+    require_no_link_out(dist, "a file in the dist folder")  # checked by build() first; write_dist runs alone too
     previous = read_manifest(dist)
     current: set[str] | None = None
     if config.resolve(config.articles).is_dir():
         current = {slug_for(path) for path in project_articles(config)} | {a.document.slug for a in articles}
     written, unchanged = [], []
-    for relative_path, content in dist_files(
-        config,
-        articles,
-        previous_manifest=previous,
-        publish_view=publish_view,
-        now=now(),
-        rendered=rendered,
-        marks=known_marks(),
-        current_slugs=current,
-    ):
+    files = list(
+        dist_files(
+            config,
+            articles,
+            previous_manifest=previous,
+            publish_view=publish_view,
+            now=now(),
+            rendered=rendered,
+            marks=known_marks(),
+            current_slugs=current,
+        )
+    )
+    for relative_path, _ in files:  # names come from slugs and tags: checked, yet never trusted to stay inside
+        require_inside(dist / relative_path, dist, "a file in the dist folder")
+    for relative_path, content in files:
         target = dist / relative_path
         if _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
             unchanged.append(target)
@@ -608,7 +621,7 @@ def write_dist(
 
 def _same_file(path: Path, content: str) -> bool:
     data = content.encode("utf-8")
-    try:  # the size first: a huge file put in dist/ is never read
+    try:  # the size first: whatever lies in dist/ (a huge or sparse file) is never read whole
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False

@@ -131,7 +131,7 @@ def parse_suggestion(comment: str) -> Suggestion | None:
         return None
     try:
         target, source = json.loads(match["target"]), json.loads(match["source"])
-    except ValueError:
+    except (ValueError, RecursionError):  # a hand-edited comment: no suggestion, never a crash
         return None
     origin, *notes = match["about"].split("; ")
     return Suggestion(int(match["score"]), source, target, origin, tuple(notes))

@@ -51,7 +51,9 @@ class Config:
 
 
 PATH_KEYS = ("articles", "locales_dir", "glossary", "dist", "argos_packages_dir", "tm_dir")
-INSIDE_KEYS = ("articles", "locales_dir", "glossary", "dist")  # project files: must stay in the project
+INSIDE_KEYS = ("articles", "locales_dir", "glossary", "dist", "tm_dir")  # project files: must stay in the project
+# Caches newsloc keeps in the project (pipeline/cache.py, pipeline/memory/store.py): a symlink must not move them out.
+CACHE_FOLDERS = (".newsloc-cache", ".newsloc")
 LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LOW_CONFIDENCE_RANGE = (-50.0, 0.0)  # mean log-probability per token: never above 0
 
@@ -66,6 +68,10 @@ def load_config(root: Path | None = None) -> Config:
             settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read [tool.newsloc]: {error}", pyproject) from None
+        except RecursionError:
+            raise ConfigError(
+                "cannot read [tool.newsloc]: nested too deeply (Python's recursion limit)", pyproject
+            ) from None
     if not isinstance(settings, dict):
         raise ConfigError("[tool.newsloc] must be a table of settings", pyproject)
     known = {f for f in Config.__dataclass_fields__ if f != "root"}
@@ -80,9 +86,31 @@ def load_config(root: Path | None = None) -> Config:
             values[name] = _checked(name, value, root)
         except ValueError as problem:
             problems.append(f"[tool.newsloc] {key} = {_shown(value)}: {problem}")
-    if problems:
-        raise ConfigError("\n".join(f"{pyproject}: {problem}" for problem in problems))
-    return replace(Config(root=root), **values)
+    config = replace(Config(root=root), **values)
+    lines = [f"{pyproject}: {problem}" for problem in problems] + _folders_outside(config, set(values))
+    if lines:
+        raise ConfigError("\n".join(lines))
+    return config
+
+
+def _folders_outside(config: Config, checked: set[str]) -> list[str]:
+    """The project's own folders and files (defaults too) that a symlink leads out of the project."""
+    problems = []
+    for key in INSIDE_KEYS:
+        value = getattr(config, key)
+        if key not in checked and not config.resolve(value).resolve().is_relative_to(config.root):
+            problems.append(
+                f"{config.resolve(value)}: {key.removesuffix('_dir')} resolves outside the project (a symlink?); "
+                "newsloc reads and writes only files inside the project: replace it with a real folder or file"
+            )
+    for name in CACHE_FOLDERS:
+        folder = config.root / name
+        leading_out = [folder] if folder.is_symlink() else list(folder.rglob("*")) if folder.is_dir() else []
+        for path in leading_out:
+            if not path.resolve().is_relative_to(config.root):
+                problems.append(f"{path}: resolves outside the project (a symlink?); delete it (it is only a cache)")
+                break
+    return problems
 
 
 def _shown(value: object) -> str:

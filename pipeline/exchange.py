@@ -6,8 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import po
 from pipeline.config import Config
-from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, lies_inside, locked, read_limited, write_atomic
+from pipeline.fileio import (
+    MAX_CATALOG_BYTES,
+    FileChanged,
+    lies_inside,
+    locked,
+    read_limited,
+    require_in_project,
+    write_atomic,
+)
 from pipeline.model import InputError, Locale
 from pipeline.project import (
     catalog_path,
@@ -77,28 +86,46 @@ def export_catalogs(
 
 
 def import_files(config: Config, files: Sequence[Path]) -> list[Imported]:
-    """Merge translators' edits from XLIFF files back into the catalogs they were exported from."""
+    """Merge translators' edits from XLIFF files back into the catalogs they were exported from.
+
+    Every file is read and checked (place, XML, language, catalog) before the first is imported.
+    """
+    checked = [_checked_file(config, file) for file in files]
     results = []
-    for file in files:
-        if not file.is_file():
-            raise InputError("no such XLIFF file", file)
-        document = parse_xliff(read_limited(file, MAX_XLIFF_BYTES, "XLIFF file"), file)
-        locale = config.locale(document.target_language)
-        check_language(document.original, document.target_language, locale, file)
-        original = Path(document.original)
-        if original.is_absolute() or not lies_inside(config.root / original, config.resolve(config.locales_dir)):
-            raise InputError(
-                f"its original {document.original!r} is not a catalog inside {config.locales_dir}/; "
-                "export it again with `newsloc xliff export`; nothing was imported",
-                file,
-            )
-        po_path = catalog_path(config, slug_for(original), locale)
-        if not po_path.exists():
-            raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
+    for file, document, po_path in checked:
         with locked(po_path):  # no build may merge between our read and our write
             result = import_into(po_path, document, file)
         results.append(Imported(po_path, len(document.units), result.reviewed, result.drafted, result.noted))
     return results
+
+
+def _checked_file(config: Config, file: Path) -> tuple[Path, XliffFile, Path]:
+    """An XLIFF file parsed, with the catalog it goes into; refused unless both lie in the project and agree."""
+    require_in_project(file, config.root, "XLIFF file")
+    if not file.is_file():
+        raise InputError("no such XLIFF file", file)
+    document = parse_xliff(read_limited(file, MAX_XLIFF_BYTES, "XLIFF file"), file)
+    locale = config.locale(document.target_language)
+    check_language(document.original, document.target_language, locale, file)
+    original = Path(document.original)
+    if original.is_absolute() or not lies_inside(config.root / original, config.resolve(config.locales_dir)):
+        raise InputError(
+            f"its original {document.original!r} is not a catalog inside {config.locales_dir}/; "
+            "export it again with `newsloc xliff export`; nothing was imported",
+            file,
+        )
+    po_path = catalog_path(config, slug_for(original), locale)
+    if not po_path.exists():
+        raise InputError(f"its catalog {relative(config, po_path)} does not exist; nothing was imported", file)
+    header = po.header_of(read_catalog_text(po_path))
+    language = header.field("Language") if header is not None else None
+    if language and language.replace("_", "-").split("-")[0].lower() != locale.tag.split("-")[0].lower():
+        raise InputError(
+            f"target-language “{document.target_language}” disagrees with its catalog {relative(config, po_path)}, "
+            f"whose Language is {language}; fix one of the two; nothing was imported",
+            file,
+        )
+    return file, document, po_path
 
 
 def import_into(po_path: Path, document: XliffFile, file: Path, attempts: int = 3) -> ImportResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -24,12 +25,37 @@ def lies_inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def require_inside(path: Path, folder: Path, what: str) -> Path:
+def require_inside(path: Path, folder: Path, what: str, fix: str = "replace it with a real file") -> Path:
     """``path`` if it really lies in ``folder``; a symlink (or ``..``) pointing elsewhere is refused, unread."""
     if not lies_inside(path, folder):
         raise InputError(
             f"{what} resolves outside {folder.name}/ (a symlink or '..'); newsloc reads and writes only files "
-            f"inside the project: replace it with a real file",
+            f"inside the project: {fix}",
+            path,
+        )
+    return path
+
+
+def require_no_link_out(folder: Path, what: str) -> None:
+    """Refuse a folder holding a symlink that leads out of it (``dist/es -> /srv/site``): writes would follow it."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):  # symlinked folders are listed, not entered
+        if path.is_symlink() and not lies_inside(path, folder):
+            require_inside(path, folder, what, "replace it with a real folder or file")
+
+
+def require_in_project(path: Path, root: Path, what: str) -> Path:
+    """A path named on the command line (relative to the current folder), if it really lies in the project.
+
+    Every file a command reads or writes lies inside the project, named or found: no
+    output can then hold a byte of a file elsewhere, and nothing elsewhere is touched.
+    """
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    if not lies_inside(absolute, root):
+        raise InputError(
+            f"{what} lies outside the project ({root}); newsloc reads and writes only files inside it: "
+            "copy the file into the project (or name a path there) and run again",
             path,
         )
     return path
@@ -95,6 +121,16 @@ def doctype_problem(data: bytes, tree_doctype: str, internal_dtd: object) -> int
         return None
     at = data.upper().find(b"<!DOCTYPE")
     return data[:at].count(b"\n") + 1 if at >= 0 else 1
+
+
+def xml_problem(error_message: str) -> str:
+    """libxml2's complaint as a reader can act on it: a limit it hit is named as a limit, not as an option."""
+    if "Excessive depth in document" in error_message:
+        depth = re.search(r"depth in document: (\d+)", error_message)
+        return f"nested more than {depth[1] if depth else 256} elements deep, the XML parser's limit: flatten it"
+    if any(sign in error_message.lower() for sign in ("huge text node", "xmlsax2characters", "text node too long")):
+        return "a text longer than 10 MB in one element, the XML parser's limit: split it"
+    return error_message
 
 
 def check_writable_folder(folder: Path, what: str) -> None:
@@ -212,7 +248,13 @@ def locked(path: Path) -> Iterator[None]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "a") as lock_file:
+    try:  # never through a symlink: opening one would create or touch a file wherever it points
+        handle = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError("lock file is a symbolic link; delete it (newsloc makes a new one)", lock_path) from None
+        raise
+    with os.fdopen(handle, "a") as lock_file:
         fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
         try:
             yield

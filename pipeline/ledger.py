@@ -22,15 +22,18 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.fileio import write_atomic
+from pipeline.fileio import lies_inside, read_limited, write_atomic
+from pipeline.model import InputError
 
 LEDGER_FILE = "last-build.json"
+MAX_LEDGER_BYTES = 16 * 1024 * 1024  # a summary: anything larger is not ours
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
 DPKG_STATUS = Path("/var/lib/dpkg/status")
@@ -75,15 +78,15 @@ def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[s
         project_files += _files(config.resolve(setting))
     project_files += [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in article_names]
     for path in dict.fromkeys(project_files):
-        add("file", str(path), _content(path), _modified(path))
+        add("file", str(path), _project_content(path, root), _modified(path))
     return digest.hexdigest()
 
 
 def recall(config: Config, key: str) -> dict | None:
     """The recorded build whose inputs had fingerprint ``key``, or None (none, another, unreadable)."""
     try:
-        recorded = json.loads(ledger_path(config).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        recorded = json.loads(read_limited(ledger_path(config), MAX_LEDGER_BYTES, "build ledger"))
+    except (OSError, ValueError, InputError, RecursionError):
         return None
     if not isinstance(recorded, dict) or recorded.get("fingerprint") != key:
         return None
@@ -134,6 +137,26 @@ def _content(path: Path) -> str | None:
         return None  # absent (or unreadable): that too is a state the build depends on
 
 
+MAX_HASHED = 64 * 1024 * 1024  # past any size the build reads (it refuses those): known by size and date
+
+
+def _project_content(path: Path, root: Path) -> str | None:
+    """A project file's digest, read only where the build itself would read it: a regular file inside the
+    project, of a size it accepts. A symlink out of the project, a FIFO or /dev/zero is never opened
+    (the build refuses them; reading one here would hang or read what is not the project's)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    if not lies_inside(path, root):
+        return f"outside the project: {path.resolve()}"
+    if not stat.S_ISREG(status.st_mode):
+        return f"not a file: {stat.filemode(status.st_mode)}"
+    if status.st_size > MAX_HASHED:
+        return f"{status.st_size} bytes"
+    return _content(path)
+
+
 def _modified(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
@@ -150,11 +173,11 @@ def _listing(folder: Path) -> list[tuple[str, int, int]] | None:
     listing = []
     for name in names:
         try:
-            stat = (folder / name).stat()
+            status = (folder / name).stat()
         except OSError:
             listing.append((name, -1, -1))
             continue
-        listing.append((name, stat.st_size, stat.st_mtime_ns))
+        listing.append((name, status.st_size, status.st_mtime_ns))
     return listing
 
 

@@ -8,11 +8,15 @@ number stands for (tag and attributes) travels beside the text as ``InlineCode``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 # ---------------------------------------------------------------- errors
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class NewslocError(Exception):
@@ -35,7 +39,9 @@ class NewslocError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            # A file name may hold a newline or an escape sequence: shown escaped, the error stays one line.
+            path = CONTROL_CHARACTER.sub(lambda match: f"\\x{ord(match[0]):02x}", self.path)
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
         return f"{where}{self.message}"
 
 

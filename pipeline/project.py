@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import __version__, po, records
 from pipeline.config import Config
-from pipeline.fileio import MAX_CATALOG_BYTES, now, read_limited, require_inside, write_atomic
+from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, now, read_limited, require_inside, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -112,10 +112,30 @@ def read_catalog_text(path: Path) -> str | None:
 def load_catalog(path: Path, text: str) -> Catalog:
     """A catalog file's text parsed, with the machine records kept beside it put back in."""
     catalog = po.parse(text, path)
-    records_file = records.records_path(path)
+    records_file = records_beside(path)
     if records_file.is_file():
-        records.restore(catalog, records.parse(_records_text(records_file), records_file))
+        records.restore(catalog, records.parse(read_records_text(records_file), records_file))
     return catalog
+
+
+def read_records_text(path: Path) -> str:
+    """A machine-records file's text (size checked before reading), or one InputError with its line."""
+    data = read_limited(path, MAX_CATALOG_BYTES, "machine records file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            "machine records are not valid UTF-8; delete the file (its machine drafts then count as a person's "
+            "text) or restore it from git",
+            path,
+            line,
+        ) from None
+
+
+def records_beside(path: Path) -> Path:
+    """The machine records of the catalog at ``path``, refused when a symlink leads them out of its folder."""
+    return require_inside(records.records_path(path), path.parent, "machine records file")
 
 
 def read_catalog(path: Path) -> Catalog | None:
@@ -185,23 +205,11 @@ def write_if_changed(path: Path, catalog: Catalog, on_disk: str | None, date_fie
     return True
 
 
-def _records_text(records_file: Path) -> str:
-    """The machine-records file's text, refused unread when larger than a catalog may be."""
-    data = read_limited(records_file, MAX_CATALOG_BYTES, "machine records")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            "machine records are not valid UTF-8; delete the file (a build writes it again)", records_file, line
-        ) from None
-
-
 def updated_records(path: Path, catalog: Catalog) -> tuple[Path, str] | None:
     """The machine-records file beside the catalog at ``path`` and its new text; None when unchanged."""
-    records_file = records.records_path(path)
+    records_file = records_beside(path)
     drafts = records.extract(catalog)
-    old_records = _records_text(records_file) if records_file.is_file() else None
+    old_records = read_records_text(records_file) if records_file.is_file() else None
     text = records.render(drafts, path.name)
     if text == old_records or (not drafts and old_records is None):
         return None
@@ -214,9 +222,20 @@ def write_catalog(path: Path, catalog: Catalog, on_disk: str | None) -> bool:
     The records go first: a crash between the two writes leaves the old catalog, whose
     own ``mt:`` comments still describe its drafts.
     """
-    if (update := updated_records(path, catalog)) is not None:
-        write_atomic(*update)
-    return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    update = updated_records(path, catalog)
+    if update is None:
+        return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    records_file = update[0]
+    old_records = records_file.read_bytes() if records_file.is_file() else None
+    write_atomic(*update)
+    try:
+        return write_if_changed(path, catalog, on_disk, "PO-Revision-Date")
+    except FileChanged:  # the catalog kept another tool's save: its drafts keep their old records
+        if old_records is None:
+            records_file.unlink(missing_ok=True)
+        else:
+            write_atomic(records_file, old_records)
+        raise
 
 
 def write_template(path: Path, template: Catalog, on_disk: str | None) -> bool:

@@ -34,7 +34,7 @@ from pipeline.model import (
     Severity,
     Suggestion,
 )
-from pipeline.pre_edit import pre_edit
+from pipeline.pre_edit import pre_edit, title_case_words
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -139,14 +139,22 @@ def source_review(
 
     With a ``cache``, an article whose text and lint are unchanged is not linted again.
     """
-    memo = cache.row("lint", text, document.path) if cache else _no_memo
+    row = cache.row("lint", text, document.path) if cache else None
+    memo = row or _no_memo
     linted = memo("lint", (lint.lint_text,), lambda: lint.lint_text(text, document.path))
+    texts = [segment.text for segment in segments]
+    words = (row.value if row else _no_memo)("title-case", (title_case_words,), lambda: sorted(title_case_words(texts)))
+    lowered = frozenset(words)
     flags = [*linted, *lint.toc_mismatches(document)]
     attached = attach_to_segments(text, segments, flags)
     fixed_segments = []
     for segment in segments:
         edited = pre_edit(
-            segment.text, attached[identity(segment)], verbatim_spans(segment), terms=term_spans(segment, glossary)
+            segment.text,
+            attached[identity(segment)],
+            verbatim_spans(segment),
+            terms=term_spans(segment, glossary),
+            lowered=lowered,
         )
         attached[identity(segment)].extend(replace(flag, source=True, line=segment.line) for flag in edited.flags)
         changed = edited.text != segment.text

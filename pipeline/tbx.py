@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from pipeline.fileio import doctype_problem, read_limited, write_atomic
+from pipeline.fileio import doctype_problem, read_limited, write_atomic, xml_problem
 from pipeline.glossary import Entry, Glossary, Rendering, TermForm
 from pipeline.model import MAX_TERM_CHARS, InputError, too_long
 
@@ -70,7 +70,7 @@ def parse_tbx(data: bytes, path: str | Path = "<tbx>") -> Glossary:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise InputError(f"malformed TBX: {error.msg}", path, error.lineno) from error
+        raise InputError(f"malformed TBX: {xml_problem(error.msg)}", path, error.lineno) from error
     docinfo = root.getroottree().docinfo
     if (line := doctype_problem(data, docinfo.doctype, docinfo.internalDTD)) is not None:
         raise InputError(

@@ -36,7 +36,7 @@ from lxml import etree
 
 from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
-from pipeline.fileio import doctype_problem
+from pipeline.fileio import doctype_problem, xml_problem
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
 from pipeline.model import (
     MAX_TRANSLATION_CHARS,
@@ -351,7 +351,7 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise InputError(
-            f"not well-formed XML ({error.msg}); fix the file or export it again", path, error.lineno
+            f"not well-formed XML ({xml_problem(error.msg)}); fix the file or export it again", path, error.lineno
         ) from None
     docinfo = root.getroottree().docinfo
     if (line := doctype_problem(data, docinfo.doctype, docinfo.internalDTD)) is not None:

@@ -44,11 +44,29 @@ def test_report_json_for_one_language_and_article(tmp_path):
 
 
 def test_report_with_explicit_paths_and_missing_catalogs_fails_in_one_line(tmp_path):
+    root = make_project(tmp_path)
     result = run(
-        "report", "--glossary", make_project(tmp_path) / "glossary" / "g.tbx", "--locales-dir", tmp_path / "nowhere"
+        "report", "--project", root, "--glossary", root / "glossary" / "g.tbx", "--locales-dir", root / "nowhere"
     )
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "no catalog templates" in result.output
+
+
+def test_paths_named_outside_the_project_are_refused_unread(tmp_path):
+    (tmp_path / "project").mkdir()
+    root = make_project(tmp_path / "project")
+    (tmp_path / "elsewhere.tbx").write_text(MINIMAL, encoding="utf-8")
+    for args in (
+        ("report", "--glossary", tmp_path / "elsewhere.tbx"),
+        ("report", "--locales-dir", tmp_path),
+        ("export", tmp_path / "out.csv"),
+        ("import", "--glossary", tmp_path / "elsewhere.tbx", root / "in.csv"),
+    ):
+        result = run(*args[:1], "--project", root, *args[1:])
+        assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+        assert "lies outside the project" in result.output
+    assert not (tmp_path / "out.csv").exists()
+    assert (tmp_path / "elsewhere.tbx").read_text(encoding="utf-8") == MINIMAL
 
 
 def test_export_then_import_round_trip(tmp_path):
@@ -56,7 +74,7 @@ def test_export_then_import_round_trip(tmp_path):
     exported = run("export", "--project", root, tmp_path / "g.csv")
     assert exported.exit_code == 0 and "1 entries" in exported.output
     assert (tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()[1].startswith("backyard,[m] patio trasero,")
-    imported = run("import", "--glossary", tmp_path / "copy.tbx", tmp_path / "g.csv")
+    imported = run("import", "--project", root, "--glossary", tmp_path / "copy.tbx", tmp_path / "g.csv")
     assert imported.exit_code == 0 and "1 added, 0 updated" in imported.output
     assert (tmp_path / "copy.tbx").read_text(encoding="utf-8").count("<termEntry") == 1
 

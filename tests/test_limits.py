@@ -223,7 +223,7 @@ def test_oversized_machine_records_are_refused_unread(project: Path, never_opene
     records.unlink()
     never_opened(records, fileio.MAX_CATALOG_BYTES + 1)
     before = snapshot(project)
-    assert "machine records is larger than 50 MB" in refused(project, ("build",), before)
+    assert "machine records file is larger than 50 MB" in refused(project, ("build",), before)
 
 
 def test_an_oversized_glossary_is_refused_unread(project: Path, never_opened):

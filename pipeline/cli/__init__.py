@@ -213,9 +213,12 @@ def memory_line(report) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the flags as JSON.")
 @reports_errors
 def lint(articles: tuple[Path, ...], fix: bool, as_json: bool) -> None:
-    """Check the English copy of ARTICLES; exit 1 when an error (e.g. a placeholder) is found."""
+    """Check the English copy of ARTICLES (inside the current folder); exit 1 when an error (e.g. a placeholder) is found."""
+    from pipeline.fileio import require_in_project
     from pipeline.report import FlagRow, fix_article_file, lint_article
 
+    for path in articles:  # every path first: a refusal reads and writes nothing
+        require_in_project(path, Path.cwd().resolve(), "article")
     rows = []
     for path in articles:
         if fix:

@@ -18,14 +18,21 @@ def _config(project: Path):
 
 
 def _glossary_of(project: Path, given: Path | None = None) -> Path:
-    """The TBX to use: given on the command line (the user's choice), else the project's, which is
-    refused unless it really lies inside the project (a committed symlink must not read /etc)."""
-    from pipeline.fileio import require_inside
+    """The TBX to use: given on the command line, else the project's; either is refused unless it
+    really lies inside the project (a committed symlink or a typed path must not read /etc)."""
+    from pipeline.fileio import require_in_project, require_inside
 
-    if given is not None:
-        return given
     config = _config(project)
+    if given is not None:
+        return require_in_project(given, config.root, "glossary")
     return require_inside(config.resolve(config.glossary), config.root, "glossary")
+
+
+def _in_project(project: Path, path: Path, what: str) -> Path:
+    """A file named on the command line, if it lies inside the project (the only place newsloc reads or writes)."""
+    from pipeline.fileio import require_in_project
+
+    return require_in_project(path, _config(project).root, what)
 
 
 _project = click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -57,6 +64,8 @@ def report(langs, as_json, locales_dir, glossary_path, project, articles) -> Non
 
     config = _config(project)
     locales = tuple(langs) or tuple(locale.tag for locale in config.locales)
+    if locales_dir is not None:
+        _in_project(project, locales_dir, "--locales-dir")
     result = glossary_report(_glossary_of(project, glossary_path),
                              locales_dir or config.resolve(config.locales_dir),
                              locales, [Path(a).stem for a in articles])  # fmt: skip
@@ -85,7 +94,7 @@ def import_command(csv_file, glossary_path, project) -> None:
     from pipeline.tbx_merge import import_csv
 
     target = _glossary_of(project, glossary_path)
-    added, updated = import_csv(target, csv_file)
+    added, updated = import_csv(target, _in_project(project, csv_file, "CSV file"))
     click.echo(f"{target}: {added} added, {updated} updated")
 
 
@@ -98,5 +107,5 @@ def export_command(csv_file, glossary_path, project) -> None:
     """Write the TBX as FILE.csv for editing in a spreadsheet."""
     from pipeline.tbx import export_csv
 
-    count = export_csv(_glossary_of(project, glossary_path), csv_file)
+    count = export_csv(_glossary_of(project, glossary_path), _in_project(project, csv_file, "CSV file"))
     click.echo(f"{csv_file}: {count} entries")

@@ -121,16 +121,31 @@ def chain_for(target: Locale, chains: Mapping[str, Sequence[str]] | None = None)
 
 @dataclass(frozen=True)
 class PostEdit:
-    """A known leftover of one Apertium mode and its safe fix, both whole words."""
+    """A known leftover of one Apertium mode and its safe fix: whole words, or a regular expression
+    (``find`` written ``re:…``, ``replace`` a template with ``\\1``) where the fix depends on the context."""
 
     mode: str  # the chain's last mode
     find: str
     replace: str
     note: str
 
+    @property
+    def regex(self) -> bool:
+        return self.find.startswith("re:")
+
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
+        if self.regex:
+            return re.compile(self.find[3:])
         return re.compile(rf"(?<![\w.]){re.escape(self.find)}(?![\w])")
+
+    def fix(self, match: re.Match[str]) -> str:
+        """The replacement of one match, its first letter a capital where the leftover's was."""
+        replacement = match.expand(self.replace) if self.regex else self.replace
+        found = match.group()
+        if found[:1].isupper() and replacement[:1].islower():
+            return replacement[:1].upper() + replacement[1:]
+        return replacement
 
 
 @functools.cache
@@ -152,15 +167,21 @@ def post_edit(text: str, mode: str, rules: Sequence[PostEdit] | None = None) -> 
     """
     for rule in post_edits() if rules is None else rules:
         if rule.mode == mode:
-            text = rule.pattern.sub(functools.partial(_same_case, rule.replace), text)
+            text = rule.pattern.sub(functools.partial(_fix_unless_placeholder, rule), text)
     return text
 
 
-def _same_case(replacement: str, match: re.Match[str]) -> str:
-    found = match.group()
-    if found[:1].isupper() and replacement[:1].islower():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+# A placeholder right after a match: a proxy name, a Zq1x token or a tag (what a glossary term,
+# a kept span, a date or a number is at this point).
+PLACEHOLDER_NEXT = re.compile(rf"\s*(?:(?:{'|'.join(PROXY_PLACEHOLDERS.proxies)})\b|Zq\d+x|<)")
+
+
+def _fix_unless_placeholder(rule: PostEdit, match: re.Match[str]) -> str:
+    """A rule that reads the next word ("de" before "México") never reads a placeholder as that word:
+    "dans Johnson" is "dans" before a glossary term, not before a city."""
+    if rule.regex and PLACEHOLDER_NEXT.match(match.string, match.end()):
+        return match.group()
+    return rule.fix(match)
 
 
 # Apertium's English analyser knows "Mexico's" but not "Mexico’s".

@@ -15,7 +15,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from pipeline.config import Config
-from pipeline.fileio import write_atomic
+from pipeline.fileio import require_in_project, require_inside, write_atomic
 from pipeline.memory.index import Counts, MemoryIndex
 from pipeline.memory.units import Origin, Unit, locale_key, units_from_catalog
 from pipeline.model import InputError, Locale
@@ -139,6 +139,7 @@ def export_tmx(config: Config, target: Path, locales: Sequence[Locale]) -> Expor
     """Write the memory (for these locales) as TMX 1.4b: one <tu> per distinct translation."""
     from pipeline.memory.tmx import render_tmx
 
+    require_in_project(target, config.root, "TMX file")
     wanted = {locale_key(locale.tag) for locale in locales}
     index = open_memory(config)
     try:
@@ -153,10 +154,12 @@ def import_tmx(config: Config, file: Path) -> Imported:
     """Add a TMX file's new units to the project as tm/<name>.tmx; units already known change nothing."""
     from pipeline.memory.tmx import read_tmx, render_tmx
 
+    require_in_project(file, config.root, "TMX file")
     if not file.is_file():
         raise InputError("no such TMX file", file)
     parsed = read_tmx(file, str(file))  # validated in full before anything is written
     destination = config.resolve(config.tm_dir) / f"{file.stem}.tmx"
+    require_inside(destination, config.resolve(config.tm_dir), "TMX file")
     from pipeline.project import relative
 
     incoming = [

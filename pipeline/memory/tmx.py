@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.fileio import read_limited
+from pipeline.fileio import read_limited, xml_problem
 from pipeline.memory.units import SOURCE_LANG, Origin, Unit, locale_key
 from pipeline.model import MAX_TRANSLATION_CHARS, InputError, too_long
 
@@ -69,7 +69,7 @@ def parse_tmx(data: bytes, display: str) -> TmxFile:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise InputError(
-            f"not well-formed XML ({error.msg}); fix or re-export the TMX", display, error.lineno
+            f"not well-formed XML ({xml_problem(error.msg)}); fix or re-export the TMX", display, error.lineno
         ) from None
     doctype = root.getroottree().docinfo
     if doctype.internalDTD is not None and any(True for _ in doctype.internalDTD.iterentities()):

@@ -25,7 +25,7 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.fileio import read_limited
+from pipeline.fileio import MAX_CATALOG_BYTES, read_limited
 from pipeline.marks import MarkKind
 from pipeline.model import ConfigError, EntryState, InputError, Locale, LocalizedArticle, Severity
 from pipeline.publish.feed import atom_feed
@@ -47,7 +47,7 @@ from pipeline.publish.pages import STYLE, build_page, page_frame, serialize
 
 GENERATOR = f"newsloc {__version__}"
 MANIFEST = PurePosixPath("manifest.json")
-MAX_MANIFEST_BYTES = 50 * 1024 * 1024  # a manifest lists pages: far below this for any site
+MAX_MANIFEST_BYTES = MAX_CATALOG_BYTES  # ours, but dist/ may hold anything: never read a huge one whole
 # One safe file or folder name: what slugs (read.slug_for) and BCP 47 tags look like.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -59,8 +59,8 @@ def read_manifest(dist: Path) -> dict | None:
         return None
     try:
         return json.loads(read_limited(path, MAX_MANIFEST_BYTES, "manifest").decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, InputError):
-        return None  # rebuilt from this run's articles (a manifest too large to read included)
+    except (ValueError, UnicodeDecodeError, InputError, RecursionError):
+        return None  # rebuilt from this run's articles
 
 
 def sha256(text: str) -> str:

@@ -21,7 +21,7 @@ from pipeline import records, review
 from pipeline.checks import silence_comment, silenced_codes
 from pipeline.config import Config
 from pipeline.engines import known_marks
-from pipeline.fileio import locked
+from pipeline.fileio import FileChanged, locked
 from pipeline.glossary import Glossary
 from pipeline.memory.leverage import LocaleMatches
 from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, NewslocError
@@ -212,11 +212,25 @@ class Workspace:
                     known_marks(),
                     memory=memory,
                 )
-                # Compare-before-replace: another tool may have saved while we worked.
+                # Poedit takes no lock of ours: the replace happens only if the file still holds the text
+                # this edit was applied to (write_atomic's unchanged_since, checked just before the rename).
                 if read_catalog_text(path) != text:
-                    raise conflict(shown, message)
-                write_catalog(path, catalog, text)
+                    raise conflict(shown, self._entry_now(path, edit))
+                try:
+                    write_catalog(path, catalog, text)
+                except FileChanged:
+                    raise conflict(shown, self._entry_now(path, edit)) from None
             return self._load(slug, locale)
+
+    @staticmethod
+    def _entry_now(path: Path, edit: Edit) -> Message | None:
+        """The edited entry as the file on disk has it now (after another tool's save)."""
+        try:
+            text = read_catalog_text(path)
+            catalog = load_catalog(path, text) if text is not None else None
+        except NewslocError:  # the other tool left something we cannot read: no entry to show
+            return None
+        return catalog.get(edit.msgid, context=edit.context) if catalog is not None else None
 
 
 def conflict(shown: str, message: Message | None) -> EditConflict:

@@ -89,6 +89,33 @@ def test_a_save_after_another_tool_changed_the_po_is_refused_and_nothing_is_over
     assert po.read_text(encoding="utf-8") == theirs
 
 
+def test_a_poedit_save_made_just_before_the_browser_saves_replace_is_kept(served_project, monkeypatch):
+    """Poedit saves after every check of ours but before the rename: write_atomic's last compare keeps it."""
+    import pipeline.project as project_module
+
+    space = workspace(served_project)
+    state = space.load(SLUG, ES)
+    po = po_path(served_project)
+    records = po.with_name(f"{SLUG}.machine.json")
+    records_before = records.read_bytes()
+    theirs = po.read_text(encoding="utf-8").replace(
+        'msgstr "El sentiment no es aislado a México."', 'msgstr "Poedit: guardado a la vez."'
+    )
+    real_write = project_module.write_if_changed
+
+    def poedit_saves_first(*args, **kwargs):
+        po.write_text(theirs, encoding="utf-8")  # no lock of ours: Poedit does not know about it
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(project_module, "write_if_changed", poedit_saves_first)
+    with pytest.raises(EditConflict) as refused:
+        space.save(SLUG, ES, Edit("paragraph", FLAGGED_SOURCE, FIXED_TEXT, reviewed=True), state.version)
+    assert refused.value.current is not None and refused.value.current.text == "Poedit: guardado a la vez."
+    assert po.read_text(encoding="utf-8") == theirs
+    assert records.read_bytes() == records_before  # Poedit's drafts keep their machine records
+    assert [p.name for p in po.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_hostile_text_is_stored_as_text(served_project):
     space = workspace(served_project)
     hostile = '<script>alert(1)</script> <a href="javascript:alert(2)">mira</a> & <1>x</1>'
