@@ -384,7 +384,7 @@ class ResultCache:
         try:
             found = db.execute("SELECT parts FROM results WHERE key = ?", (key,)).fetchone()
             return json.loads(found[0]) if found else {}
-        except (sqlite3.Error, ValueError, TypeError):
+        except (sqlite3.Error, ValueError, TypeError, RecursionError):
             return {}  # an old or damaged file: recompute (flush replaces it)
 
     def take_changes(self) -> dict[str, dict[str, list[Any]]]:

@@ -68,6 +68,10 @@ def load_config(root: Path | None = None) -> Config:
             settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("newsloc", {})
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"cannot read [tool.newsloc]: {error}", pyproject) from None
+        except RecursionError:
+            raise ConfigError(
+                "cannot read [tool.newsloc]: nested too deeply (Python's recursion limit)", pyproject
+            ) from None
     if not isinstance(settings, dict):
         raise ConfigError("[tool.newsloc] must be a table of settings", pyproject)
     known = {f for f in Config.__dataclass_fields__ if f != "root"}

@@ -128,7 +128,7 @@ def xml_problem(error_message: str) -> str:
     if "Excessive depth in document" in error_message:
         depth = re.search(r"depth in document: (\d+)", error_message)
         return f"nested more than {depth[1] if depth else 256} elements deep, the XML parser's limit: flatten it"
-    if "huge text node" in error_message.lower() or "xmlSAX2Characters" in error_message:
+    if any(sign in error_message.lower() for sign in ("huge text node", "xmlsax2characters", "text node too long")):
         return "a text longer than 10 MB in one element, the XML parser's limit: split it"
     return error_message
 

@@ -3,6 +3,9 @@
 Before MT each found span becomes a placeholder (``<f1/>``); after MT the placeholder
 becomes ``render(f, locale)``, so no engine can garble "November 4th, 2025" or "1,234.5".
 Plain integers below 10000 (years, counts) are left alone: they read the same everywhere.
+A dollar amount ("$1.5 billion") is one span, written as the locale's news writes money
+("1500 millones de dólares", "1,5 milliard de dollars", "US$ 1,5 bilhão"): left to an engine,
+the "$" stays in front and "billion" becomes a French *billion* (a thousand times more).
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from typing import Literal
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 from pipeline.model import Locale
 from pipeline.typography import protected_spans_in
 
 # date: a full date; month: "November 2025"; day: "November 4" (no year);
-# number: "1,234.5", "12000", "3.5"; percent: "45%".
-Kind = Literal["date", "month", "day", "number", "percent"]
+# number: "1,234.5", "12000", "3.5"; percent: "45%"; money: "$1.5 billion", "$300".
+Kind = Literal["date", "month", "day", "number", "percent", "money"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Formattable:
     kind: Kind
     value: date | Decimal
     source: str
+    scale: str = ""  # money: "million", "billion", "trillion" or ""
 
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -65,6 +69,9 @@ _DATE_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("day", _bounded(rf"{_MONTH}\s+{_DAY}")),
     ("day", _bounded(rf"{_DAY}\s+(?:of\s+)?{_MONTH}")),
 ]
+_MONEY = _bounded(
+    r"\$(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?:\s(?P<scale>million|billion|trillion)\b)?"
+)
 _NUMBER = _bounded(r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<percent>\s?%)?")
 
 
@@ -72,7 +79,7 @@ def find_formattables(text: str, *, protected: Sequence[tuple[int, int]] = ()) -
     """Dates and numbers worth localizing, in text order; never inside tags, URLs or ``protected``."""
     taken = [*protected, *protected_spans_in(text)]
     found: list[Formattable] = []
-    for candidate in [*_dates(text), *_numbers(text)]:
+    for candidate in [*_dates(text), *_money(text), *_numbers(text)]:
         if not any(candidate.start < end and start < candidate.end for start, end in taken):
             found.append(candidate)
             taken.append((candidate.start, candidate.end))
@@ -85,6 +92,8 @@ def render(f: Formattable, locale: Locale) -> str:
         if f.kind == "date":
             return format_date(f.value, format="long", locale=locale.babel)
         return format_skeleton("yMMMM" if f.kind == "month" else "MMMMd", f.value, locale=locale.babel)
+    if f.kind == "money":
+        return _money_text(f.value, f.scale, locale)
     formats = BabelLocale.parse(locale.babel)
     pattern = copy.copy(formats.percent_formats[None] if f.kind == "percent" else formats.decimal_formats[None])
     decimals = max(0, -int(f.value.as_tuple().exponent))
@@ -92,6 +101,44 @@ def render(f: Formattable, locale: Locale) -> str:
     if f.kind == "percent":
         return format_percent(f.value / 100, format=pattern, locale=locale.babel)
     return format_decimal(f.value, format=pattern, locale=locale.babel)
+
+
+# How each language's news writes a dollar amount: scale words (singular, plural) and the pattern.
+_SCALE_FACTORS = {"": 1, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_MONEY_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "es": {"million": ("millón", "millones"), "billion": ("millones", "millones"), "trillion": ("billón", "billones")},
+    "fr": {
+        "million": ("million", "millions"),
+        "billion": ("milliard", "milliards"),
+        "trillion": ("billion", "billions"),
+    },
+    "pt": {"million": ("milhão", "milhões"), "billion": ("bilhão", "bilhões"), "trillion": ("trilhão", "trilhões")},
+}
+
+
+def _money_text(amount: Decimal, scale: str, locale: Locale) -> str:
+    language = locale.language
+    if language not in _MONEY_WORDS or (language == "pt" and locale.tag != "pt-BR"):  # pt-PT: mil milhões
+        if not scale:
+            return format_currency(amount, "USD", locale=locale.babel)
+        total = amount * _SCALE_FACTORS[scale]
+        return format_compact_currency(total, "USD", locale=locale.babel, fraction_digits=_decimals(amount))
+    if language == "es" and scale == "billion":
+        amount = amount * 1000  # Spanish news counts thousands of millions: "1500 millones"
+        amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
+    pattern = copy.copy(BabelLocale.parse(locale.babel).decimal_formats[None])
+    pattern.frac_prec = (_decimals(amount), _decimals(amount))
+    number = format_decimal(amount, format=pattern, locale=locale.babel)
+    words = _MONEY_WORDS[language].get(scale)
+    word = (words[0] if amount < 2 else words[1]) if words else ""
+    if language == "pt":
+        return f"US$ {number} {word}".rstrip()
+    currency = {"es": ("dólar", "dólares"), "fr": ("dollar", "dollars")}[language][0 if amount == 1 and not word else 1]
+    return f"{number} {word} de {currency}" if word else f"{number} {currency}"
+
+
+def _decimals(value: Decimal) -> int:
+    return max(0, -int(value.as_tuple().exponent))
 
 
 def localize_formattables(text: str, locale: Locale, *, protected: Sequence[tuple[int, int]] = ()) -> str:
@@ -115,6 +162,14 @@ def _dates(text: str) -> list[Formattable]:
             except ValueError:
                 continue  # "November 31st" is not a date
             found.append(Formattable(match.start(), match.end(), kind, value, match[0]))
+    return found
+
+
+def _money(text: str) -> list[Formattable]:
+    found = []
+    for match in _MONEY.finditer(text):
+        value = Decimal(match["digits"].replace(",", "") + (match["fraction"] or ""))
+        found.append(Formattable(match.start(), match.end(), "money", value, match[0], match["scale"] or ""))
     return found
 
 

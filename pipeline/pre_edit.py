@@ -9,22 +9,43 @@ provenance. Every kind is kept only while it measures better (bench/bench_qualit
 
 Edits never touch protected spans (a verbatim code's content, a tag); inside a
 glossary term only a change of case is made ("lula da Silva" → "Lula da Silva"),
-which the term still matches. The caller passes the spans, so this module knows
+which the term still matches (the glossary then writes the target with its own capitals). The caller passes the spans, so this module knows
 no glossary and no engine.
+
+A heading in Title Case ("Bogotá Summit Seeks a Security Pact") is read by Apertium as a run of
+names: it keeps their capitals and their English order ("Bogotá La cumbre Busca un Pacto de
+Seguridad"). The title-case pre-edit gives the engine the heading in sentence case, lowering only
+words that are common words to the English dictionary, not names to it or to the project, and that
+the article itself never writes with a capital inside a sentence ("Monroe Doctrine" stays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline import flags as registry
-from pipeline import lint
+from pipeline import lint, spelling
 from pipeline.inline import FROZEN_TAG
 from pipeline.model import Flag, Severity
 
-# The kinds of pre-edit, each named by the lint code that finds what it fixes.
-PRE_EDITS: tuple[str, ...] = ("quote-character", "missing-space", "house-style", "name-casing", "lowercase-start")
+# The kinds of pre-edit, each named by the lint code that finds what it fixes ("title-case": found here).
+PRE_EDITS: tuple[str, ...] = (
+    "quote-character",
+    "missing-space",
+    "house-style",
+    "name-casing",
+    "lowercase-start",
+    "title-case",
+)
+ENGLISH = "en_US"
+# A word of a heading: letters, with inner apostrophes and hyphens ("Two-Day", "Region’s").
+HEADING_WORD = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?")
+POSSESSIVE = re.compile(r"[’']s$")
+# Before a word that starts a sentence: nothing, an end of sentence, a colon, an opening quote or bracket.
+SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;]\s+|[.!?:]\s*[”\"»)]\s+)[" + re.escape(lint.OPENERS) + r"\s]*$")
 
 
 @dataclass(frozen=True)
@@ -62,12 +83,99 @@ def _from_flag(flag: Flag, text: str) -> lint.Fix | None:
 
 
 def _first_word(text: str, start: int) -> bool:
-    """Nothing but tags, quotes and brackets before ``start``."""
-    return not FROZEN_TAG.sub("", text[:start]).strip(lint.OPENERS + " ")
+    """Nothing but tags, quotes and brackets before ``start`` (read from the start: no copy of the text before it)."""
+    position = 0
+    while position < start:
+        tag = FROZEN_TAG.match(text, position)
+        if tag and tag.end() <= start:
+            position = tag.end()
+        elif text[position] in lint.OPENERS + " ":
+            position += 1
+        else:
+            return False
+    return True
 
 
-def _overlaps(fix: lint.Fix, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(fix.start < end and start < fix.end for start, end in spans)
+class _Spans:
+    """Spans, sorted, with the furthest end so far: whether a fix overlaps any is a bisection, not a scan."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the largest end among the spans up to each one
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that starts at or after every span already there."""
+        self.starts.append(start)
+        self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def overlaps(self, fix: lint.Fix) -> bool:
+        before_end = bisect.bisect_left(self.starts, fix.end)  # the spans starting before the fix ends
+        return before_end > 0 and self.reach[before_end - 1] > fix.start
+
+
+def title_case(text: str) -> bool:
+    """Every word of four letters or more after the first has a capital, and there is one at least."""
+    text = FROZEN_TAG.sub(" ", text)
+    long_words = [word.group() for word in HEADING_WORD.finditer(text)][1:]
+    long_words = [word for word in long_words if len(word) >= 4]
+    return len(long_words) >= 1 and all(word[:1].isupper() for word in long_words)
+
+
+def capitalized_inside_sentences(texts: Iterable[str]) -> frozenset[str]:
+    """Words an article writes with a capital where a sentence does not start ("the Monroe Doctrine"),
+    headings in Title Case left out: the names of this article, whatever the dictionary says."""
+    found = set()
+    for text in texts:
+        if title_case(text):
+            continue
+        text = FROZEN_TAG.sub(" ", text)
+        for word in HEADING_WORD.finditer(text):
+            if word.group()[:1].isupper() and not SENTENCE_OPENING.search(text[: word.start()]):
+                found.add(POSSESSIVE.sub("", word.group()))
+    return frozenset(found)
+
+
+def _common_word(word: str, names: frozenset[str]) -> bool:
+    """A capitalized word the engine should read in lower case: the dictionary knows it so, as no name."""
+    base = POSSESSIVE.sub("", word)
+    if (not base[1:].islower() and len(base) > 1) or base in ("I", *names):
+        return False  # "NATO", "McCain", "I", a name of the article
+    if base in spelling.proper_stems(ENGLISH) or base in spelling.project_single_names():
+        return False
+    if any(base in name.split() for name in spelling.project_names()):
+        return False
+    return spelling.is_correct(base.lower(), ENGLISH)
+
+
+def title_case_words(texts: Iterable[str]) -> frozenset[str]:
+    """The words of an article's Title-Case headings the engine should read in lower case (the
+    dictionary is asked here, once per article: the build caches the answer with the lint)."""
+    texts = list(texts)
+    names = capitalized_inside_sentences(texts)
+    found: set[str] = set()
+    for text in texts:
+        if title_case(text):
+            found.update(word for word in _heading_words(text)[1:] if word[:1].isupper() and _common_word(word, names))
+    return frozenset(found)
+
+
+def _heading_words(text: str) -> list[str]:
+    return [word.group() for word in HEADING_WORD.finditer(FROZEN_TAG.sub(" ", text))]
+
+
+def title_case_fixes(text: str, lowered: frozenset[str]) -> list[lint.Fix]:
+    """A Title-Case heading in sentence case: each word after the first that is in ``lowered``."""
+    if not title_case(text):
+        return []
+    tags = [tag.span() for tag in FROZEN_TAG.finditer(text)]
+    words = [word for word in HEADING_WORD.finditer(text) if not any(s <= word.start() < e for s, e in tags)]
+    return [
+        lint.Fix(word.start(), word.start() + 1, word.group()[0].lower(), "title-case")
+        for word in words[1:]
+        if word.group() in lowered
+    ]
 
 
 def pre_edit(
@@ -76,25 +184,31 @@ def pre_edit(
     protected: Sequence[tuple[int, int]] = (),
     kinds: Sequence[str] | None = None,
     terms: Sequence[tuple[int, int]] = (),
+    lowered: frozenset[str] = frozenset(),
 ) -> PreEdited:
     """``text`` with the fixes of the enabled ``kinds`` (default: ``PRE_EDITS``) applied.
 
     ``source_flags`` are the segment's lint flags (spans in ``text``): house-style, name-casing and
     lowercase-start come from them, with the article's context; quote characters and missing spaces
-    are found here. Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
+    are found here, and so is title case (``lowered``: the article's ``title_case_words``). Nothing inside ``protected`` spans or a tag changes, and nothing but case inside
     glossary ``terms``; overlapping fixes keep the first.
     """
     enabled = PRE_EDITS if kinds is None else tuple(kinds)
-    keep = [*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))]
+    keep = _Spans([*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))])
+    term_spans = _Spans(terms)
     candidates = [fix for fix in lint.mechanical_fixes(text) if fix.code in enabled]
     candidates += [fix for fix in map(lambda flag: _from_flag(flag, text), source_flags) if fix and fix.code in enabled]
+    if "title-case" in enabled:
+        candidates += title_case_fixes(text, lowered)
     chosen: list[lint.Fix] = []
+    taken = _Spans()
     for fix in sorted(candidates, key=lambda fix: (fix.start, PRE_EDITS.index(fix.code))):
-        if _overlaps(fix, keep) or _overlaps(fix, [(c.start, c.end) for c in chosen]):
+        if keep.overlaps(fix) or taken.overlaps(fix):
             continue
-        if _overlaps(fix, terms) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
+        if term_spans.overlaps(fix) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
             continue  # the term would no longer match the glossary
         chosen.append(fix)
+        taken.add(fix.start, fix.end)
     pieces, flags, position = [], [], 0
     for fix in chosen:
         if fix.code in ("quote-character", "missing-space"):

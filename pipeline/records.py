@@ -115,6 +115,10 @@ def parse(text: str, path: Path) -> dict[str, DraftRecord]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"machine records are not valid JSON ({error.msg}); {hint}", path, error.lineno) from None
+    except RecursionError:
+        raise InputError(
+            f"machine records nested too deeply to read (Python's recursion limit); {hint}", path
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("drafts"), list):
         raise InputError(f"not a newsloc machine-records file ({FORMAT}); {hint}", path)
     records = {}

@@ -45,6 +45,10 @@ FOUND = [
     ("1,000,000", "number", Decimal("1000000")),
     ("45%", "percent", Decimal("45")),
     ("4.5 %", "percent", Decimal("4.5")),
+    ("$1.5 billion", "money", Decimal("1.5")),
+    ("$300", "money", Decimal("300")),
+    ("$1,200.50", "money", Decimal("1200.50")),
+    ("$2.5 million", "money", Decimal("2.5")),
 ]
 
 
@@ -64,6 +68,7 @@ NOT_FOUND = [
     "November 31, 2025",  # no such day
     "may 4, 2025",  # lower-case "may" is a verb
     "1,23 and 12,3456",  # not a thousands grouping
+    "the code $x and US$ 300",  # no amount after the sign; another currency's sign
 ]
 
 
@@ -103,6 +108,21 @@ RENDERED = [
     ("es", "45%", f"45{NBSP}%"),
     ("fr", "4.5%", f"4,5{NBSP}%"),
     ("pt-BR", "45%", "45%"),
+    # dollar amounts as each language's news writes them (a French "billion" is a thousand times more)
+    ("es", "$1.5 billion", "1.500 millones de dólares"),
+    ("es", "$13.6 billion", "13.600 millones de dólares"),
+    ("es", "$2.5 million", "2,5 millones de dólares"),
+    ("es", "$1 million", "1 millón de dólares"),
+    ("es", "$300", "300 dólares"),
+    ("es", "$1", "1 dólar"),
+    ("fr", "$1.5 billion", "1,5 milliard de dollars"),
+    ("fr", "$13.6 billion", "13,6 milliards de dollars"),
+    ("fr", "$2 trillion", "2 billions de dollars"),
+    ("fr", "$300", "300 dollars"),
+    ("pt-BR", "$1.5 billion", "US$ 1,5 bilhão"),
+    ("pt-BR", "$13.6 billion", "US$ 13,6 bilhões"),
+    ("pt-BR", "$300", "US$ 300"),
+    ("de", "$1.5 billion", f"1,5{NBSP}Mrd.{NBSP}$"),
 ]
 
 

@@ -610,6 +610,33 @@ def glossary_term_inert(project: Path, outside: Path) -> None:
         assert not scripts_running_it(lxml.html.fromstring(page))
 
 
+HOSTILE_LINKS = """# Links
+
+See ![a](file:///etc/passwd) and ![b](data:image/svg+xml;base64,PHN2Zz4=) here.
+
+Click [one](  javascript:alert(1)) or [two](JaVaScRiPt:alert(2)) or [three](java&#x09;script:alert(3)) or [four](vbscript:x).
+
+<a href="jav&#x0A;ascript:alert(5)">five</a> and <a href="http://ok.example/">six</a>.
+
+<iframe src="https://evil.example/"></iframe> <object data="x.swf"></object> <form action="https://evil.example/"><input></form>
+
+<p style="background:url(https://tracker.example/p.gif)" onclick="alert(7)">Styled.</p>
+"""
+
+
+def links_inert(project: Path, outside: Path) -> None:
+    import lxml.html
+
+    for name in ("links.html", "links.review.html"):
+        tree = lxml.html.parse(str(project / "dist" / "es" / name)).getroot()
+        body = tree.find("body")
+        urls = body.xpath("//body//@href | //body//@src | //body//@action | //body//@data")
+        assert [url for url in urls if not url.startswith(("http://", "https://", "#", "../", "links"))] == []
+        assert not body.xpath("//body//iframe | //body//object | //body//form | //body//@style[contains(., 'url(')]")
+        assert not [a for a in body.xpath("//body//@*") if a.attrname.startswith("on")]
+        assert "http://ok.example/" in urls
+
+
 def a_save_during(target: str, module: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
     """Poedit saves the catalog (a reviewed entry with a comment) once ``module.target`` runs: after the
     command read the catalog, before it writes it."""
@@ -701,6 +728,20 @@ def package(metadata: dict, members: dict[str, bytes] | None = None, link_to: st
             zipped.writestr(f"{top}/model/model.bin", b"x")
             for name, data in (members or {}).items():
                 zipped.writestr(name, data)
+
+    return setup
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def package_with_metadata(raw: str) -> Callable[[Path, Path], None]:
+    def setup(project: Path, outside: Path) -> None:
+        top = "translate-en_es-1_0"
+        with zipfile.ZipFile(project / "evil.argosmodel", "w") as zipped:
+            zipped.writestr(f"{top}/metadata.json", raw)
+            zipped.writestr(f"{top}/sentencepiece.model", b"x")
+            zipped.writestr(f"{top}/model/model.bin", b"x")
 
     return setup
 
@@ -850,6 +891,20 @@ SWEEP = [
         ("build",),
         2,
         "nested more than 256 elements deep, the XML parser's limit",
+    ),
+    Case(
+        "TBX with an 11 MB note",
+        project_file(
+            "glossary/newsloc.tbx",
+            glossary_text(
+                lambda t: t.replace(
+                    "<body>", f"<body><termEntry id='x'><note>{'a' * 11 * 1024 * 1024}</note></termEntry>", 1
+                )
+            ),
+        ),
+        ("build",),
+        2,
+        "a text longer than 10 MB in one element, the XML parser's limit",
     ),
     # 7: an old or mislabelled XLIFF never freezes machine text as a person's, nor lands in another locale
     Case(
@@ -1003,9 +1058,44 @@ SWEEP = [
         2,
         "in.csv:3: CSV file is not valid UTF-8",
     ),
+    # nested past Python's recursion limit: JSON and TOML files newsloc reads
+    Case(
+        "machine records nested 100000 deep",
+        project_file(str(PO.with_name("story.machine.json")), DEEP_JSON),
+        ("build",),
+        2,
+        "nested too deeply",
+    ),
+    Case(
+        "pyproject nested 100000 deep",
+        project_file("pyproject.toml", f"[tool.newsloc]\nx = {DEEP_JSON}\n"),
+        ("build",),
+        2,
+        "nested too deeply",
+    ),
+    Case(
+        "dist manifest nested 100000 deep",
+        project_file("dist/manifest.json", DEEP_JSON),
+        ("build",),
+        0,
+        "",
+        then=manifest_rebuilt,
+    ),
+    Case(
+        "build ledger nested 100000 deep", project_file(".newsloc-cache/last-build.json", DEEP_JSON), ("build",), 0, ""
+    ),
+    Case("argos metadata nested 100000 deep", package_with_metadata(DEEP_JSON), INSTALL, 2, "nested too deeply"),
     # script and javascript: content anywhere is text, never markup
     Case("script in a translation", script_in_translation, ("build", "--lang", "es"), 0, "", then=translation_inert),
     Case("script in a glossary term", script_in_glossary, ("build", "--lang", "es"), 0, "", then=glossary_term_inert),
+    Case(
+        "hostile links and embeds in an article",
+        article("links.md", HOSTILE_LINKS),
+        ("build", "--lang", "es"),
+        0,
+        "",
+        then=links_inert,
+    ),
     # 11: configuration, one row per key and way of being wrong
     *(
         Case(f"setting {body}", project_file("pyproject.toml", f"[tool.newsloc]\n{body}\n"), ("build",), 2, fragment)

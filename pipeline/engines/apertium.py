@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pipeline.engines.base import Progress
 from pipeline.glossary import PlaceholderStyle
-from pipeline.marks import Mark, MarkKind, flag_for, strip_marks
+from pipeline.marks import Mark, MarkKind, first_spans, flag_for, strip_marks
 from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance
 
 # Mode chains from English, by target language tag (language alone as fallback): the best chain
@@ -121,16 +121,31 @@ def chain_for(target: Locale, chains: Mapping[str, Sequence[str]] | None = None)
 
 @dataclass(frozen=True)
 class PostEdit:
-    """A known leftover of one Apertium mode and its safe fix, both whole words."""
+    """A known leftover of one Apertium mode and its safe fix: whole words, or a regular expression
+    (``find`` written ``re:…``, ``replace`` a template with ``\\1``) where the fix depends on the context."""
 
     mode: str  # the chain's last mode
     find: str
     replace: str
     note: str
 
+    @property
+    def regex(self) -> bool:
+        return self.find.startswith("re:")
+
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
+        if self.regex:
+            return re.compile(self.find[3:])
         return re.compile(rf"(?<![\w.]){re.escape(self.find)}(?![\w])")
+
+    def fix(self, match: re.Match[str]) -> str:
+        """The replacement of one match, its first letter a capital where the leftover's was."""
+        replacement = match.expand(self.replace) if self.regex else self.replace
+        found = match.group()
+        if found[:1].isupper() and replacement[:1].islower():
+            return replacement[:1].upper() + replacement[1:]
+        return replacement
 
 
 @functools.cache
@@ -152,15 +167,21 @@ def post_edit(text: str, mode: str, rules: Sequence[PostEdit] | None = None) -> 
     """
     for rule in post_edits() if rules is None else rules:
         if rule.mode == mode:
-            text = rule.pattern.sub(functools.partial(_same_case, rule.replace), text)
+            text = rule.pattern.sub(functools.partial(_fix_unless_placeholder, rule), text)
     return text
 
 
-def _same_case(replacement: str, match: re.Match[str]) -> str:
-    found = match.group()
-    if found[:1].isupper() and replacement[:1].islower():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+# A placeholder right after a match: a proxy name, a Zq1x token or a tag (what a glossary term,
+# a kept span, a date or a number is at this point).
+PLACEHOLDER_NEXT = re.compile(rf"\s*(?:(?:{'|'.join(PROXY_PLACEHOLDERS.proxies)})\b|Zq\d+x|<)")
+
+
+def _fix_unless_placeholder(rule: PostEdit, match: re.Match[str]) -> str:
+    """A rule that reads the next word ("de" before "México") never reads a placeholder as that word:
+    "dans Johnson" is "dans" before a glossary term, not before a city."""
+    if rule.regex and PLACEHOLDER_NEXT.match(match.string, match.end()):
+        return match.group()
+    return rule.fix(match)
 
 
 # Apertium's English analyser knows "Mexico's" but not "Mexico’s".
@@ -294,23 +315,3 @@ def mark_flags(marks: Sequence[Mark], text: str) -> tuple[Flag, ...]:
         seen.add((mark.kind.code, mark.word))
         flags.append(flag_for(mark.kind, mark.word, where.get(mark.word)))
     return tuple(flags)
-
-
-WORD_RUN = re.compile(r"\w+")
-WORD_JOINER = re.compile(r"[’'-]+")
-
-
-def first_spans(text: str, longest: int) -> dict[str, tuple[int, int]]:
-    """Where each word-like string of up to ``longest`` characters first stands alone in ``text``
-    (what searching ``(?<!\\w)WORD(?!\\w)`` finds): one pass, not one search per marked word."""
-    runs = [(run.start(), run.end()) for run in WORD_RUN.finditer(text)]
-    found: dict[str, tuple[int, int]] = {}
-    for first, (start, _) in enumerate(runs):
-        for last in range(first, len(runs)):
-            end = runs[last][1]
-            if end - start > longest:
-                break
-            if last > first and not WORD_JOINER.fullmatch(text[runs[last - 1][1] : runs[last][0]]):
-                break
-            found.setdefault(text[start:end], (start, end))
-    return found

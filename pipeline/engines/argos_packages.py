@@ -138,7 +138,7 @@ def install_from_index(source: str, target: Locale | str, folder: Path) -> Insta
     raw = _download(settings.remote_package_index, "the Argos package index")
     try:
         index = json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise EngineError(f"the Argos package index is not valid JSON ({error})") from error
     candidates = [e for e in index if isinstance(e, dict) and e.get("type", "translate") == "translate"]
     for code in codes:
@@ -171,7 +171,7 @@ def _read_package(path: Path) -> InstalledPackage | None:
 
     try:
         package = Package(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if package.type != "translate" or not package.from_code or not package.to_code:
         return None
@@ -231,6 +231,8 @@ def _metadata_problems(raw: bytes) -> list[str]:
         metadata = json.loads(raw)
     except ValueError as error:
         return [f"metadata.json is not valid JSON ({error})"]
+    except RecursionError:
+        return ["metadata.json is nested too deeply to read (Python's recursion limit)"]
     if not isinstance(metadata, dict):
         return ["metadata.json is not a JSON object"]
     if metadata.get("type", "translate") != "translate":

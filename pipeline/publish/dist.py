@@ -59,7 +59,7 @@ def read_manifest(dist: Path) -> dict | None:
         return None
     try:
         return json.loads(read_limited(path, MAX_MANIFEST_BYTES, "manifest").decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, InputError):
+    except (ValueError, UnicodeDecodeError, InputError, RecursionError):
         return None  # rebuilt from this run's articles
 
 

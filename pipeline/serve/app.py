@@ -185,7 +185,7 @@ def parse_edit(data: bytes) -> tuple[Edit, str]:
     """The JSON body of a save as an Edit and the catalog version the page was loaded from."""
     try:
         body = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InputError("the edit is not valid JSON") from None
     if not isinstance(body, dict):
         raise InputError("the edit must be a JSON object")

@@ -163,7 +163,7 @@ def test_post_edit_rules(mode, text, expected):
 
 def test_post_edit_rules_file_is_read():
     rules = apertium.post_edits()
-    assert rules and all(rule.mode and rule.find and rule.replace for rule in rules)
+    assert rules and all(rule.mode and rule.find and (rule.replace or rule.regex) for rule in rules)
 
 
 @needs_apertium
@@ -175,3 +175,62 @@ def test_a_shared_pivot_step_runs_once_per_run_and_repeated_texts_once():
     assert fresh.runs == [("eng-spa", 2), ("es-pt_BR", 2)]  # English→Spanish once, for both locales
     assert spanish[0].text == spanish[2].text and brazilian[0].text == brazilian[2].text
     assert brazilian == ApertiumEngine().translate(texts, "en", Locale("pt-BR"))  # as with a chain of its own
+
+
+# The rules of pipeline/data/apertium_post_edits.tsv: each fires where it should, and never reads a
+# placeholder (a glossary term's proxy name or token, a kept span's or a number's tag) as its next word.
+SHIPPED_RULES = [
+    # (mode, Apertium output, post-edited)
+    ("es-pt_BR", "A intervenção de EUA em México", "A intervenção dos EUA no México"),
+    ("es-pt_BR", "De Brasil a México, por Colômbia", "Do Brasil ao México, pela Colômbia"),
+    ("es-pt_BR", "vendem a EUA e para México", "vendem aos EUA e para o México"),
+    ("es-pt_BR", "de América Latina em Venezuela e em EUA", "da América Latina na Venezuela e nos EUA"),
+    ("es-pt_BR", "por México e por EUA, para EUA", "pelo México e pelos EUA, para os EUA"),
+    ("es-pt_BR", "A Colômbia assinou", "A Colômbia assinou"),  # "a" before a feminine name: its article
+    ("es-pt_BR", "a influência de Johnson", "a influência de Johnson"),  # a proxy placeholder
+    ("es-pt_BR", "Abriram palestras", "Abriram negociações"),
+    ("cat-fra", "la possibilité d'USA intervention", "la possibilité des États-Unis intervention"),
+    ("cat-fra", "Ils vivent dans USA, les USA", "Ils vivent aux États-Unis, les États-Unis"),
+    ("cat-fra", "le président de Mexique à Brésil", "le président du Mexique au Brésil"),
+    ("cat-fra", "réunis dans Bogotà", "réunis à Bogotá"),
+    ("cat-fra", "dans Le Monde, dans Johnson, dans Zq1x", "dans Le Monde, dans Johnson, dans Zq1x"),
+    ("cat-fra", "arrêté dans 2016", "arrêté en 2016"),
+    ("cat-fra", "des causeries", "des négociations"),
+    ("eng-spa", "Los Estados Unidos y de los Estados Unidos", "Estados Unidos y de Estados Unidos"),
+    ("eng-spa", "la intervención de EE.UU.", "la intervención de Estados Unidos"),
+    ("eng-spa", "abrieron charlas encima martes", "abrieron negociaciones el martes"),
+    ("eng-spa", "su póliza exterior y sus pólizas", "su política exterior y sus políticas"),
+    ("es-pt_BR", "a póliza de segurança e as pólizas", "a política de segurança e as políticas"),
+    ("eng-spa", "encima <f1/>, encima la mesa", "encima <f1/>, encima la mesa"),  # a date placeholder, another word
+    ("es-fr", "de México", "de México"),  # another chain: no rule of es-pt_BR
+]
+
+
+@pytest.mark.parametrize(("mode", "text", "expected"), SHIPPED_RULES)
+def test_shipped_post_edit_rules(mode, text, expected):
+    assert post_edit(text, mode) == expected
+
+
+NEW_WORD_RULES = {
+    ("eng-spa", "charlas"),
+    ("cat-fra", "causeries"),
+    ("es-pt_BR", "palestras"),
+    ("eng-spa", "EE.UU."),
+    ("cat-fra", "Bogotà"),
+    ("eng-spa", "póliza"),
+    ("eng-spa", "pólizas"),
+    ("es-pt_BR", "póliza"),
+    ("es-pt_BR", "pólizas"),
+}
+
+
+def test_every_shipped_rule_group_is_tested():
+    tested = {(mode, text) for mode, text, expected in SHIPPED_RULES if post_edit(text, mode) != text}
+    for rule in apertium.post_edits():
+        if rule.regex or (rule.mode, rule.find) in NEW_WORD_RULES:
+            assert any(mode == rule.mode and rule.pattern.search(text) for mode, text in tested), rule
+
+
+def test_a_regex_rule_keeps_the_capital_of_a_sentence_start():
+    rule = PostEdit("x", r"re:\b[Dd]e(?= México)", "do", "article")
+    assert post_edit("De México. de México", "x", [rule]) == "Do México. do México"

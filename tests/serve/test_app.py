@@ -135,6 +135,7 @@ def test_a_hostile_edit_is_stored_as_text_and_rendered_inert(client, served_proj
 BAD_REQUESTS = [
     ({"content": b"not json", "headers": {"Content-Type": "application/json"}}, 400, "not valid JSON"),
     ({"content": b"[1]", "headers": {"Content-Type": "application/json"}}, 400, "JSON object"),
+    ({"content": b"[" * 100_000, "headers": {"Content-Type": "application/json"}}, 400, "not valid JSON"),
     ({"content": b"text=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 415, "application/json"),
     ({"json": {"context": "paragraph", "msgid": FLAGGED_SOURCE}}, 400, "no version"),
     ({"json": {"context": "paragraph", "msgid": FLAGGED_SOURCE, "version": "v", "text": 5}}, 400, "string"),
