@@ -194,6 +194,7 @@ def cases(length: int) -> dict[str, Callable[[], object]]:
         "engine_fixes": lambda: lint.engine_fixes(line),
         "attach source flags": lambda: review.attach_to_segments(article_text, segments, source_flags),
         "pre_edit (long segment)": lambda: pre_edit.pre_edit(line, source_flags),
+        "pre_edit title-case words": lambda: pre_edit.title_case_words([single]),
         "source_review": lambda: review.source_review(article_text, document, segments, GLOSSARY),
         "spelling en": lambda: spelling.misspellings(line, "en_US"),
         "spelling es": lambda: spelling.misspellings(target, "es_ES"),
