@@ -274,9 +274,13 @@ def _best_fuzzy_match(message: Message, candidates: dict[tuple[str, str], Messag
     """The most similar unused human translation, preferring the same kind of place."""
     best: tuple[float, tuple[str, str]] | None = None
     for key, old in candidates.items():
-        ratio = difflib.SequenceMatcher(None, message.id, old.id).ratio()
-        if _context_kind(key[1]) == _context_kind(message.context or ""):
-            ratio += 0.05
+        bonus = 0.05 if _context_kind(key[1]) == _context_kind(message.context or "") else 0.0
+        matcher = difflib.SequenceMatcher(None, message.id, old.id)
+        # ratio() is quadratic on long texts; its linear upper bounds rule most candidates out first
+        floor = max(FUZZY_MATCH_CUTOFF, best[0] if best else 0.0)
+        if matcher.real_quick_ratio() + bonus < floor or matcher.quick_ratio() + bonus < floor:
+            continue
+        ratio = matcher.ratio() + bonus
         if ratio >= FUZZY_MATCH_CUTOFF and (best is None or ratio > best[0]):
             best = (ratio, key)
     return best[1] if best else None

@@ -13,6 +13,7 @@ import bisect
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,12 +21,13 @@ from decimal import Decimal, InvalidOperation
 from pipeline import flags, spelling
 from pipeline.flags import FlagCode, Side
 from pipeline.inline import FROZEN_TAG
-from pipeline.lint import ENGLISH
-from pipeline.marks import MarkKind, find_marks
+from pipeline.lint import ENGLISH, token_before
+from pipeline.marks import MarkKind, find_marks, first_spans
 from pipeline.model import Flag, Locale, Severity
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)]")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a run of address characters starts: one try per run, not per character of a long word.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SPACES = " \u00a0\u202f"
 # A number as written in any of our locales: 1,234.5 / 1.234,5 / 1 234,5 (thin spaces too).
 NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
@@ -215,31 +217,60 @@ def _numbers(pair: Pair) -> Iterator[Finding]:
     language = pair.locale.language
     source_numbers = [(m.group(), _scaled_values(source_text, m, "en")) for m in NUMBER.finditer(source_text)]
     target_numbers = [(m, _scaled_values(target_text, m, language)) for m in NUMBER.finditer(target_text)]
-    romans = [Decimal(_roman_value(m.group())) for m in ROMAN.finditer(target_text)]
-    unused = list(target_numbers)
+    romans = [{Decimal(_roman_value(m.group()))} for m in ROMAN.finditer(target_text)]
+    unused, unused_romans = _FirstUnused([values for _, values in target_numbers]), _FirstUnused(romans)
     for written, values in source_numbers:
-        paired = next((item for item in unused if item[1] & values), None)
-        if paired:
-            unused.remove(paired)
-        elif any(value in values for value in romans):  # "19th century" → "siglo XIX"
-            romans.remove(next(value for value in romans if value in values))
-        else:
+        # the first unused target number with one of its values, else a Roman numeral ("19th" → "siglo XIX")
+        if unused.take(values) is None and unused_romans.take(values) is None:
             yield Finding(f"number {written} of the source is missing from the target", word=written)
-    for match, _ in unused:
-        yield Finding(f"number {match.group()} is not in the source", match.span(), word=match.group())
+    for index, (match, _) in enumerate(target_numbers):
+        if index not in unused.taken:
+            yield Finding(f"number {match.group()} is not in the source", match.span(), word=match.group())
+
+
+class _FirstUnused:
+    """Items (each a set of values) taken in order: ``take`` gives the first unused item holding one of
+    the values. Indexed by value, so pairing thousands of numbers is linear, not a scan per number."""
+
+    def __init__(self, items: Sequence[set[Decimal]]) -> None:
+        self.by_value: dict[Decimal, list[int]] = {}
+        for index, values in enumerate(items):
+            for value in values:
+                self.by_value.setdefault(value, []).append(index)
+        self.next: dict[Decimal, int] = {}  # per value, where its unused items start
+        self.taken: set[int] = set()
+
+    def take(self, values: Iterable[Decimal]) -> int | None:
+        best = None
+        for value in values:
+            indexes = self.by_value.get(value, [])
+            at = self.next.get(value, 0)
+            while at < len(indexes) and indexes[at] in self.taken:
+                at += 1
+            self.next[value] = at
+            if at < len(indexes) and (best is None or indexes[at] < best):
+                best = indexes[at]
+        if best is not None:
+            self.taken.add(best)
+        return best
 
 
 def _urls(pair: Pair) -> Iterator[Finding]:
     for pattern, kind in ((URL, "URL"), (EMAIL, "e-mail address")):
-        source_items = pattern.findall(pair.source)
         target_items = pattern.findall(pair.target)
-        for item in source_items:
-            if item not in target_items:
-                yield Finding(f"{kind} {item} is missing or changed", severity=Severity.ERROR, word=item)
+        left = Counter(target_items)  # counts, not list scans: thousands of links stay linear
+        paired: Counter[str] = Counter()
+        for item in pattern.findall(pair.source):
+            if left[item] > 0:
+                left[item] -= 1
+                paired[item] += 1  # the target's first occurrences are the paired ones
             else:
-                target_items.remove(item)
+                yield Finding(f"{kind} {item} is missing or changed", severity=Severity.ERROR, word=item)
         for item in target_items:
-            yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING, word=item)
+            if paired[item] > 0:
+                paired[item] -= 1
+            else:
+                yield Finding(f"{kind} {item} is not in the source", severity=Severity.WARNING, word=item)
 
 
 # ---------------------------------------------------------------- punctuation and spacing
@@ -267,12 +298,25 @@ def _unbalanced(pair: Pair) -> Iterator[Finding]:
 
 def _final_mark(text: str) -> str:
     """The closing . ? ! … of a text; "abbreviation" when a final '.' may just end "U.S." or "EE. UU."."""
-    text = TRAILING_CLOSERS.sub("", text)
+    text = text[: _trailing_closers(text)]
     if text.endswith("..."):
         return "…"
-    if FINAL_ABBREVIATION.search(text):
+    # Only the end can match ("$"): searching there, not from every word of a long text, keeps it linear.
+    if FINAL_ABBREVIATION.search(text, max(0, len(text) - TAIL_WINDOW)):
         return "abbreviation"
     return text[-1] if text and text[-1] in END_MARKS else ""
+
+
+TAIL_WINDOW = 200  # more than any run of closers or chain of abbreviations a sentence ends with
+
+
+def _trailing_closers(text: str) -> int:
+    """Where the closers at the end of ``text`` start (``len(text)``: none)."""
+    start = max(0, len(text) - TAIL_WINDOW)
+    found = TRAILING_CLOSERS.search(text, start)
+    if found and found.start() == start > 0:
+        found = TRAILING_CLOSERS.search(text)  # a run longer than the window: look at the whole text
+    return found.start() if found else len(text)
 
 
 def _end_punctuation(pair: Pair) -> Iterator[Finding]:
@@ -322,7 +366,7 @@ def _sentence_count(text: str) -> int:
     text = _masked(text)
     breaks = 0
     for match in SENTENCE_BREAK.finditer(text):
-        before = re.split(r"\s", text[: match.start() + 1])[-1].lstrip(OPENING_PUNCTUATION)
+        before = token_before(text, match.start() + 1).lstrip(OPENING_PUNCTUATION)
         if match.group(1) == "." and (ABBREVIATION_END.search(before) or before.lower() in ABBREVIATIONS):
             continue
         breaks += 1
@@ -445,10 +489,12 @@ def _engine_marks(code: str) -> Callable[[Pair], Iterator[Finding]]:
 
     def run(pair: Pair) -> Iterator[Finding]:
         kinds = [kind for kind in pair.marks if kind.code == code]
-        for mark in find_marks(pair.raw_output or pair.target, kinds, pair.source):
-            where = re.search(rf"(?<!\w){re.escape(mark.word)}(?!\w)", pair.target)
+        found = find_marks(pair.raw_output or pair.target, kinds, pair.source)
+        # each word's first place in the target, in one pass (a search per mark was quadratic)
+        where = first_spans(pair.target, max((len(mark.word) for mark in found), default=0))
+        for mark in found:
             message = f"{mark.kind.meaning} “{mark.word}” (mark {mark.symbol})"
-            yield Finding(message, where.span() if where else None, word=mark.word)
+            yield Finding(message, where.get(mark.word), word=mark.word)
 
     return run
 

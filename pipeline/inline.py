@@ -248,6 +248,7 @@ class CodedTextBuilder:
         self._parts: list[tuple[bool, str]] = []  # (is a code marker, marker or raw text)
         self._codes: list[InlineCode] = []
         self._open: list[int] = []
+        self._opened_at: dict[int, int] = {}  # code id → index of its opening marker in _parts
         self._has_content = False  # any visible text or image yet (a lone <br> or empty code is not)
         self._at_space = True  # last visible character was a space, a line break or the start
 
@@ -265,6 +266,7 @@ class CodedTextBuilder:
         code = InlineCode(len(self._codes) + 1, tag, attrs, paired=True, translate=translate)
         self._codes.append(code)
         self._open.append(code.id)
+        self._opened_at[code.id] = len(self._parts)
         self._parts.append((True, f"<{code.id}>"))
         return code.id
 
@@ -279,8 +281,9 @@ class CodedTextBuilder:
                 return
 
     def _close_one(self, code_id: int) -> None:
-        opening = (True, f"<{code_id}>")
-        position = len(self._parts) - 1 - self._parts[::-1].index(opening)
+        # Known, not searched for: a reversed copy of the parts per code was quadratic on a long paragraph.
+        # (Only a code closed after everything opened inside it is ever dropped, so no position moves.)
+        position = self._opened_at.pop(code_id)
         content = self._parts[position + 1 :]
         if code_id == len(self._codes) and all(not is_code and not value.strip() for is_code, value in content):
             # Nothing inside (an empty link, stray <em></em>): drop the code, keep any space.
@@ -438,22 +441,38 @@ def append_coded_text(parent: etree._Element, text: str, codes: tuple[InlineCode
     """
     by_id = {code.id: code for code in codes}
     stack: list[tuple[etree._Element, int]] = [(parent, 0)]  # (element receiving text, code id)
+    # Text is gathered and set once per place: appending piece by piece (the pieces between dropped
+    # markers) copied the text so far each time, quadratic on a long segment.
+    pending: list[str] = []
+    pending_at = parent
+
+    def flush() -> None:
+        if pending:
+            _append_text(pending_at, "".join(pending))
+            pending.clear()
+
     for token in parse_codes(text):
         current = stack[-1][0]
         open_ids = [code_id for _, code_id in stack]
         code = by_id.get(token.id)
         if token.kind == TokenKind.TEXT:
-            _append_text(current, token.text)
+            if current is not pending_at:
+                flush()
+                pending_at = current
+            pending.append(token.text)
         elif token.kind == TokenKind.CLOSE:
             if token.id in open_ids:
                 del stack[open_ids.index(token.id) :]
         elif code is None or token.id in open_ids:
             continue  # unknown or repeated marker: dropped, its text is kept
         elif code.tag in VOID_TAGS:
+            flush()  # the text before the new element goes before it
             _make_element(current, code)
         elif token.kind == TokenKind.OPEN and code.paired:
+            flush()
             element = _make_element(current, code) if code.tag in ALLOWED_TAGS else None
             stack.append((current if element is None else element, token.id))
+    flush()
 
 
 def _make_element(parent: etree._Element, code: InlineCode) -> etree._Element | None:
@@ -465,8 +484,16 @@ def _make_element(parent: etree._Element, code: InlineCode) -> etree._Element | 
 
 def _append_text(element: etree._Element, text: str) -> None:
     text = _NOT_XML.sub("", text)
-    if len(element):
-        last = element[-1]
+    last = last_child(element)
+    if last is not None:
         last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text
+
+
+def last_child(element: etree._Element) -> etree._Element | None:
+    """The element's last child, found from the end: len(element) counts every child (quadratic in a loop)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None

@@ -112,3 +112,23 @@ def strip_marks_as_flags(text: str, kinds: Sequence[MarkKind], source: str = "")
 
 def flag_for(kind: MarkKind, word: str, span: tuple[int, int] | None) -> Flag:
     return flags.make(kind.code, f"{kind.meaning} “{word}”; check this word", span=span, word=word)
+
+
+WORD_RUN = re.compile(r"\w+")
+WORD_JOINER = re.compile(r"[’'-]+")
+
+
+def first_spans(text: str, longest: int) -> dict[str, tuple[int, int]]:
+    """Where each word-like string of up to ``longest`` characters first stands alone in ``text``
+    (what searching ``(?<!\\w)WORD(?!\\w)`` finds): one pass, not one search per marked word."""
+    runs = [(run.start(), run.end()) for run in WORD_RUN.finditer(text)]
+    found: dict[str, tuple[int, int]] = {}
+    for first, (start, _) in enumerate(runs):
+        for last in range(first, len(runs)):
+            end = runs[last][1]
+            if end - start > longest:
+                break
+            if last > first and not WORD_JOINER.fullmatch(text[runs[last - 1][1] : runs[last][0]]):
+                break
+            found.setdefault(text[start:end], (start, end))
+    return found

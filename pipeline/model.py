@@ -63,6 +63,20 @@ class ChecksFailed(NewslocError):
     exit_code = 1
 
 
+# ---------------------------------------------------------------- limits
+
+# Sizes no real news article reaches; past them a parser or a check works for minutes (issue 18: a
+# 1 MB line), so such input is refused before that work, in one line naming the limit.
+MAX_SEGMENT_CHARS = 10_000  # one segment of the English: a sentence, heading or cell (news: under 1,000)
+MAX_TRANSLATION_CHARS = 4 * MAX_SEGMENT_CHARS  # one text of a PO entry, XLIFF unit or TMX variant
+MAX_TERM_CHARS = 500  # one glossary term (the longest organisation names: under 100)
+
+
+def too_long(what: str, length: int, limit: int, remedy: str = "split it") -> str:
+    """The refusal of a text over its limit: "segment of 1,048,576 characters is over the limit of 10,000; split it"."""
+    return f"{what} of {length:,} characters is over the limit of {limit:,}; {remedy}"
+
+
 # ---------------------------------------------------------------- document
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from pipeline.model import InputError
+from pipeline.model import MAX_TRANSLATION_CHARS, InputError
 
 PAGE_WIDTH = 79
 FUZZY = "fuzzy"
@@ -294,6 +294,12 @@ class _Syntax(Exception):
         self.message = message
 
 
+class _TooLong(_Syntax):
+    """One text of an entry over MAX_TRANSLATION_CHARS, refused at the line where it crosses the limit."""
+
+
+_OCTAL = re.compile(r"[0-7]{1,3}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s*(\".*)$")
 
 
@@ -317,11 +323,11 @@ def _unquote(text: str, line: int) -> str:
             out.append(_UNESCAPES[code])
             index += 2
         elif code in "01234567":
-            digits = re.match(r"[0-7]{1,3}", body[index + 1 :])
+            digits = _OCTAL.match(body, index + 1)  # at the offset: a slice per escape was quadratic
             assert digits is not None
             out.append(chr(int(digits.group(0), 8)))
             index += 1 + len(digits.group(0))
-        elif code == "x" and (digits := re.match(r"[0-9a-fA-F]+", body[index + 2 :])):
+        elif code == "x" and (digits := _HEX.match(body, index + 2)):
             out.append(chr(int(digits.group(0), 16)))
             index += 2 + len(digits.group(0))
         else:
@@ -437,18 +443,29 @@ def _entries(text: str) -> list[_Entry]:
             else:
                 entry.fields[keyword] = value
             entry.last = ("field", keyword)
+            _refuse_too_long(keyword, len(value), number)
         elif line.startswith('"') and entry.last and entry.last[0] == "field":
             value = _unquote(line, number)
             key = entry.last[1]
             plural = re.match(r"msgstr\[(\d+)\]", key)
+            # Refused as it crosses the limit: the text is never built up to a megabyte, one copy per line.
             if plural:
                 entry.plural_strings[int(plural.group(1))] += value
+                _refuse_too_long(key, len(entry.plural_strings[int(plural.group(1))]), number)
             else:
                 entry.fields[key] += value
+                _refuse_too_long(key, len(entry.fields[key]), number)
         else:
             raise _Syntax(number, "not a comment, keyword or complete quoted string")
     finish()
     return entries
+
+
+def _refuse_too_long(keyword: str, length: int, line: int) -> None:
+    if length > MAX_TRANSLATION_CHARS:
+        raise _TooLong(
+            line, f"{keyword} is longer than the limit of {MAX_TRANSLATION_CHARS:,} characters for one entry"
+        )
 
 
 def _message(entry: _Entry) -> Message:
@@ -483,6 +500,8 @@ def parse(text: str, path: str | Path) -> PoCatalog:
     """A PO or POT file's text as a catalog; a syntax error is one InputError naming the line."""
     try:
         entries = _entries(text.lstrip("\ufeff"))
+    except _TooLong as error:
+        raise InputError(f"{error.message}; shorten it (no segment is that long)", path, error.line) from None
     except _Syntax as error:
         message = f"PO syntax error ({error.message}); fix the file or restore it from git"
         raise InputError(message, path, error.line) from None

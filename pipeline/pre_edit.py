@@ -21,6 +21,7 @@ the article itself never writes with a capital inside a sentence ("Monroe Doctri
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -82,8 +83,36 @@ def _from_flag(flag: Flag, text: str) -> lint.Fix | None:
 
 
 def _first_word(text: str, start: int) -> bool:
-    """Nothing but tags, quotes and brackets before ``start``."""
-    return not FROZEN_TAG.sub("", text[:start]).strip(lint.OPENERS + " ")
+    """Nothing but tags, quotes and brackets before ``start`` (read from the start: no copy of the text before it)."""
+    position = 0
+    while position < start:
+        tag = FROZEN_TAG.match(text, position)
+        if tag and tag.end() <= start:
+            position = tag.end()
+        elif text[position] in lint.OPENERS + " ":
+            position += 1
+        else:
+            return False
+    return True
+
+
+class _Spans:
+    """Spans, sorted, with the furthest end so far: whether a fix overlaps any is a bisection, not a scan."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the largest end among the spans up to each one
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that starts at or after every span already there."""
+        self.starts.append(start)
+        self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def overlaps(self, fix: lint.Fix) -> bool:
+        before_end = bisect.bisect_left(self.starts, fix.end)  # the spans starting before the fix ends
+        return before_end > 0 and self.reach[before_end - 1] > fix.start
 
 
 def title_case(text: str) -> bool:
@@ -149,10 +178,6 @@ def title_case_fixes(text: str, lowered: frozenset[str]) -> list[lint.Fix]:
     ]
 
 
-def _overlaps(fix: lint.Fix, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(fix.start < end and start < fix.end for start, end in spans)
-
-
 def pre_edit(
     text: str,
     source_flags: Sequence[Flag] = (),
@@ -169,18 +194,21 @@ def pre_edit(
     glossary ``terms``; overlapping fixes keep the first.
     """
     enabled = PRE_EDITS if kinds is None else tuple(kinds)
-    keep = [*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))]
+    keep = _Spans([*protected, *(tag.span() for tag in FROZEN_TAG.finditer(text))])
+    term_spans = _Spans(terms)
     candidates = [fix for fix in lint.mechanical_fixes(text) if fix.code in enabled]
     candidates += [fix for fix in map(lambda flag: _from_flag(flag, text), source_flags) if fix and fix.code in enabled]
     if "title-case" in enabled:
         candidates += title_case_fixes(text, lowered)
     chosen: list[lint.Fix] = []
+    taken = _Spans()
     for fix in sorted(candidates, key=lambda fix: (fix.start, PRE_EDITS.index(fix.code))):
-        if _overlaps(fix, keep) or _overlaps(fix, [(c.start, c.end) for c in chosen]):
+        if keep.overlaps(fix) or taken.overlaps(fix):
             continue
-        if _overlaps(fix, terms) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
+        if term_spans.overlaps(fix) and fix.replacement.casefold() != text[fix.start : fix.end].casefold():
             continue  # the term would no longer match the glossary
         chosen.append(fix)
+        taken.add(fix.start, fix.end)
     pieces, flags, position = [], [], 0
     for fix in chosen:
         if fix.code in ("quote-character", "missing-space"):

@@ -22,7 +22,18 @@ from pipeline import checks, inline, lint
 from pipeline import flags as registry
 from pipeline import glossary as glossaries
 from pipeline.marks import MarkKind
-from pipeline.model import Document, EntryState, Flag, Locale, Provenance, Segment, SegmentView, Severity, Suggestion
+from pipeline.model import (
+    MAX_SEGMENT_CHARS,
+    Document,
+    EntryState,
+    Flag,
+    Locale,
+    Provenance,
+    Segment,
+    SegmentView,
+    Severity,
+    Suggestion,
+)
 from pipeline.pre_edit import pre_edit, title_case_words
 
 if TYPE_CHECKING:
@@ -69,12 +80,13 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
         spanned = sorted((flag for flag in line_flags if flag.span), key=lambda flag: flag.span[0])  # type: ignore[index]
         starts = [flag.span[0] for flag in spanned]  # type: ignore[index]
         placed: set[tuple[str, str]] = set()
-        for segment, offset in zip(line_segments, offsets):
+        stretches = _stretches(offsets, [len(segment.text) for segment in line_segments], len(line_text))
+        for segment, offset, (begin, finish) in zip(line_segments, offsets, stretches):
             if offset >= 0:
                 low, high = bisect.bisect_left(starts, offset), bisect.bisect_right(starts, offset + len(segment.text))
-                candidates = spanless + spanned[low:high]
-            else:
-                candidates = line_flags
+            else:  # not verbatim in the line (a URL the prose view blanks): it lies between its neighbours
+                low, high = bisect.bisect_left(starts, begin), bisect.bisect_right(starts, finish)
+            candidates = spanless + spanned[low:high]
             for flag in lint.flags_for_segment(candidates, line_text, segment.text, line, offset):
                 attached[identity(segment)].append(replace(flag, source=True))
                 placed.add((flag.code, flag.message))
@@ -89,13 +101,31 @@ def attach_to_segments(text: str, segments: Sequence[Segment], flags: Sequence[F
     return attached
 
 
+def _stretches(offsets: Sequence[int], lengths: Sequence[int], line_length: int) -> list[tuple[int, int]]:
+    """For each segment, the part of the line between the verbatim segments before and after it."""
+    stretches, begin = [], 0
+    following = [line_length] * len(offsets)
+    for index in range(len(offsets) - 2, -1, -1):
+        following[index] = offsets[index + 1] if offsets[index + 1] >= 0 else following[index + 1]
+    for offset, length, finish in zip(offsets, lengths, following):
+        stretches.append((begin, finish))
+        if offset >= 0:
+            begin = offset + length
+    return stretches
+
+
+# How far back a segment found out of order is looked for (the line before the previous segment):
+# a search of the whole line for each segment not in it verbatim was quadratic on a 1 MB line.
+LOOK_BACK = 4 * MAX_SEGMENT_CHARS
+
+
 def segment_offsets(line_text: str, texts: Sequence[str]) -> list[int]:
     """Where each segment starts in its line (-1: not verbatim there), searching on from the previous one."""
     offsets, position = [], 0
     for text in texts:
         offset = line_text.find(text, position)
-        if offset < 0:
-            offset = line_text.find(text)  # out of order (rare): anywhere on the line
+        if offset < 0:  # out of order (rare): just before
+            offset = line_text.find(text, max(0, position - LOOK_BACK), position + len(text))
         offsets.append(offset)
         if offset >= position:
             position = offset + len(text)

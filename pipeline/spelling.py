@@ -45,8 +45,12 @@ SPELLER_VARIABLE = "NEWSLOC_SPELLER"
 
 # A word: letters, with apostrophes or hyphens only inside ("isn’t", "anti-communist").
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
-# Text no dictionary should see: inline codes, placeholders, URLs, e-mail addresses.
-NOT_PROSE = re.compile(FROZEN_TAG.pattern + r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\]]*\]")
+# Text no dictionary should see: inline codes, placeholders, URLs, e-mail addresses, [bracketed notes].
+# An address starts only where a run of its characters starts, a note at the last "[" before its "]":
+# one try per run, where a try at every character of a long word (or every "[" of an unclosed run) was quadratic.
+NOT_PROSE = re.compile(
+    FROZEN_TAG.pattern + r"|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[[^\[\]]*\]"
+)
 POSSESSIVE = re.compile(r"[’']s$", re.I)
 
 

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pipeline.fileio import doctype_problem, read_limited, write_atomic, xml_problem
 from pipeline.glossary import Entry, Glossary, Rendering, TermForm
-from pipeline.model import InputError
+from pipeline.model import MAX_TERM_CHARS, InputError, too_long
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
@@ -110,6 +110,9 @@ def _read_entry(element, problems: list[tuple[int | None, str]]) -> Entry | None
             text = " ".join((tig.findtext("term") or "").split())
             if not text:
                 problems.append((tig.sourceline, "tig without a term"))
+                continue
+            if len(text) > MAX_TERM_CHARS:  # every segment is searched for every term
+                problems.append((tig.sourceline, too_long("term", len(text), MAX_TERM_CHARS, "shorten it")))
                 continue
             status = tig.findtext("termNote[@type='administrativeStatus']") or ""
             plural = any((n.text or "").strip() == PLURAL_NOTE for n in tig.findall("note"))
@@ -283,7 +286,13 @@ def parse_csv(text: str, path: str | Path = "<csv>") -> list[tuple[Entry, dict[s
                 problems.append((line, f"row has {len(row)} cells, header has {len(header)}"))
                 continue
             cells = {name: _reformula(cell.strip()) for name, cell in zip(header, row)}
-            rows += _parse_row(cells, line, seen, problems)
+            oversized = [
+                (name, len(cell)) for name, cell in cells.items() if name != "note" and len(cell) > MAX_TERM_CHARS
+            ]
+            for name, length in oversized:
+                problems.append((line, f"column “{name}”: " + too_long("term", length, MAX_TERM_CHARS, "shorten it")))
+            if not oversized:
+                rows += _parse_row(cells, line, seen, problems)
     except csv.Error as error:
         problems.append((reader.line_num, f"malformed CSV: {error}"))
     _fail(path, problems)

@@ -38,7 +38,16 @@ from pipeline import __version__, flags, po
 from pipeline import catalog as catalogs
 from pipeline.fileio import doctype_problem, xml_problem
 from pipeline.inline import TokenKind, escape_text, is_balanced, parse_codes
-from pipeline.model import EntryState, InputError, Locale, ProvenanceKind, Severity, Suggestion
+from pipeline.model import (
+    MAX_TRANSLATION_CHARS,
+    EntryState,
+    InputError,
+    Locale,
+    ProvenanceKind,
+    Severity,
+    Suggestion,
+    too_long,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -367,6 +376,13 @@ def parse_xliff(data: bytes, path: Path) -> XliffFile:
             problems.append((unit.sourceline, "trans-unit without <source>"))
             continue
         notes = tuple(note.text or "" for note in unit.findall(q("note")) if note.get("from") not in OURS)
+        lengths = {part: len("".join(part.itertext())) for part in (source, target) if part is not None}
+        oversized = [(part, length) for part, length in lengths.items() if length > MAX_TRANSLATION_CHARS]
+        for part, length in oversized:
+            message = too_long(f"<{_local(part)}>", length, MAX_TRANSLATION_CHARS, "shorten it")
+            problems.append((part.sourceline, message))
+        if oversized:
+            continue  # refused: no check will work on it
         units.append(
             XliffUnit(
                 id=unit.get("id", ""),

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pipeline.engines.base import Progress
 from pipeline.glossary import PlaceholderStyle
-from pipeline.marks import Mark, MarkKind, flag_for, strip_marks
+from pipeline.marks import Mark, MarkKind, first_spans, flag_for, strip_marks
 from pipeline.model import EngineError, Flag, Hypothesis, Locale, Provenance
 
 # Mode chains from English, by target language tag (language alone as fallback): the best chain
@@ -315,23 +315,3 @@ def mark_flags(marks: Sequence[Mark], text: str) -> tuple[Flag, ...]:
         seen.add((mark.kind.code, mark.word))
         flags.append(flag_for(mark.kind, mark.word, where.get(mark.word)))
     return tuple(flags)
-
-
-WORD_RUN = re.compile(r"\w+")
-WORD_JOINER = re.compile(r"[’'-]+")
-
-
-def first_spans(text: str, longest: int) -> dict[str, tuple[int, int]]:
-    """Where each word-like string of up to ``longest`` characters first stands alone in ``text``
-    (what searching ``(?<!\\w)WORD(?!\\w)`` finds): one pass, not one search per marked word."""
-    runs = [(run.start(), run.end()) for run in WORD_RUN.finditer(text)]
-    found: dict[str, tuple[int, int]] = {}
-    for first, (start, _) in enumerate(runs):
-        for last in range(first, len(runs)):
-            end = runs[last][1]
-            if end - start > longest:
-                break
-            if last > first and not WORD_JOINER.fullmatch(text[runs[last - 1][1] : runs[last][0]]):
-                break
-            found.setdefault(text[start:end], (start, end))
-    return found

@@ -20,9 +20,9 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.fileio import xml_problem
+from pipeline.fileio import read_limited, xml_problem
 from pipeline.memory.units import SOURCE_LANG, Origin, Unit, locale_key
-from pipeline.model import InputError
+from pipeline.model import MAX_TRANSLATION_CHARS, InputError, too_long
 
 MAX_TMX_BYTES = 100 * 1024 * 1024
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -37,18 +37,12 @@ class TmxFile:
 
 
 def read_tmx(path: Path, display: str) -> TmxFile:
-    """Check the size, then parse; ``display`` is the file as the user knows it (and the origin)."""
+    """Check the size (before reading), then parse; ``display`` is the file as the user knows it (and the origin)."""
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InputError(f"cannot read TMX file ({error.strerror})", display) from None
-    if size > MAX_TMX_BYTES:
-        raise InputError(
-            f"TMX file is {size // (1024 * 1024)} MB, more than the {MAX_TMX_BYTES // (1024 * 1024)} MB "
-            "newsloc reads; split it",
-            display,
-        )
-    return parse_tmx(path.read_bytes(), display)
+        data = read_limited(path, MAX_TMX_BYTES, "TMX file")
+    except InputError as error:
+        raise InputError(error.message, display) from None
+    return parse_tmx(data, display)
 
 
 def _parser() -> etree.XMLParser:
@@ -107,6 +101,10 @@ def parse_tmx(data: bytes, display: str) -> TmxFile:
             origin = _origin(prop, display, tu.get("tuid") or str(number))
             for lang, seg in targets:
                 target = _segment_text(seg)
+                for text, element in ((source, english[0]), (target, seg)):
+                    if len(text) > MAX_TRANSLATION_CHARS:  # the memory's fuzzy matching compares whole texts
+                        message = too_long("<seg>", len(text), MAX_TRANSLATION_CHARS, "shorten it")
+                        raise InputError(message, display, element.sourceline)
                 if source.strip() and target.strip():
                     units.append(Unit(source, target, lang, origin))
     except InputError as error:

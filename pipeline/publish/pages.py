@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline import flags
-from pipeline.inline import append_coded_text
+from pipeline.inline import append_coded_text, last_child
 from pipeline.marks import MarkKind
 from pipeline.model import Block, BlockKind, EntryState, Flag, LocalizedArticle, Role, SegmentView, Severity, Suggestion
 from pipeline.publish.metadata import localized_title
@@ -107,21 +107,49 @@ class Renderer:
     def append_part(self, parent: etree._Element, block_index: int, role: Role) -> None:
         """Append a block part's segments (joined by spaces) to an element."""
         views = self.by_block[block_index][role]
+        if self.review:  # each segment in its own span: no text piles up in one place
+            for number, view in enumerate(views):
+                if number:
+                    self._tail(parent, " ")
+                self._append_review_segment(parent, view)
+            return
+        # The publish view runs a paragraph's segments together in the parent. Each is rendered on its
+        # own, then moved in, the text between elements joined once: adding segment after segment to
+        # the same text (a paragraph of 10,000 sentences) copied all of it each time.
+        pending: list[str] = []
+
+        def flush() -> None:
+            joined = "".join(pending)
+            pending.clear()
+            if joined:
+                self._tail(parent, joined)
+
         for number, view in enumerate(views):
             if number:
-                self._tail(parent, " ")
-            if self.review:
-                self._append_review_segment(parent, view)
-            else:
-                target = parent
-                if not view.target:
-                    target = etree.SubElement(parent, "span", lang=self.article.document.source_lang)
-                append_coded_text(target, view.shown, view.segment.codes)
+                pending.append(" ")
+            if not view.target:
+                flush()
+                append_coded_text(
+                    etree.SubElement(parent, "span", lang=self.article.document.source_lang),
+                    view.shown,
+                    view.segment.codes,
+                )
+                continue
+            rendered = etree.Element("segment")
+            append_coded_text(rendered, view.shown, view.segment.codes)
+            pending.append(rendered.text or "")
+            if last_child(rendered) is not None:
+                flush()
+                parent.extend(list(rendered))  # moved, with their tails
+                pending.append(parent[-1].tail or "")
+                parent[-1].tail = None
+        flush()
 
     @staticmethod
     def _tail(parent: etree._Element, text: str) -> None:
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
+        last = last_child(parent)
+        if last is not None:
+            last.tail = (last.tail or "") + text
         else:
             parent.text = (parent.text or "") + text
 

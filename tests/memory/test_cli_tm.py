@@ -188,5 +188,5 @@ def test_a_huge_tmx_is_refused_on_import_without_reading_it(reviewed: Path, tmp_
     with open(big, "wb") as handle:
         handle.truncate(tmx.MAX_TMX_BYTES + 1)
     result = invoke(reviewed, "tm", "import", str(big))
-    assert result.exit_code == 2 and "more than the 100 MB" in result.output
+    assert result.exit_code == 2 and "larger than 100 MB" in result.output
     assert not (reviewed / "tm").exists()
