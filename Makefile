@@ -82,4 +82,5 @@ bench: setup
 
 clean:
 	rm -rf dist .pytest_cache
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	@# the environment's bytecode stays: make setup compiled it once (see setup)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

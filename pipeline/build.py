@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,11 +39,13 @@ from pipeline.config import Config
 from pipeline.engines import choose_engine, known_marks
 from pipeline.engines.base import Engine, Progress
 from pipeline.fileio import (
+    MAX_ARTICLE_BYTES,
     FileChanged,
     check_writable_folder,
     lies_inside,
     locked,
     now,
+    read_limited,
     remove_stale_temp_files,
     require_inside,
     require_no_link_out,
@@ -50,7 +53,7 @@ from pipeline.fileio import (
 )
 from pipeline.glossary import Glossary, remember_fingerprints, remember_matches, take_matches
 from pipeline.glossary import fingerprint as glossary_fingerprint
-from pipeline.model import ChecksFailed, Locale, LocalizedArticle, Provenance, Severity
+from pipeline.model import ChecksFailed, Locale, LocalizedArticle, NewslocError, Provenance, Severity
 from pipeline.project import (
     catalog_content,
     catalog_path,
@@ -59,6 +62,7 @@ from pipeline.project import (
     load_glossary,
     project_articles,
     read_catalog_text,
+    relative,
     template_path,
     updated_records,
     updated_text,
@@ -67,13 +71,16 @@ from pipeline.publish.dist import (
     RenderedPages,
     available_locales,
     dist_files,
+    index_page,
     read_manifest,
     render_pages,
     retracted,
 )
 from pipeline.publish.metadata import published_date
 from pipeline.readers import slug_for
+from pipeline.records import records_path
 from pipeline.source import SourceArticle, analyse
+from pipeline.tbx import MAX_GLOSSARY_BYTES
 from pipeline.translate import Draft, Translator
 from pipeline.workflow import Key, Plan, apply_drafts, plan
 
@@ -201,9 +208,42 @@ def _translator(run: _Run, locale: Locale, sources: Sequence[SourceArticle]) -> 
 def _analyse_article(path: Path) -> tuple[SourceArticle, dict[tuple[str, str], str], dict, Tally]:
     """Stage 1: one article read, segmented, linted and templated; its glossary fingerprints per locale."""
     run = _state()
-    source = analyse(run.config, path, run.glossary, cache=run.cache)
+    source = _analysed(run, path)
     terms = _glossary_fingerprints(run, source)
     return source, terms, run.cache.take_changes(), run.cache.take_tally()
+
+
+def _analysed(run: _Run, path: Path) -> SourceArticle:
+    """``analyse``, kept in the cache by the article's bytes: an unchanged article is not read again."""
+    try:
+        data = read_limited(path, MAX_ARTICLE_BYTES, "article") if path.is_file() else None
+    except NewslocError:
+        data = None  # analyse says what is wrong with it
+    if data is None:
+        return analyse(run.config, path, run.glossary, cache=run.cache)
+    digest = hashlib.sha256(data).hexdigest()
+    glossary = run.glossary.digest if run.glossary is not None else None
+    return run.cache.keep(
+        "source",
+        (str(path), relative(run.config, path), digest, glossary),
+        lambda: analyse(run.config, path, run.glossary, cache=run.cache),
+    )
+
+
+def _parsed_catalog(cache: ResultCache, path: Path, text: str) -> Catalog:
+    """``load_catalog``, kept in the cache by the catalog's text and its machine records'."""
+    records_file = records_path(path)
+    records_text = records_file.read_bytes() if records_file.is_file() else None
+    return cache.keep("catalog", (str(path), text, records_text), lambda: load_catalog(path, text))
+
+
+def _glossary(config: Config, cache: ResultCache) -> Glossary | None:
+    """``load_glossary``, kept in the cache by the file's bytes."""
+    path = config.resolve(config.glossary)
+    if not path.is_file():
+        return load_glossary(config)
+    data = read_limited(require_inside(path, config.root, "glossary"), MAX_GLOSSARY_BYTES, "glossary")
+    return cache.keep("glossary", (str(path), hashlib.sha256(data).hexdigest()), lambda: load_glossary(config))
 
 
 def _glossary_fingerprints(run: _Run, source: SourceArticle) -> dict[tuple[str, str], str]:
@@ -309,9 +349,10 @@ def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
     return function(*arguments)
 
 
-# Forking workers costs about a tenth of a second: tasks run here while the rest would be quick (a
-# rebuild with everything cached), and go to the pool once the remaining work looks longer than this.
-FORK_AFTER_SECONDS = 0.25
+# Forking workers costs about a tenth of a second, and two workers save at most half the work left:
+# tasks run here while the rest would be quick (a rebuild with everything cached), and go to the pool
+# once the remaining work looks longer than this.
+FORK_AFTER_SECONDS = 0.5
 _WORKERS: list[int] = []  # the pools this run started, by size
 
 
@@ -343,7 +384,12 @@ def build(
     config: Config, article_names: Sequence[str], options: BuildOptions, progress_factory: ProgressFactory | None = None
 ) -> BuildReport:
     global _RUN
-    glossary = load_glossary(config)
+    cache = (
+        ResultCache.for_project(config.root, dictionary_stamp(config))
+        if options.cache
+        else ResultCache(None, dictionary_stamp(config))
+    )
+    glossary = _glossary(config, cache)
     paths = find_articles(config, article_names)
     # One engine per locale for the whole run, shared between locales that use the same one;
     # chosen before any write, so a missing engine stops the run with nothing half-done.
@@ -353,11 +399,6 @@ def build(
         locale: choose_engine(options.engine, "en", locale, apertium_chains=chains, shared=shared, **options.argos)
         for locale in options.locales
     }
-    cache = (
-        ResultCache.for_project(config.root, dictionary_stamp(config))
-        if options.cache
-        else ResultCache(None, dictionary_stamp(config))
-    )
     jobs = job_count(options.jobs)
     _WORKERS.clear()
     run = _RUN = _Run(config, options, glossary, cache, engines, {})
@@ -392,7 +433,7 @@ def build(
         on_disk = run.on_disk
         on_disk.update({path: read_catalog_text(path) for path in catalog_paths})  # read once: parsed, compared
         run.existing.update(
-            {path: None if text is None else load_catalog(path, text) for path, text in on_disk.items()}
+            {path: None if text is None else _parsed_catalog(cache, path, text) for path, text in on_disk.items()}
         )
         if options.memory:
             run.memory = memory_matches(config, run.sources, options.locales, run.existing)
@@ -463,7 +504,7 @@ def build(
     cache.flush()
     publish_view = not (options.strict and blocking)
     written, unchanged, unpublished, removed = (
-        write_dist(config, [r.article for r in results], publish_view, rendered)
+        write_dist(config, [r.article for r in results], publish_view, rendered, cache)
         if options.write_html
         else ([], [], [], [])
     )
@@ -574,6 +615,7 @@ def write_dist(
     articles: Sequence[LocalizedArticle],
     publish_view: bool,
     rendered: Sequence[RenderedPages] | None = None,
+    cache: ResultCache | None = None,
 ) -> tuple[list[Path], list[Path], list[str], list[Path]]:
     """Bring everything outlets take from dist/ up to date: pages, review pages, the files that list them.
 
@@ -598,6 +640,7 @@ def write_dist(
             rendered=rendered,
             marks=known_marks(),
             current_slugs=current,
+            memo=partial(_index_page, cache, config) if cache is not None else lambda *inputs: inputs[-1](),
         )
     )
     for relative_path, _ in files:  # names come from slugs and tags: checked, yet never trusted to stay inside
@@ -616,7 +659,22 @@ def write_dist(
         if target.is_file() and lies_inside(target, dist):
             target.unlink()
             removed.append(target)
+    if cache is not None:
+        cache.flush()
     return written, unchanged, sorted(gone), removed
+
+
+def _index_page(
+    cache: ResultCache,
+    config: Config,
+    locale: Locale,
+    listed: list[dict],
+    indexed: set[str],
+    render: Callable[[], str],
+) -> str:
+    """A locale's index page, reused from the cache when its listing, settings and renderer are unchanged."""
+    row = cache.row("index", config, locale, listed, sorted(indexed))
+    return row.value("index", (index_page,), render)
 
 
 def _same_file(path: Path, content: str) -> bool:

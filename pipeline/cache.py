@@ -18,24 +18,30 @@ it; only the parent process writes (``flush``), in one transaction.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import functools
 import hashlib
+import hmac
 import json
 import os
+import pickle
 import re
 import sqlite3
 import sys
+import sysconfig
 import types
 from collections import Counter
 from collections.abc import Callable, Mapping
 from enum import Enum
 from importlib import resources
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.model import Flag, Severity
+
+T = TypeVar("T")
 
 CACHE_FOLDER = ".newsloc-cache"
 CACHE_FILE = "results.sqlite"
@@ -174,6 +180,64 @@ def code_stamp(function: Callable[..., Any]) -> tuple[str, bool]:
     return stamp, spelling
 
 
+@functools.cache
+def code_version() -> str:
+    """The package's every file, the installed Python distributions and the interpreter, hashed:
+    what a kept object (a parsed catalog, an analysed article) depends on besides its input."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent
+    for parent, folders, names in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(names):
+            path = Path(parent) / name
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    found: set[str] = set()
+    for key in ("purelib", "platlib"):
+        with contextlib.suppress(OSError):
+            found.update(os.listdir(sysconfig.get_paths()[key]))
+    digest.update(repr(sorted(name for name in found if name.endswith((".dist-info", ".egg-info")))).encode())
+    return digest.hexdigest()[:24]
+
+
+@functools.cache
+def _signing_key() -> bytes:
+    """This user's key for the objects kept in project caches: only objects this user's runs kept are
+    ever unpickled (a cache file that came with a project is recomputed, never trusted)."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsloc"
+    path = folder / "cache.key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(os.urandom(32))
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    return os.urandom(32)  # no usable key file: objects are kept for this process only
+
+
+def _signed(value: object) -> str:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return base64.b64encode(hmac.digest(_signing_key(), data, "sha256") + data).decode("ascii")
+
+
+_MISSING = object()
+
+
+def _unsigned(text: object) -> Any:
+    try:
+        raw = base64.b64decode(str(text), validate=True)
+        mac, data = raw[:32], raw[32:]
+        if not hmac.compare_digest(mac, hmac.digest(_signing_key(), data, "sha256")):
+            return _MISSING
+        return pickle.loads(data)
+    except Exception:  # damaged, or from another version: computed again
+        return _MISSING
+
+
 # ---------------------------------------------------------------- flags as JSON
 
 
@@ -275,6 +339,23 @@ class ResultCache:
                 pieces.append(self._dictionaries)
             self._stamps[key] = _digest(*pieces)
         return self._stamps[key]
+
+    def keep(self, name: str, inputs: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """An object that depends only on ``inputs`` and the package's code: read back from the
+        cache when this user's runs kept it, else computed (and kept by ``flush``)."""
+        if self.path is None:
+            return compute()
+        row = self.row("object", name, *inputs)
+        stamp = code_version()
+        kept = row.stored.get("object")
+        if kept is not None and kept[0] == stamp:
+            found = _unsigned(kept[1])
+            if found is not _MISSING:
+                return found
+        value = compute()
+        row.stored["object"] = [stamp, _signed(value)]
+        self.changed[row.key] = row.stored
+        return value
 
     def row(self, *inputs: object) -> Row:
         key = _digest(*(repr(item) for item in inputs))

@@ -58,11 +58,17 @@ def test_warm_build_calls_no_engine_loads_no_dictionary_and_rechecks_nothing(pro
         raise AssertionError(f"the engine was called ({mode})")
 
     monkeypatch.setattr(ApertiumEngine, "run_mode", staticmethod(no_engine))
+    for name in ("analyse", "load_glossary"):  # unchanged files: kept from the last run
+        monkeypatch.setattr(pipeline.build, name, lambda *args, name=name, **kwargs: pytest.fail(f"{name} ran"))
     spelling.forget_dictionaries()  # what a fresh process has loaded: nothing
     warm = run(project, "apertium")
     assert spelling.LOADED == []
     assert warm.checks["computed"] == 0 and warm.rechecked == {}
     assert sum(r.translated for r in warm.results) == 0
+    assert outputs(project) == before
+    # The catalogs the cold build wrote were parsed once, by the warm build; not again.
+    monkeypatch.setattr(pipeline.build, "load_catalog", lambda *args: pytest.fail("load_catalog ran"))
+    run(project, "apertium")
     assert outputs(project) == before
 
 

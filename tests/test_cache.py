@@ -101,3 +101,38 @@ def test_flags_round_trip_through_the_file(tmp_path) -> None:
     store.flush()
     assert ResultCache(tmp_path / "r.sqlite").row("lint")("lint", (), lambda: []) == [source_flag, FLAG]
     assert cache.CACHE_FOLDER == ".newsloc-cache"
+
+
+def test_kept_objects_come_back_only_to_the_user_whose_runs_kept_them(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache._signing_key.cache_clear()
+    path = tmp_path / "r.sqlite"
+    calls = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"parsed": ("catalog", 3)}
+
+    first = ResultCache(path)
+    assert first.keep("catalog", ("a.po", "text"), compute) == {"parsed": ("catalog", 3)}
+    first.flush()
+    assert ResultCache(path).keep("catalog", ("a.po", "text"), compute) == {"parsed": ("catalog", 3)}
+    assert len(calls) == 1  # read back, not computed
+    assert ResultCache(path).keep("catalog", ("a.po", "other text"), compute) and len(calls) == 2
+    assert (tmp_path / "home-cache" / "newsloc" / "cache.key").stat().st_mode & 0o077 == 0
+
+    # The same file under another user's key (a cache that came with a project): never unpickled.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    cache._signing_key.cache_clear()
+    assert ResultCache(path).keep("catalog", ("a.po", "text"), compute) == {"parsed": ("catalog", 3)}
+    assert len(calls) == 3
+    cache._signing_key.cache_clear()
+
+
+def test_kept_objects_follow_the_code(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "r.sqlite"
+    first = ResultCache(path)
+    first.keep("source", ("story",), lambda: "analysed by v1")
+    first.flush()
+    monkeypatch.setattr(cache, "code_version", lambda: "another version of the package")
+    assert ResultCache(path).keep("source", ("story",), lambda: "analysed by v2") == "analysed by v2"

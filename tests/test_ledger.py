@@ -229,3 +229,13 @@ def test_the_argos_folder_is_the_engines_own(small, monkeypatch):
     assert ledger.argos_folder(config) == packages_dir(None)
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", "/opt/models")
     assert ledger.argos_folder(config) == packages_dir(None) == Path("/opt/models")
+
+
+def test_a_link_out_of_the_project_is_never_read(small, tmp_path_factory, monkeypatch):
+    secret = tmp_path_factory.mktemp("elsewhere") / "outside.txt"
+    secret.write_text("not the project's", encoding="utf-8")
+    (small / "articles" / "leak.txt").symlink_to(secret)
+    read = []
+    monkeypatch.setattr(ledger, "_content", lambda path: read.append(path.resolve()) or "")
+    ledger.fingerprint(load_config(small), [], {})
+    assert read and secret.resolve() not in read

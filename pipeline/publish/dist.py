@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -340,6 +340,7 @@ def dist_files(
     rendered: Sequence[RenderedPages] | None = None,
     marks: Sequence[MarkKind] = (),
     current_slugs: Collection[str] | None = None,
+    memo: Callable[[Locale, list[dict], set[str], Callable[[], str]], str] = lambda *inputs: inputs[-1](),
 ) -> list[tuple[PurePosixPath, str]]:
     """(path under dist/, content) for every file this run writes.
 
@@ -348,7 +349,8 @@ def dist_files(
     article's pages already rendered (by the build's worker processes, linking the locales
     ``available_locales`` gives), in order; ``marks``: the engines' marks, for the review
     badges. ``current_slugs``: every article in the project now; the manifest and listings
-    drop the others (see ``retracted``).
+    drop the others (see ``retracted``). ``memo(locale, listed, indexed, render)``: an index page,
+    rendered by ``render`` or reused (the build's cache).
     """
     built_at = iso_timestamp(now or datetime.now(UTC))
     before = previous_articles(previous_manifest)
@@ -380,7 +382,8 @@ def dist_files(
     indexed = {tag for record in manifest["articles"].values() for tag in record["locales"]}
     for locale in dict.fromkeys(listed_locales):
         listed = listed_pages(manifest, locale.tag)
-        files.append((PurePosixPath(locale.folder) / "index.html", index_page(config, locale, listed, indexed)))
+        render_index = partial(index_page, config, locale, listed, indexed)
+        files.append((PurePosixPath(locale.folder) / "index.html", memo(locale, listed, indexed, render_index)))
         files.append((PurePosixPath(locale.folder) / "feed.xml", atom_feed(config, locale, listed, GENERATOR)))
     if isinstance(previous_manifest, dict) and _without_build_times(previous_manifest) == _without_build_times(
         manifest

@@ -199,6 +199,8 @@ SHIPPED_RULES = [
     ("eng-spa", "Los Estados Unidos y de los Estados Unidos", "Estados Unidos y de Estados Unidos"),
     ("eng-spa", "la intervención de EE.UU.", "la intervención de Estados Unidos"),
     ("eng-spa", "abrieron charlas encima martes", "abrieron negociaciones el martes"),
+    ("eng-spa", "su póliza exterior y sus pólizas", "su política exterior y sus políticas"),
+    ("es-pt_BR", "a póliza de segurança e as pólizas", "a política de segurança e as políticas"),
     ("eng-spa", "encima <f1/>, encima la mesa", "encima <f1/>, encima la mesa"),  # a date placeholder, another word
     ("es-fr", "de México", "de México"),  # another chain: no rule of es-pt_BR
 ]
@@ -215,6 +217,10 @@ NEW_WORD_RULES = {
     ("es-pt_BR", "palestras"),
     ("eng-spa", "EE.UU."),
     ("cat-fra", "Bogotà"),
+    ("eng-spa", "póliza"),
+    ("eng-spa", "pólizas"),
+    ("es-pt_BR", "póliza"),
+    ("es-pt_BR", "pólizas"),
 }
 
 
