@@ -62,6 +62,7 @@ from pipeline.project import (
     load_glossary,
     project_articles,
     read_catalog_text,
+    read_records_text,
     relative,
     template_path,
     updated_records,
@@ -233,7 +234,7 @@ def _analysed(run: _Run, path: Path) -> SourceArticle:
 def _parsed_catalog(cache: ResultCache, path: Path, text: str) -> Catalog:
     """``load_catalog``, kept in the cache by the catalog's text and its machine records'."""
     records_file = records_path(path)
-    records_text = records_file.read_bytes() if records_file.is_file() else None
+    records_text = read_records_text(records_file) if records_file.is_file() else None  # size checked first
     return cache.keep("catalog", (str(path), text, records_text), lambda: load_catalog(path, text))
 
 
