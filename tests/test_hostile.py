@@ -1102,6 +1102,14 @@ SWEEP = [
         for body, fragment in SETTINGS
     ),
     Case(
+        "glossary report of an unknown locale",
+        nothing,
+        ("glossary", "report", "--lang", "xx"),
+        2,
+        "unknown locale 'xx'",
+    ),
+    Case("build of an unknown locale", nothing, ("build", "--lang", "xx"), 2, "unknown locale 'xx'"),
+    Case(
         "pyproject that is no TOML",
         project_file("pyproject.toml", "[tool.newsloc\n"),
         ("build",),

@@ -63,7 +63,7 @@ def report(langs, as_json, locales_dir, glossary_path, project, articles) -> Non
     from pipeline.glossary_report import glossary_report  # lazy: keeps --help instant
 
     config = _config(project)
-    locales = tuple(langs) or tuple(locale.tag for locale in config.locales)
+    locales = tuple(config.locale(tag).tag for tag in langs) or tuple(locale.tag for locale in config.locales)
     if locales_dir is not None:
         _in_project(project, locales_dir, "--locales-dir")
     result = glossary_report(_glossary_of(project, glossary_path),
