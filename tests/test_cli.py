@@ -95,6 +95,29 @@ def test_missing_engine_names_both_ways(project, monkeypatch):
     assert written_files(project) == set()
 
 
+@pytest.mark.parametrize("engine", ["auto", "apertium"])
+def test_configured_chain_with_a_mode_not_installed_names_the_setting(project, engine):
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            "[tool.newsloc]\n", '[tool.newsloc]\napertium-chains = {fr = ["eng-spa", "nope-mode"]}\n', 1
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(project, "build", "--lang", "fr", "--engine", engine)
+    assert result.exit_code == 2
+    assert "apertium-chains: fr names Apertium modes that are not installed: nope-mode" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert written_files(project) == set()
+
+
+def test_a_folder_named_as_an_article_is_one_line(project):
+    result = invoke(project, "build", "articles", "--lang", "es")
+    assert result.exit_code == 2
+    assert "articles: is a folder; name the article files in it" in result.output
+    assert written_files(project) == set()
+
+
 def test_help_imports_no_engine_or_heavy_library():
     import subprocess
     import sys
