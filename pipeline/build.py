@@ -62,6 +62,8 @@ from pipeline.project import (
     load_glossary,
     project_articles,
     read_catalog_text,
+    read_records_text,
+    records_beside,
     relative,
     template_path,
     updated_records,
@@ -78,7 +80,6 @@ from pipeline.publish.dist import (
 )
 from pipeline.publish.metadata import published_date
 from pipeline.readers import slug_for
-from pipeline.records import records_path
 from pipeline.source import SourceArticle, analyse
 from pipeline.tbx import MAX_GLOSSARY_BYTES
 from pipeline.translate import Draft, Translator
@@ -232,8 +233,8 @@ def _analysed(run: _Run, path: Path) -> SourceArticle:
 
 def _parsed_catalog(cache: ResultCache, path: Path, text: str) -> Catalog:
     """``load_catalog``, kept in the cache by the catalog's text and its machine records'."""
-    records_file = records_path(path)
-    records_text = records_file.read_bytes() if records_file.is_file() else None
+    records_file = records_beside(path)  # refused if a symlink leads it out; size checked before reading
+    records_text = read_records_text(records_file) if records_file.is_file() else None
     return cache.keep("catalog", (str(path), text, records_text), lambda: load_catalog(path, text))
 
 
