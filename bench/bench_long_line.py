@@ -194,6 +194,7 @@ def cases(length: int) -> dict[str, Callable[[], object]]:
         "engine_fixes": lambda: lint.engine_fixes(line),
         "attach source flags": lambda: review.attach_to_segments(article_text, segments, source_flags),
         "pre_edit (long segment)": lambda: pre_edit.pre_edit(line, source_flags),
+        "pre_edit title-case words": lambda: pre_edit.title_case_words([single]),
         "source_review": lambda: review.source_review(article_text, document, segments, GLOSSARY),
         "spelling en": lambda: spelling.misspellings(line, "en_US"),
         "spelling es": lambda: spelling.misspellings(target, "es_ES"),
@@ -255,7 +256,7 @@ def timed(function: Callable[[], object], repeat: int = 1) -> float:
 
 def stage_ratios(short: int, rounds: int, only: str) -> None:
     # The stages themselves are measured past the build's refusal of a segment over the limit.
-    segment.MAX_SEGMENT_CHARS = po.MAX_TRANSLATION_CHARS = 10**9  # type: ignore[misc]
+    segment.MAX_SEGMENT_CHARS = po.MAX_TRANSLATION_CHARS = xliff.MAX_TRANSLATION_CHARS = 10**9  # type: ignore[misc]
     lengths = [short * factor for factor in FACTORS]
     sized = [cases(length) for length in lengths]
     names = [name for name in sized[0] if only.lower() in name.lower()]

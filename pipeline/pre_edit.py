@@ -132,9 +132,26 @@ def capitalized_inside_sentences(texts: Iterable[str]) -> frozenset[str]:
             continue
         text = FROZEN_TAG.sub(" ", text)
         for word in HEADING_WORD.finditer(text):
-            if word.group()[:1].isupper() and not SENTENCE_OPENING.search(text[: word.start()]):
+            if word.group()[:1].isupper() and not _opens_sentence(text, word.start()):
                 found.add(POSSESSIVE.sub("", word.group()))
     return frozenset(found)
+
+
+OPENING_WINDOW = 200  # characters before a word that say whether a sentence opens there
+_OPENING_ONLY = frozenset(lint.OPENERS + '.!?:;”"»)')
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """``SENTENCE_OPENING`` ends at ``start``: searched in the characters just before it, not in the whole
+    text before each capital (quadratic on a long segment); the whole text only when those are all
+    punctuation and spaces, which a match could reach beyond."""
+    begin = max(0, start - OPENING_WINDOW)
+    if SENTENCE_OPENING.search(text, begin, start):
+        return True
+    window = text[begin:start]
+    if begin and all(char in _OPENING_ONLY or char.isspace() for char in window):
+        return bool(SENTENCE_OPENING.search(text[:start]))
+    return False
 
 
 def _common_word(word: str, names: frozenset[str]) -> bool:

@@ -399,3 +399,15 @@ def test_the_ledger_fingerprints_a_file_too_large_to_be_an_input_by_its_size(tmp
         file.truncate(3 * 1024**3)  # 3 GB that take no disk
     monkeypatch.setattr(builtins, "open", lambda *args, **kwargs: pytest.fail("the ledger read a 3 GB file"))
     assert ledger._content(huge) == f"size {3 * 1024**3}"
+
+
+def test_a_sentence_opening_is_read_from_just_before_the_word_as_from_the_whole_text():
+    import random
+
+    rng = random.Random(3)
+    pieces = ["a", "B", " ", ".", "?", "”", "“", ":", "\u00a0", "Word", "x.", "  ", "(", "¿", "\n"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        text += " " * rng.choice((0, 0, pre_edit.OPENING_WINDOW + 5)) + "".join(rng.choice(pieces) for _ in range(9))
+        for start in range(len(text) + 1):
+            assert pre_edit._opens_sentence(text, start) == bool(pre_edit.SENTENCE_OPENING.search(text[:start]))
