@@ -63,6 +63,7 @@ from pipeline.project import (
     project_articles,
     read_catalog_text,
     read_records_text,
+    records_beside,
     relative,
     template_path,
     updated_records,
@@ -79,7 +80,6 @@ from pipeline.publish.dist import (
 )
 from pipeline.publish.metadata import published_date
 from pipeline.readers import slug_for
-from pipeline.records import records_path
 from pipeline.source import SourceArticle, analyse
 from pipeline.tbx import MAX_GLOSSARY_BYTES
 from pipeline.translate import Draft, Translator
@@ -233,8 +233,8 @@ def _analysed(run: _Run, path: Path) -> SourceArticle:
 
 def _parsed_catalog(cache: ResultCache, path: Path, text: str) -> Catalog:
     """``load_catalog``, kept in the cache by the catalog's text and its machine records'."""
-    records_file = records_path(path)
-    records_text = read_records_text(records_file) if records_file.is_file() else None  # size checked first
+    records_file = records_beside(path)  # refused, unread, where load_catalog would refuse it
+    records_text = read_records_text(records_file) if records_file.is_file() else None
     return cache.keep("catalog", (str(path), text, records_text), lambda: load_catalog(path, text))
 
 
@@ -357,11 +357,17 @@ FORK_AFTER_SECONDS = 0.5
 _WORKERS: list[int] = []  # the pools this run started, by size
 
 
-def _map(jobs: int, function: Callable[..., Any], argument_lists: Iterable[tuple]) -> list[Any]:
+def _map(
+    jobs: int,
+    function: Callable[..., Any],
+    argument_lists: Iterable[tuple],
+    settle: Callable[[Any], Any] = lambda result: result,
+) -> list[Any]:
     """``function`` over every argument tuple, in order: here, or in worker processes forked when the
     work turns out to be slow (they see the run's state as it is at that point). The first task always
     runs here, so a build with nothing to compute never starts a worker; the pool is sized to the
-    tasks left. Each task hands back what it changed, so where it ran never changes the result."""
+    tasks left. Each task hands back what it changed, so where it ran never changes the result;
+    ``settle`` takes each result as it arrives (and returns what to keep of it)."""
     tasks = [(function, arguments) for arguments in argument_lists]
     results: list[Any] = []
     started = time.perf_counter()
@@ -372,10 +378,20 @@ def _map(jobs: int, function: Callable[..., Any], argument_lists: Iterable[tuple
             workers = min(jobs, remaining)
             _WORKERS.append(workers)
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results += pool.map(_call, tasks[index:], chunksize=max(1, remaining // (4 * workers)))
+                chunks = max(1, remaining // (4 * workers))
+                results += [settle(result) for result in pool.imap(_call, tasks[index:], chunksize=chunks)]
             break
-        results.append(_call(task))
+        results.append(settle(_call(task)))
     return results
+
+
+def _settle_finished(cache: ResultCache, finished: Finished) -> Finished:
+    """A finished item's new cache rows go to the cache (written in batches), not held to the end:
+    across 200 articles they would outweigh everything else the writer keeps."""
+    text, records, article, pages, changes, tally = finished
+    cache.absorb(changes, tally)
+    cache.flush_when_large()
+    return text, records, article, pages, {}, (Counter(), Counter())
 
 
 # ---------------------------------------------------------------- the build
@@ -451,7 +467,7 @@ def build(
             for function in review.check_functions():
                 code_stamp(function)  # once, here: every worker inherits them
             items = [(index, locale) for index in range(len(run.sources)) for locale in options.locales]
-            finished = _map(jobs, _finish, [(item,) for item in items])
+            finished = _map(jobs, _finish, [(item,) for item in items], partial(_settle_finished, cache))
         finally:
             _RUN = None
         results: list[LocaleResult] = []

@@ -315,6 +315,7 @@ class ResultCache:
         self._pid = 0
         self._stamps: dict[tuple[Any, ...], str] = {}
         self._dictionaries: str | None = None
+        self._flush_failed = False
         self._base = _digest(SCHEMA, sys.version, _data_fingerprint(), [f.name for f in dataclasses.fields(Flag)])
 
     @classmethod
@@ -404,6 +405,12 @@ class ResultCache:
         if tally is not None:
             self.total.update(tally[0])
             self.total_computed.update(tally[1])
+
+    def flush_when_large(self, rows: int = 2000) -> None:
+        """``flush`` once this many rows wait: a long build keeps its new results on disk, not in memory."""
+        if len(self.to_write) >= rows and not self._flush_failed:
+            self.flush()
+            self._flush_failed = bool(self.to_write)  # locked or read-only: kept for the last flush only
 
     def flush(self) -> None:
         """Write the changed rows in one transaction; a cache that cannot be written is simply skipped."""

@@ -135,7 +135,9 @@ def test_two_jobs_write_exactly_what_one_job_writes(project, tmp_path, monkeypat
     parallel = run(other, jobs=2)
     assert serial.jobs == 1 and parallel.jobs == 2
     assert outputs(project) == outputs(other)
-    assert serial.checks == parallel.checks
+    # Both ran every check; how many results a task found already computed by an earlier task (whose
+    # rows reach the cache as they come) depends on the schedule, never the output.
+    assert set(serial.rechecked) == set(parallel.rechecked) and serial.checks["computed"] > 0
 
 
 def test_build_command_takes_jobs_and_reports_the_cache(project):

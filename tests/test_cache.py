@@ -136,3 +136,15 @@ def test_kept_objects_follow_the_code(tmp_path, monkeypatch) -> None:
     first.flush()
     monkeypatch.setattr(cache, "code_version", lambda: "another version of the package")
     assert ResultCache(path).keep("source", ("story",), lambda: "analysed by v2") == "analysed by v2"
+
+
+def test_a_long_build_writes_its_results_in_batches(tmp_path) -> None:
+    path = tmp_path / "r.sqlite"
+    store = ResultCache(path)
+    for number in range(5):
+        store.absorb({f"key {number}": {"p": ["stamp", []]}})
+        store.flush_when_large(rows=3)
+    assert len(store.to_write) == 2  # three written after the third row, two still waiting
+    assert ResultCache(path).row("anything") is not None and path.exists()
+    store.flush()
+    assert store.to_write == {}
