@@ -225,8 +225,8 @@ def _analysed(run: _Run, path: Path) -> SourceArticle:
     digest = hashlib.sha256(data).hexdigest()
     glossary = run.glossary.digest if run.glossary is not None else None
     return run.cache.keep(
-        "source",
-        (str(path), relative(run.config, path), digest, glossary),
+        "source",  # its lint and title-case pre-edits ask the English dictionary
+        (str(path), relative(run.config, path), digest, glossary, run.cache.dictionaries()),
         lambda: analyse(run.config, path, run.glossary, cache=run.cache),
     )
 

@@ -322,6 +322,12 @@ class ResultCache:
     def for_project(cls, root: Path, dictionary_stamp: Callable[[], str] = lambda: "") -> ResultCache:
         return cls(root / CACHE_FOLDER / CACHE_FILE, dictionary_stamp)
 
+    def dictionaries(self) -> str:
+        """The spelling dictionaries' fingerprints (file stats, no dictionary loaded), once per run."""
+        if self._dictionaries is None:
+            self._dictionaries = self.dictionary_stamp()
+        return self._dictionaries
+
     def stamp(self, depends: Depends) -> str:
         key = tuple(id(d) if callable(d) else d for d in depends)
         if key not in self._stamps:
@@ -335,9 +341,7 @@ class ResultCache:
                 else:
                     pieces.append(repr(item))
             if uses_spelling:
-                if self._dictionaries is None:
-                    self._dictionaries = self.dictionary_stamp()
-                pieces.append(self._dictionaries)
+                pieces.append(self.dictionaries())
             self._stamps[key] = _digest(*pieces)
         return self._stamps[key]
 

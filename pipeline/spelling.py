@@ -42,6 +42,7 @@ DEFAULT_DICTIONARIES = {
 
 # NEWSLOC_SPELLER=spylls forces the pure-Python path (tests, benchmarks); anything else: enchant if present.
 SPELLER_VARIABLE = "NEWSLOC_SPELLER"
+NO_PERSONAL_WORDS = Path(__file__).resolve().parent / "data" / "no-enchant-config"  # never created: no word list
 
 # A word: letters, with apostrophes or hyphens only inside ("isn’t", "anti-communist").
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
@@ -174,6 +175,9 @@ def _enchant_broker():
     """The enchant broker asked for hunspell first, or None when enchant or its provider is missing."""
     if os.environ.get(SPELLER_VARIABLE, "").lower() == "spylls":
         return None
+    # No personal word list (~/.config/enchant/*.dic, which any enchant program adds to): the same
+    # text gets the same flags on every machine, and the cache's dictionary fingerprint covers all.
+    os.environ["ENCHANT_CONFIG_DIR"] = str(NO_PERSONAL_WORDS)
     try:
         import enchant
     except (ImportError, OSError):  # pyenchant absent, or libenchant-2 not installed

@@ -145,3 +145,16 @@ def test_build_command_takes_jobs_and_reports_the_cache(project):
     assert first.exit_code == 0 and "2 job(s)" in first.output
     second = invoke(project, "build", "--engine", "pseudo", "--lang", "es", "-j", "1")
     assert second.exit_code == 0 and "checks: 0 result(s) computed" in second.output
+
+
+def test_a_changed_spelling_dictionary_analyses_the_english_again(project, monkeypatch):
+    run(project)
+    analysed = []
+    real = pipeline.build.analyse
+    monkeypatch.setattr(pipeline.build, "analyse", lambda *args, **kwargs: analysed.append(1) or real(*args, **kwargs))
+    run(project)
+    assert analysed == []  # nothing changed: the English analysis is kept
+    # An upgraded hunspell-en-us (or another backend): the lint's spelling flags may differ.
+    monkeypatch.setattr(spelling, "fingerprint", lambda name: f"upgraded {name}")
+    run(project)
+    assert analysed == [1]

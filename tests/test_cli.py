@@ -1,7 +1,9 @@
 """The command line: exit codes, one-line errors, nothing written on bad input."""
 
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from tests_helpers import invoke
@@ -93,6 +95,29 @@ def test_missing_engine_names_both_ways(project, monkeypatch):
     assert written_files(project) == set()
 
 
+@pytest.mark.parametrize("engine", ["auto", "apertium"])
+def test_configured_chain_with_a_mode_not_installed_names_the_setting(project, engine):
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            "[tool.newsloc]\n", '[tool.newsloc]\napertium-chains = {fr = ["eng-spa", "nope-mode"]}\n', 1
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(project, "build", "--lang", "fr", "--engine", engine)
+    assert result.exit_code == 2
+    assert "apertium-chains: fr names Apertium modes that are not installed: nope-mode" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert written_files(project) == set()
+
+
+def test_a_folder_named_as_an_article_is_one_line(project):
+    result = invoke(project, "build", "articles", "--lang", "es")
+    assert result.exit_code == 2
+    assert "articles: is a folder; name the article files in it" in result.output
+    assert written_files(project) == set()
+
+
 def test_help_imports_no_engine_or_heavy_library():
     import subprocess
     import sys
@@ -105,3 +130,35 @@ def test_help_imports_no_engine_or_heavy_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    """Every runnable command as (path, command, options of the groups under `newsloc` it belongs to)."""
+    group_options = [o for p in group.params if isinstance(p, click.Option) for o in p.opts if o.startswith("--")]
+    group_options = group_options if path else []  # `newsloc --version` belongs to no command
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            for sub_path, sub, options in _commands(command, (*path, name)):
+                yield sub_path, sub, group_options + options
+        else:
+            yield (*path, name), command, group_options
+
+
+def test_every_command_and_option_is_in_the_readme_command_reference():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    reference = readme.split("## Command reference", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in reference.splitlines():
+        match = re.match(r"\| `newsloc ([a-z ]+?)(?: [A-Z\[].*?)?` \|", line)
+        if match:
+            rows[match.group(1)] = line
+    missing = []
+    for path, command, inherited in _commands(main):
+        name = " ".join(path)
+        if name not in rows:
+            missing.append(name)
+            continue
+        options = [o for p in command.params if isinstance(p, click.Option) for o in p.opts if o.startswith("--")]
+        missing += [f"{name} {option}" for option in options + inherited if f"`{option}" not in rows[name]]
+    assert missing == []
+    assert set(rows) == {" ".join(path) for path, _, _ in _commands(main)}  # no row for a command that is gone

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from pipeline import spelling
@@ -120,3 +124,15 @@ def test_target_dictionaries_know_their_language() -> None:
     assert spelling.is_correct("intervención", "es_ES")
     assert spelling.is_correct("l’intervention", "fr_FR")
     assert not spelling.is_correct("intervenção", "es_ES")
+
+
+def test_a_personal_enchant_word_list_changes_no_flag(tmp_path):
+    if spelling.backend() != "enchant":
+        pytest.skip("native Hunspell (libenchant-2-2) is not installed")
+    (tmp_path / "enchant").mkdir()
+    (tmp_path / "enchant" / "en_US.dic").write_text("thier\n", encoding="utf-8")  # gedit's "Add to dictionary"
+    # A fresh process: glib reads the user's config folder once per process.
+    probe = "from pipeline import spelling; d = spelling.load_dictionary('en_US'); print(d.lookup('thier'), d.lookup('their'))"
+    environment = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]

@@ -72,6 +72,10 @@ def choose_engine(
         engine = make(candidate)
         if engine.available(source, target):
             return engine
+    for candidate in ("argos", "apertium"):  # a setting naming what is not installed says so
+        problem = getattr(make(candidate), "configuration_problem", None)
+        if problem and problem(target):
+            raise EngineError(problem(target))
     raise EngineError(
         f"no engine for {source}→{target.tag}: install an Argos model (newsloc models install FILE.argosmodel) "
         f"or the Apertium pairs (make setup, or apt-get install apertium apertium-eng-spa apertium-eng-cat "

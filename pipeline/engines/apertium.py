@@ -232,7 +232,26 @@ class ApertiumEngine:
         chain = self.chain(target)
         return source == "en" and bool(chain) and set(chain) <= installed_pairs()
 
+    def configuration_problem(self, target: Locale) -> str | None:
+        """What is wrong with the project's ``apertium-chains`` setting for ``target``, if anything."""
+        configured = self.chains.get(target.tag) or self.chains.get(target.language)
+        absent = [mode for mode in configured or () if mode not in installed_pairs()]
+        if not absent:
+            return None
+        setting = f"pyproject.toml: [tool.newsloc] apertium-chains: {target.tag}"
+        unknown = [mode for mode in absent if mode not in DEBIAN_PACKAGES]
+        if unknown:
+            return (
+                f"{setting} names Apertium modes that are not installed: {', '.join(unknown)} "
+                f"(apertium -l lists the installed ones)"
+            )
+        packages = " ".join(sorted({"apertium", *(DEBIAN_PACKAGES[mode] for mode in absent)}))
+        return f"{setting} uses Apertium modes that are not installed: apt-get install {packages}"
+
     def missing_message(self, target: Locale) -> str:
+        problem = self.configuration_problem(target)
+        if problem:
+            return problem
         chain = self.chain(target)
         if not chain:
             return f"Apertium has no mode chain from English to {target.tag}"

@@ -73,6 +73,8 @@ def prose_view(text: str, path: Path) -> str:
 
 
 def read_document(path: Path, display_path: str | None = None) -> tuple[str, Document]:
+    if path.is_dir():
+        raise InputError("is a folder; name the article files in it (or name none to build every article)", path)
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"unsupported article type '{path.suffix}'; use one of {', '.join(SUFFIXES)}", path)
     text = read_article_text(path)

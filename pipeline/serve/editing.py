@@ -24,7 +24,7 @@ from pipeline.engines import known_marks
 from pipeline.fileio import FileChanged, locked
 from pipeline.glossary import Glossary
 from pipeline.memory.leverage import LocaleMatches
-from pipeline.model import EntryState, InputError, Locale, LocalizedArticle, NewslocError
+from pipeline.model import MAX_TRANSLATION_CHARS, EntryState, InputError, Locale, LocalizedArticle, NewslocError
 from pipeline.project import (
     catalog_path,
     find_articles,
@@ -37,7 +37,7 @@ from pipeline.project import (
 from pipeline.readers import slug_for
 from pipeline.source import SourceArticle, analyse
 
-MAX_TEXT = 20_000  # characters in one translation; a sentence is far shorter
+MAX_TEXT = MAX_TRANSLATION_CHARS  # what a catalog entry may hold, so the editor accepts what the PO does
 MAX_REASON = 300
 FLAG_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; the rest cannot be stored

@@ -9,7 +9,7 @@ from support.serving import FIXED_TEXT, FLAGGED_SOURCE, SLUG, po_path
 
 from pipeline.catalog import entry_state
 from pipeline.config import load_config
-from pipeline.model import EntryState, InputError, Locale
+from pipeline.model import MAX_TRANSLATION_CHARS, EntryState, InputError, Locale
 from pipeline.po import parse as parse_catalog
 from pipeline.serve.editing import Edit, EditConflict, Silence, Workspace, version_of
 
@@ -130,7 +130,7 @@ REFUSED = [
     (Edit("paragraph", FLAGGED_SOURCE, "", reviewed=True), "empty translation cannot be marked reviewed"),
     (Edit("paragraph", "Not in the article.", "x"), "no longer in the article"),
     (Edit("paragraph", FLAGGED_SOURCE, "a\x00b"), "control characters"),
-    (Edit("paragraph", FLAGGED_SOURCE, "x" * 20_001), "longer than"),
+    (Edit("paragraph", FLAGGED_SOURCE, "x" * (MAX_TRANSLATION_CHARS + 1)), "longer than"),
     (Edit("paragraph", FLAGGED_SOURCE, silence=Silence("unknown-word", " ")), "give a reason"),
     (Edit("paragraph", FLAGGED_SOURCE, silence=Silence("unknown-word", "two\nlines")), "give a reason"),
     (Edit("paragraph", FLAGGED_SOURCE, silence=Silence("Bad Code!", "why")), "flag code"),
