@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -267,13 +268,28 @@ def index_page(config: Config, locale: Locale, listed: Sequence[dict], indexed: 
 # ---------------------------------------------------------------- everything
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RenderedPages:
-    """One localized article's pages: pure of everything but the article file's date."""
+    """One localized article's pages: pure of everything but the article file's date. Held compressed
+    (a newsroom's build keeps every page until dist/ is written; HTML shrinks about tenfold)."""
 
     published: date
-    page: str | None  # the publish view (None when not asked for)
-    review: str
+    _page: bytes | None
+    _review: bytes
+
+    def __init__(self, published: date, page: str | None, review: str):
+        object.__setattr__(self, "published", published)
+        object.__setattr__(self, "_page", None if page is None else zlib.compress(page.encode("utf-8"), 1))
+        object.__setattr__(self, "_review", zlib.compress(review.encode("utf-8"), 1))
+
+    @property
+    def page(self) -> str | None:
+        """The publish view (None when not asked for)."""
+        return None if self._page is None else zlib.decompress(self._page).decode("utf-8")
+
+    @property
+    def review(self) -> str:
+        return zlib.decompress(self._review).decode("utf-8")
 
 
 def render_pages(
