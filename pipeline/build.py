@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import multiprocessing
 import os
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -385,13 +387,26 @@ def _map(
     return results
 
 
-def _settle_finished(cache: ResultCache, finished: Finished) -> Finished:
+# What the writer keeps of a finished item until its turn: the catalog and records texts compressed.
+Settled = tuple[bytes | None, tuple[Path, bytes] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+
+
+def _settle_finished(cache: ResultCache, finished: Finished) -> Settled:
     """A finished item's new cache rows go to the cache (written in batches), not held to the end:
-    across 200 articles they would outweigh everything else the writer keeps."""
+    across 200 articles they would outweigh everything else the writer keeps; so would its texts."""
     text, records, article, pages, changes, tally = finished
     cache.absorb(changes, tally)
     cache.flush_when_large()
-    return text, records, article, pages, {}, (Counter(), Counter())
+    kept_records = None if records is None else (records[0], _pack(records[1]))
+    return None if text is None else _pack(text), kept_records, article, pages, {}, (Counter(), Counter())
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
 
 
 # ---------------------------------------------------------------- the build
@@ -477,12 +492,14 @@ def build(
             remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
         finished_items = list(zip(items, finished, strict=True))
         # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
-        for path, text in [*(f[1] for _, f in finished_items if f[1] is not None), *templates]:
+        settled_records = ((f[1][0], _unpack(f[1][1])) for _, f in finished_items if f[1] is not None)
+        for path, text in itertools.chain(settled_records, templates):
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
                 locales_written.append(path)
-        for (index, locale), (text, _records, article, pages, changes, counts) in finished_items:
+        for (index, locale), (packed, _records, article, pages, changes, counts) in finished_items:
             cache.absorb(changes, counts)
+            text = None if packed is None else _unpack(packed)
             path = catalog_path(config, article.document.slug, locale)
             count = translated[(index, locale)]
             # Replaced only if unchanged since read; a person's save meanwhile is read and merged again.
