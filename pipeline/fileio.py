@@ -108,11 +108,16 @@ def decode_article(data: bytes, path: Path) -> str:
             ) from None
     if b"\x00" in data:
         raise InputError("binary file, not a text article; give a .txt, .md or .html file", path)
+    return decode_utf8(data, path, "not valid UTF-8; re-save the article as UTF-8", "utf-8-sig")
+
+
+def decode_utf8(data: bytes, path: Path | str, message: str, encoding: str = "utf-8") -> str:
+    """``data`` decoded, or one InputError at the line of the first bad byte (``{byte}`` in ``message`` names it)."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8; re-save the article as UTF-8", path, line) from None
+        raise InputError(message.format(byte=f"0x{data[error.start]:02x}"), path, line) from None
 
 
 def doctype_problem(data: bytes, tree_doctype: str, internal_dtd: object) -> int | None:

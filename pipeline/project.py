@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 
 from pipeline import __version__, po, records
 from pipeline.config import Config
-from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, now, read_limited, require_inside, write_atomic
+from pipeline.fileio import MAX_CATALOG_BYTES, FileChanged, decode_utf8, now, read_limited, require_inside, write_atomic
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary_file
 from pipeline.model import InputError, Locale
@@ -98,15 +98,9 @@ def read_catalog_text(path: Path) -> str | None:
     if not path.exists():
         return None
     data = read_limited(path, MAX_CATALOG_BYTES, "catalog")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            f"catalog is not valid UTF-8 (byte 0x{data[error.start]:02x}); re-save it as UTF-8 or restore it from git",
-            path,
-            line,
-        ) from None
+    return decode_utf8(
+        data, path, "catalog is not valid UTF-8 (byte {byte}); re-save it as UTF-8 or restore it from git"
+    )
 
 
 def load_catalog(path: Path, text: str) -> Catalog:
@@ -121,16 +115,12 @@ def load_catalog(path: Path, text: str) -> Catalog:
 def read_records_text(path: Path) -> str:
     """A machine-records file's text (size checked before reading), or one InputError with its line."""
     data = read_limited(path, MAX_CATALOG_BYTES, "machine records file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            "machine records are not valid UTF-8; delete the file (its machine drafts then count as a person's "
-            "text) or restore it from git",
-            path,
-            line,
-        ) from None
+    return decode_utf8(
+        data,
+        path,
+        "machine records are not valid UTF-8; delete the file (its machine drafts then count as a person's "
+        "text) or restore it from git",
+    )
 
 
 def records_beside(path: Path) -> Path:

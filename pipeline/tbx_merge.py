@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.fileio import read_limited, write_atomic
+from pipeline.fileio import decode_utf8, read_limited, write_atomic
 from pipeline.glossary import Entry, Glossary, Rendering
 from pipeline.model import InputError
 from pipeline.tbx import (
@@ -35,13 +35,9 @@ Form = tuple[str, str, bool, str]  # text, administrative status, plural, gender
 def import_csv(tbx_path: str | Path, csv_path: str | Path) -> tuple[int, int]:
     """Merge a CSV into the TBX (created if missing), keeping the rest of the file; returns (added, updated)."""
     data = read_limited(Path(csv_path), MAX_GLOSSARY_BYTES, "CSV file")  # the size is checked before reading
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            "CSV file is not valid UTF-8; save it from the spreadsheet as CSV UTF-8", csv_path, line
-        ) from None
+    text = decode_utf8(
+        data, csv_path, "CSV file is not valid UTF-8; save it from the spreadsheet as CSV UTF-8", "utf-8-sig"
+    )
     rows = parse_csv(text, csv_path)
     tbx = Path(tbx_path)
     original = read_limited(tbx, MAX_GLOSSARY_BYTES, "glossary") if tbx.exists() else None
