@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests_helpers import invoke
+from tests_helpers import OMEGAT_PROJECT, invoke
 
 from pipeline import catalog as catalogs
 from pipeline import po, xliff
@@ -133,20 +133,6 @@ def test_translate_toolkit_reads_every_unit_and_location_as_plain_text(built):
 
 
 # ---------------------------------------------------------------- OmegaT
-
-
-OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat><project version="1.0">
-  <source_dir>__DEFAULT__</source_dir><target_dir>__DEFAULT__</target_dir><tm_dir>__DEFAULT__</tm_dir>
-  <glossary_dir>__DEFAULT__</glossary_dir><glossary_file>__DEFAULT__</glossary_file>
-  <dictionary_dir>__DEFAULT__</dictionary_dir>
-  <source_lang>en</source_lang><target_lang>es</target_lang>
-  <source_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</source_tok>
-  <target_tok>org.omegat.tokenizer.LuceneSpanishTokenizer</target_tok>
-  <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>
-  <remove_tags>false</remove_tags>
-</project></omegat>
-"""
 
 
 def omegat_translate(folder: Path, xlf: Path, memory: dict[str, str]) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_SLUG
-from tests_helpers import invoke
+from tests_helpers import OMEGAT_PROJECT, invoke
 
 from pipeline import catalog as catalogs
 from pipeline import po
@@ -128,18 +128,6 @@ def test_translate_toolkit_reads_the_same_number_of_units(reviewed: Path, tmp_pa
     assert {(u.source, u.target) for u in store.units} == {(u.source, u.target) for u in ours}
 
 
-OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat><project version="1.0">
-  <source_dir>__DEFAULT__</source_dir><target_dir>__DEFAULT__</target_dir><tm_dir>__DEFAULT__</tm_dir>
-  <glossary_dir>__DEFAULT__</glossary_dir><glossary_file>__DEFAULT__</glossary_file>
-  <dictionary_dir>__DEFAULT__</dictionary_dir>
-  <source_lang>en</source_lang><target_lang>es</target_lang>
-  <source_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</source_tok>
-  <target_tok>org.omegat.tokenizer.LuceneSpanishTokenizer</target_tok>
-  <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>
-  <remove_tags>false</remove_tags>
-</project></omegat>
-"""
 # Runs on OmegaT's project events: prints how many entries each memory in tm/ holds.
 COUNT_SCRIPT = """if (eventType.toString() == "LOAD") {
   project.getTransMemories().each { k, v -> println("TMCOUNT\\t" + k + "\\t" + v.getEntries().size()) }
