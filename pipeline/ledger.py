@@ -65,7 +65,7 @@ def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[s
     add("format", FORMAT, sys.version, sys.executable, os.getcwd())
     add("options", sorted(options.items()), list(article_names), repr(config))
     add("environment", [(name, os.environ.get(name)) for name in ENVIRONMENT])
-    add("newsloc environment", sorted((k, v) for k, v in os.environ.items() if k.startswith(("NEWSLOC_", "ENCHANT_"))))
+    add("newsloc environment", sorted((k, v) for k, v in os.environ.items() if _read_by_build(k)))
     for path in _files(PACKAGE, skip_folders={"__pycache__"}):
         add("code", path.relative_to(PACKAGE).as_posix(), _content(path))
     add("distributions", _distributions())
@@ -80,6 +80,12 @@ def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[s
     for path in dict.fromkeys(project_files):
         add("file", str(path), _project_content(path, root), _modified(path))
     return digest.hexdigest()
+
+
+def _read_by_build(variable: str) -> bool:
+    # ENCHANT_CONFIG_DIR is not read but set: spelling points it at an empty folder, so it would
+    # differ between a fresh process and the same one after its build.
+    return variable.startswith(("NEWSLOC_", "ENCHANT_")) and variable != "ENCHANT_CONFIG_DIR"
 
 
 def recall(config: Config, key: str) -> dict | None:

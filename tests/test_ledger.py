@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -239,3 +241,18 @@ def test_a_link_out_of_the_project_is_never_read(small, tmp_path_factory, monkey
     monkeypatch.setattr(ledger, "_content", lambda path: read.append(path.resolve()) or "")
     ledger.fingerprint(load_config(small), [], {})
     assert read and secret.resolve() not in read
+
+
+def test_the_fast_path_holds_from_one_process_to_the_next(small):
+    """As an editor runs it: each build a fresh process, whose environment the build itself may change."""
+
+    def build_in_new_process() -> str:
+        environment = {key: value for key, value in os.environ.items() if key != "ENCHANT_CONFIG_DIR"}
+        command = [sys.executable, "-c", "from pipeline.cli import main; main()", "build", "--engine", "pseudo"]
+        done = subprocess.run(command, cwd=small, env=environment, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert REPLAYED not in build_in_new_process()
+    assert REPLAYED not in build_in_new_process()  # changed nothing: recorded
+    assert REPLAYED in build_in_new_process()
