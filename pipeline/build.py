@@ -20,6 +20,7 @@ output does not depend on their number.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import multiprocessing
@@ -85,7 +86,7 @@ from pipeline.readers import slug_for
 from pipeline.source import SourceArticle, analyse
 from pipeline.tbx import MAX_GLOSSARY_BYTES
 from pipeline.translate import Draft, Translator
-from pipeline.workflow import Key, Plan, apply_drafts, plan
+from pipeline.workflow import Key, Plan, apply_drafts, plan, settled
 
 if TYPE_CHECKING:
     from pipeline.memory.leverage import LocaleMatches
@@ -132,6 +133,8 @@ class BuildReport:
     removed: tuple[Path, ...] = ()  # the files under dist/ that went with them
     unchanged: tuple[Path, ...] = ()  # the run's files under dist/ that already said the same (not rewritten)
     catalogs_written: tuple[Path, ...] = ()  # catalogs, templates and machine records this run wrote
+    # a run again on the files as this one left them would translate, fill, redraft and write nothing
+    settled: bool = False
 
     @property
     def changed_nothing(self) -> bool:
@@ -142,6 +145,22 @@ class BuildReport:
             or self.unpublished
             or self.catalogs_written
             or any(result.translated or result.redrafted or result.from_memory for result in self.results)
+        )
+
+    def rerun(self) -> BuildReport:
+        """What a run right after this settled one reports: the same articles, nothing done."""
+        assert self.settled
+        return dataclasses.replace(
+            self,
+            results=tuple(
+                dataclasses.replace(result, translated=0, redrafted=(), from_memory=0) for result in self.results
+            ),
+            written=(),
+            checks=Counter(),
+            rechecked=Counter(),
+            workers=0,
+            unchanged=(*self.written, *self.unchanged),
+            catalogs_written=(),
         )
 
 
@@ -317,7 +336,9 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
     return plans, matches, template_text
 
 
-Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+# (catalog text or None: unchanged; machine records; the article's views; its pages; new cache rows;
+# their tally; whether a rerun would find this catalog settled, see workflow.settled)
+Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally, bool]
 
 
 def _finish(item: tuple[int, Locale]) -> Finished:
@@ -344,7 +365,15 @@ def _finish(item: tuple[int, Locale]) -> Finished:
     path = catalog_path(run.config, source.document.slug, locale)
     text = _catalog_text(run, catalog, run.on_disk[path], "PO-Revision-Date")
     drafts = updated_records(path, catalog)
-    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally()
+    leaves_settled = not run.options.retranslate and settled(
+        source.template,
+        run.existing[path],
+        catalog,
+        locale,
+        _translator(run, locale, [source]),
+        memory=run.memory.get(locale) if run.options.memory else None,
+    )
+    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally(), leaves_settled
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -388,17 +417,18 @@ def _map(
 
 
 # What the writer keeps of a finished item until its turn: the catalog and records texts compressed.
-Settled = tuple[bytes | None, tuple[Path, bytes] | None, LocalizedArticle, RenderedPages | None, dict, Tally]
+Kept = tuple[bytes | None, tuple[Path, bytes] | None, LocalizedArticle, RenderedPages | None, dict, Tally, bool]
 
 
-def _settle_finished(cache: ResultCache, finished: Finished) -> Settled:
+def _settle_finished(cache: ResultCache, finished: Finished) -> Kept:
     """A finished item's new cache rows go to the cache (written in batches), not held to the end:
     across 200 articles they would outweigh everything else the writer keeps; so would its texts."""
-    text, records, article, pages, changes, tally = finished
+    text, records, article, pages, changes, tally, leaves_settled = finished
     cache.absorb(changes, tally)
     cache.flush_when_large()
     kept_records = None if records is None else (records[0], _pack(records[1]))
-    return None if text is None else _pack(text), kept_records, article, pages, {}, (Counter(), Counter())
+    packed = None if text is None else _pack(text)
+    return packed, kept_records, article, pages, {}, (Counter(), Counter()), leaves_settled
 
 
 def _pack(text: str) -> bytes:
@@ -497,7 +527,9 @@ def build(
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
                 locales_written.append(path)
-        for (index, locale), (packed, _records, article, pages, changes, counts) in finished_items:
+        all_settled = True
+        for (index, locale), (packed, _records, article, pages, changes, counts, leaves_settled) in finished_items:
+            all_settled = all_settled and leaves_settled
             cache.absorb(changes, counts)
             text = None if packed is None else _unpack(packed)
             path = catalog_path(config, article.document.slug, locale)
@@ -517,6 +549,7 @@ def build(
                             path,
                         ) from None
                     text, article, pages, count = _merge_again(run, index, locale)
+                    all_settled = False  # planned from a save the rest of the run never saw
                     locales_written.append(path)  # its machine records, at least
             planned = run.plans[(index, locale)]
             results.append(
@@ -562,6 +595,7 @@ def build(
         tuple(removed),
         tuple(unchanged),
         tuple(locales_written),
+        all_settled and not unpublished and not removed,
     )
 
 
@@ -595,7 +629,7 @@ def _merge_again(
         run.drafts[(index, locale)] = [drafts[text] for text in wanted]
     _RUN = run
     try:
-        new_text, records, article, pages, changes, counts = _finish((index, locale))
+        new_text, records, article, pages, changes, counts, _ = _finish((index, locale))
         if records is not None:  # the machine records of the new merge, before its catalog
             write_atomic(*records)
     finally:

@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import tempfile
@@ -213,6 +214,18 @@ class FileChanged(InputError):
 
 
 ANY = object()  # write_atomic's default: replace whatever is there
+_JOURNALS: list[dict[Path, str]] = []
+
+
+@contextlib.contextmanager
+def write_journal() -> Iterator[dict[Path, str]]:
+    """Every file write_atomic writes meanwhile in this process (resolved path → sha256 of what it wrote)."""
+    journal: dict[Path, str] = {}
+    _JOURNALS.append(journal)
+    try:
+        yield journal
+    finally:
+        _JOURNALS.remove(journal)
 
 
 def write_atomic(path: Path, content: str | bytes, unchanged_since: str | object | None = ANY) -> None:
@@ -239,6 +252,10 @@ def write_atomic(path: Path, content: str | bytes, unchanged_since: str | object
         if unchanged_since is not ANY and _current_text(path) != unchanged_since:
             raise FileChanged("changed on disk while newsloc was working (saved by another tool?); it was kept", path)
         os.replace(temp_name, path)
+        if _JOURNALS:
+            written = hashlib.sha256(data).hexdigest()
+            for journal in _JOURNALS:
+                journal[path.resolve()] = written
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)

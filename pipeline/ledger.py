@@ -1,10 +1,12 @@
-"""The last build's ledger: a fingerprint of everything a build reads, and what that build printed.
+"""The last build's ledger: a fingerprint of everything a build reads, and what a build on it prints.
 
-A build that changed nothing (no file written or removed, nothing translated, and its inputs
-the same after it as before) records the fingerprint of its inputs and its summary. A later
-``newsloc build`` whose inputs have the same fingerprint would do that same nothing, so it
-prints the summary again instead of running. Anything that can change a build's output
-changes the fingerprint:
+A settled build (one after which a build on the same inputs would translate, fill, redraft
+and write nothing: see workflow.settled) records the fingerprint of the state it leaves and
+the summary that next build would print, provided nothing but its own writes changed while it
+ran (``changed_only_by``: a catalog saved by Poedit meanwhile makes the next build run). A
+later ``newsloc build`` whose inputs have that fingerprint prints the summary instead of
+running. Like make or ninja, a build records what it left, so the build right after a cold one
+is already the fast one. Anything that can change a build's output changes the fingerprint:
 
 - the project's files, by content: every article (and its modification time, which dates
   its pages), everything under locales/ (catalogs, templates, machine records), tm/, dist/,
@@ -55,31 +57,55 @@ def ledger_path(config: Config) -> Path:
     return config.root / CACHE_FOLDER / LEDGER_FILE
 
 
+Inputs = dict[tuple[str, str], object]  # (kind, name) → what that input was; files by content and date
+
+
 def fingerprint(config: Config, article_names: Sequence[str], options: Mapping[str, object]) -> str:
     """A digest of every input of ``newsloc build ARTICLES`` with ``options`` in this project."""
-    digest = hashlib.sha256()
+    return digest(inputs(config, article_names, options))
 
-    def add(*parts: object) -> None:
-        digest.update(repr(parts).encode("utf-8", "surrogatepass") + b"\n")
 
-    add("format", FORMAT, sys.version, sys.executable, os.getcwd())
-    add("options", sorted(options.items()), list(article_names), repr(config))
-    add("environment", [(name, os.environ.get(name)) for name in ENVIRONMENT])
-    add("newsloc environment", sorted((k, v) for k, v in os.environ.items() if _read_by_build(k)))
+def digest(parts: Inputs) -> str:
+    found = hashlib.sha256()
+    for name, value in parts.items():
+        found.update(repr((name, value)).encode("utf-8", "surrogatepass") + b"\n")
+    return found.hexdigest()
+
+
+def inputs(config: Config, article_names: Sequence[str], options: Mapping[str, object]) -> Inputs:
+    """Every input of ``newsloc build ARTICLES`` with ``options``, each by name (see the module's list)."""
+    parts: Inputs = {}
+    parts[("format", "")] = (FORMAT, sys.version, sys.executable, os.getcwd())
+    parts[("options", "")] = (sorted(options.items()), list(article_names), repr(config))
+    parts[("environment", "")] = [(name, os.environ.get(name)) for name in ENVIRONMENT]
+    parts[("environment", "newsloc")] = sorted((k, v) for k, v in os.environ.items() if _read_by_build(k))
     for path in _files(PACKAGE, skip_folders={"__pycache__"}):
-        add("code", path.relative_to(PACKAGE).as_posix(), _content(path))
-    add("distributions", _distributions())
-    add("dpkg", _content(DPKG_STATUS))
+        parts[("code", path.relative_to(PACKAGE).as_posix())] = _content(path)
+    parts[("distributions", "")] = _distributions()
+    parts[("dpkg", "")] = _content(DPKG_STATUS)
     for folder in (*SYSTEM_FOLDERS, *_user_folders(config)):
-        add("system folder", str(folder), _listing(folder))
+        parts[("system folder", str(folder))] = _listing(folder)
     root = config.root
     project_files = [root / "pyproject.toml", config.resolve(config.glossary)]
     for setting in (config.articles, config.locales_dir, config.tm_dir, config.dist):
         project_files += _files(config.resolve(setting))
     project_files += [Path(name) if Path(name).is_absolute() else Path.cwd() / name for name in article_names]
     for path in dict.fromkeys(project_files):
-        add("file", str(path), _project_content(path, root), _modified(path))
-    return digest.hexdigest()
+        parts[("file", str(path))] = (_project_content(path, root), _modified(path))
+    return parts
+
+
+def changed_only_by(before: Inputs, after: Inputs, written: Mapping[Path, str]) -> bool:
+    """Whether ``after`` differs from ``before`` only in files that hold what ``written`` says the build
+    wrote there (path → sha256): no one else changed an input while the build ran, or after it."""
+    for name in before.keys() | after.keys():
+        if before.get(name) == after.get(name):
+            continue
+        kind, path = name
+        value = after.get(name)
+        if kind != "file" or not isinstance(value, tuple) or value[0] != written.get(Path(path).resolve()):
+            return False
+    return True
 
 
 def _read_by_build(variable: str) -> bool:
@@ -100,7 +126,7 @@ def recall(config: Config, key: str) -> dict | None:
 
 
 def remember(config: Config, key: str, summary: Mapping[str, object]) -> None:
-    """Record a build that changed nothing; a ledger that cannot be written is simply not kept."""
+    """Record a settled build's state; a ledger that cannot be written is simply not kept."""
     with contextlib.suppress(OSError):
         path = ledger_path(config)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -114,6 +114,34 @@ def plan(
     return Plan(merged, tuple(pending), tuple(from_memory), redrafted, provenance)
 
 
+def settled(
+    template: Catalog,
+    before: Catalog | None,
+    after: Catalog,
+    locale: Locale,
+    translator,
+    *,
+    memory: LocaleMatches | None = None,
+) -> bool:
+    """Whether planning ``after`` (the catalog a run leaves) would find nothing to do: nothing to draft,
+    fill or redraft, and the same reviewed work for the memory as ``before`` (the catalog it read).
+
+    A run that leaves every catalog settled is one whose rerun changes nothing (the build ledger
+    records it at once, instead of after a second run).
+    """
+    from collections import Counter
+
+    from pipeline.memory.units import units_from_catalog
+
+    again = plan(template, after, locale, translator, memory=memory)
+    if again.pending or again.from_memory or again.redrafted:
+        return False
+    if memory is None:
+        return True
+    reviewed_before = units_from_catalog(before, locale.tag, "") if before is not None else []
+    return Counter(reviewed_before) == Counter(units_from_catalog(after, locale.tag, ""))
+
+
 def refresh(
     template: Catalog,
     existing: Catalog | None,

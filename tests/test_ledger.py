@@ -3,6 +3,7 @@ summary again without running; anything its output depends on makes it run."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -56,10 +57,12 @@ def outputs(project: Path) -> dict[str, bytes]:
 
 
 def settled(project: Path, *options: str) -> str:
-    """A build that writes, then one that changes nothing (which the ledger records)."""
+    """A build that writes (which the ledger records as the state it leaves); what a rerun prints."""
     first = build(project, *options)
-    assert REPLAYED not in first and not ledger.ledger_path(load_config(project)).exists()
-    second = build(project, *options)
+    assert REPLAYED not in first and "wrote " in first
+    assert ledger.ledger_path(load_config(project)).exists()
+    ledger.forget(load_config(project))
+    second = build(project, *options)  # the same, found by running
     assert REPLAYED not in second and "dist/ unchanged" in second
     assert ledger.ledger_path(load_config(project)).exists()
     return second
@@ -253,6 +256,147 @@ def test_the_fast_path_holds_from_one_process_to_the_next(small):
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    assert REPLAYED not in build_in_new_process()
+    assert REPLAYED not in build_in_new_process()  # wrote everything, and recorded what it left
+    assert REPLAYED in build_in_new_process()
+    ledger.forget(load_config(small))
     assert REPLAYED not in build_in_new_process()  # changed nothing: recorded
     assert REPLAYED in build_in_new_process()
+
+
+# ---------------------------------------------------------------- a build that wrote is recorded at once
+
+
+def share_a_reviewed_sentence(project: Path) -> None:
+    """A second article repeats a sentence the first one's Spanish catalog has reviewed: the memory fills it."""
+    build(project)
+    save_translation(project)
+    (project / "articles" / "second-story.txt").write_text(
+        "Another Story\n\nThe government said it would keep working with its neighbours on security.\n",
+        encoding="utf-8",
+    )
+
+
+def drop_a_reviewed_sentence(project: Path) -> None:
+    """The reviewed sentence leaves the article: its entry goes obsolete, still reviewed work."""
+    build(project)
+    save_translation(project)
+    edit = ARTICLE.replace("The government said it would keep working with its neighbours on security.\n", "")
+    (project / "articles" / f"{SLUG}.txt").write_text(edit, encoding="utf-8")
+
+
+def reword_a_reviewed_sentence(project: Path) -> None:
+    """The reviewed sentence is reworded: its translation comes back as a draft to check."""
+    build(project)
+    save_translation(project)
+    edit = ARTICLE.replace("keep working with its neighbours", "keep on working with its neighbours")
+    (project / "articles" / f"{SLUG}.txt").write_text(edit, encoding="utf-8")
+
+
+def after_a_build(change: Callable[[Path], None]) -> Callable[[Path], None]:
+    def prepare(project: Path) -> None:
+        build(project)
+        change(project)
+
+    prepare.__name__ = change.__name__
+    return prepare
+
+
+def cold(project: Path) -> None:
+    """Nothing built yet."""
+
+
+@pytest.mark.parametrize(
+    ("prepare", "options"),
+    [
+        (cold, ()),
+        (cold, ("--lang", "es")),
+        (cold, ("--no-memory",)),
+        (cold, ("--jobs", "2")),
+        (after_a_build(save_translation), ()),
+        (after_a_build(edit_article), ()),
+        (after_a_build(edit_glossary), ()),
+        (after_a_build(add_memory), ()),
+        (after_a_build(change_setting), ()),
+        (after_a_build(delete_page), ()),
+        (share_a_reviewed_sentence, ()),
+        (drop_a_reviewed_sentence, ()),
+        (reword_a_reviewed_sentence, ()),
+    ],
+    ids=lambda value: getattr(value, "__name__", "") if callable(value) else " ".join(value) or "default",
+)
+def test_a_build_that_wrote_records_what_a_rerun_would_find(small, prepare, options):
+    """The ledger a writing build records says what a real rerun says, and that rerun changes nothing."""
+    prepare(small)
+    wrote = build(small, *options)
+    assert REPLAYED not in wrote
+    assert ledger.ledger_path(load_config(small)).exists()
+    left = outputs(small)
+    replayed = build(small, *options)
+    assert REPLAYED in replayed
+    ledger.forget(load_config(small))
+    rerun = build(small, *options)
+    assert REPLAYED not in rerun and "dist/ unchanged" in rerun
+    assert outputs(small) == left
+    assert without_checks_line(replayed) == without_checks_line(rerun)
+
+
+def test_a_build_that_retranslates_is_not_recorded(small):
+    build(small, "--retranslate")
+    assert not ledger.ledger_path(load_config(small)).exists()  # a rerun would translate again
+
+
+def test_a_save_while_the_build_writes_is_never_covered_by_the_ledger(small, monkeypatch):
+    """Poedit saves a catalog just after the build wrote it: the next build must run and publish it."""
+    build(small)
+    ledger.forget(load_config(small))
+    edit_article(small)
+    write_dist = pipeline.build.write_dist
+
+    def save_meanwhile(*args, **kwargs):
+        written = write_dist(*args, **kwargs)
+        save_translation(small)
+        return written
+
+    monkeypatch.setattr(pipeline.build, "write_dist", save_meanwhile)
+    build(small)
+    monkeypatch.setattr(pipeline.build, "write_dist", write_dist)
+    assert REPLAYED not in build(small)
+    assert "seguirá trabajando" in (small / "dist" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+
+
+FILE = ("file", "/project/locales/es/LC_MESSAGES/story.po")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "written", "expected"),
+    [
+        ({FILE: ("old", 1)}, {FILE: ("old", 1)}, {}, True),
+        ({FILE: ("old", 1)}, {FILE: ("new", 2)}, {Path(FILE[1]): "new"}, True),
+        ({}, {FILE: ("new", 2)}, {Path(FILE[1]): "new"}, True),
+        ({FILE: ("old", 1)}, {FILE: ("saved", 3)}, {Path(FILE[1]): "new"}, False),
+        ({FILE: ("old", 1)}, {FILE: ("saved", 3)}, {}, False),
+        ({FILE: ("old", 1)}, {}, {}, False),
+        ({("code", "checks.py"): "a"}, {("code", "checks.py"): "b"}, {}, False),
+    ],
+)
+def test_only_the_builds_own_writes_may_differ(before, after, written, expected):
+    assert ledger.changed_only_by(before, after, written) is expected
+
+
+def test_a_build_that_leaves_work_for_the_next_one_is_not_recorded(small, monkeypatch):
+    """An engine that gives nothing back for a sentence: the next build sends that sentence again."""
+    from pipeline.engines.pseudo import PseudoEngine
+
+    translate = PseudoEngine.translate
+
+    def nothing_for_neighbours(self, texts, *args, **kwargs):
+        drafts = translate(self, texts, *args, **kwargs)
+        return [
+            dataclasses.replace(draft, text="") if "neighbours" in text else draft
+            for text, draft in zip(texts, drafts, strict=True)
+        ]
+
+    monkeypatch.setattr(PseudoEngine, "translate", nothing_for_neighbours)
+    build(small)
+    assert not ledger.ledger_path(load_config(small)).exists()
+    assert f"{SLUG} [es] 3 segments, 1 translated now" in build(small)

@@ -82,7 +82,7 @@ def build(
     """Translate ARTICLES (paths; default: every article in the project's articles/) and write catalogs and HTML.
 
     Check results are kept in .newsloc-cache/ (safe to delete): a rebuild re-checks only what changed,
-    and a rebuild whose every input is as a build that changed nothing left it prints that summary again.
+    and a rebuild whose every input is as the last build left it (when nothing would change) prints its summary.
     """
     from pipeline import ledger
 
@@ -97,15 +97,15 @@ def build(
         "jobs": jobs,
         "memory": not no_memory,
     }
-    # The fast path: nothing this build reads differs from what a build that changed nothing read.
-    before = ledger.fingerprint(config, articles, settings)
-    if (recorded := ledger.recall(config, before)) is not None:
+    # The fast path: nothing this build reads differs from what the last, settled build left.
+    before = ledger.inputs(config, articles, settings)
+    if (recorded := ledger.recall(config, ledger.digest(before))) is not None:
         for line in recorded["notes"]:
             click.echo(line, err=True)
         for line in recorded["lines"]:
             click.echo(line)
         click.echo(
-            f"checks: none run: every input is as the last build, which changed nothing, left it "
+            f"checks: none run: every input is as the last build left it, and a build on them would change nothing "
             f"(.newsloc-cache/{ledger.LEDGER_FILE})"
         )
         click.echo(recorded["dist"])
@@ -114,6 +114,7 @@ def build(
     from pipeline import spelling
     from pipeline.build import BuildOptions
     from pipeline.build import build as run_build
+    from pipeline.fileio import write_journal
 
     notes = [f"newsloc: {note}"] if (note := spelling.backend_note()) else []
     for line in notes:
@@ -127,7 +128,25 @@ def build(
         jobs=jobs,
         memory=not no_memory,
     )
-    report = run_build(config, articles, options, progress_factory=progress_bar)
+    with write_journal() as written:
+        report = run_build(config, articles, options, progress_factory=progress_bar)
+    for line in build_lines(report, options, config):
+        click.echo(line)
+    click.echo(
+        f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
+        f".newsloc-cache/; {report.jobs} job(s), {report.workers} worker process(es) started"
+    )
+    click.echo(dist_line(report, config))
+    # A settled build (a rerun would do nothing) is recorded as the state it leaves, and what that
+    # rerun would print, unless someone else changed an input meanwhile.
+    if report.settled and ledger.changed_only_by(before, after := ledger.inputs(config, articles, settings), written):
+        rerun = report.rerun()
+        summary = {"notes": notes, "lines": build_lines(rerun, options, config), "dist": dist_line(rerun, config)}
+        ledger.remember(config, ledger.digest(after), summary)
+
+
+def build_lines(report, options, config) -> list[str]:
+    """The build's summary: one line per article and locale, then what left dist/ and the memory."""
     lines = [summary_line(result) for result in report.results]
     for slug in report.unpublished:
         lines.append(
@@ -141,15 +160,7 @@ def build(
         )
     if options.memory:
         lines.append(memory_line(report))
-    for line in lines:
-        click.echo(line)
-    click.echo(
-        f"checks: {report.checks['computed']} result(s) computed, {report.checks['reused']} reused from "
-        f".newsloc-cache/; {report.jobs} job(s), {report.workers} worker process(es) started"
-    )
-    click.echo(dist_line(report, config))
-    if report.changed_nothing and ledger.fingerprint(config, articles, settings) == before:
-        ledger.remember(config, before, {"notes": notes, "lines": lines, "dist": dist_line(report, config)})
+    return lines
 
 
 def dist_line(report, config) -> str:
