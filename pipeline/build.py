@@ -28,7 +28,7 @@ import os
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -199,10 +199,24 @@ class _Run:
     existing: dict[Path, Catalog | None]
     on_disk: dict[Path, str | None] = field(default_factory=dict)
     sources: list[SourceArticle] = field(default_factory=list)
-    plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)
+    plans: dict[tuple[int, Locale], Plan] = field(default_factory=dict)  # let go once the item is finished
+    planned: dict[tuple[int, Locale], PlanSummary] = field(default_factory=dict)  # what the summary says of it
     drafts: dict[tuple[int, Locale], list[Draft]] = field(default_factory=dict)
     memory: dict[Locale, LocaleMatches] = field(default_factory=dict)  # translation-memory matches, looked up once
     available: dict[str, set[str]] = field(default_factory=dict)  # slug → locales with a publish page (links)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the build's summary says of an item's plan, kept once its catalog is let go."""
+
+    redrafted: tuple[Provenance, ...]
+    provenance: Provenance | None
+    from_memory: int
+
+    @classmethod
+    def of(cls, planned: Plan) -> PlanSummary:
+        return cls(planned.redrafted, planned.provenance, len(planned.from_memory))
 
 
 _RUN: _Run | None = None
@@ -420,12 +434,17 @@ def _map(
 Kept = tuple[bytes | None, tuple[Path, bytes] | None, LocalizedArticle, RenderedPages | None, dict, Tally, bool]
 
 
-def _settle_finished(cache: ResultCache, finished: Finished) -> Kept:
+def _settle_finished(run: _Run, order: Iterator[tuple[int, Locale]], finished: Finished) -> Kept:
     """A finished item's new cache rows go to the cache (written in batches), not held to the end:
-    across 200 articles they would outweigh everything else the writer keeps; so would its texts."""
+    across 200 articles they would outweigh everything else the writer keeps; so would its texts,
+    and its merged catalog and drafts, let go here (results arrive in ``order``; workers forked
+    later only need the items after this one)."""
+    item = next(order)
+    del run.plans[item]
+    run.drafts.pop(item, None)
     text, records, article, pages, changes, tally, leaves_settled = finished
-    cache.absorb(changes, tally)
-    cache.flush_when_large()
+    run.cache.absorb(changes, tally)
+    run.cache.flush_when_large()
     kept_records = None if records is None else (records[0], _pack(records[1]))
     packed = None if text is None else _pack(text)
     return packed, kept_records, article, pages, {}, (Counter(), Counter()), leaves_settled
@@ -505,6 +524,7 @@ def build(
             planned_articles = _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
             for index, (plans, matches, template_text) in enumerate(planned_articles):
                 run.plans.update({(index, locale): planned for locale, planned in plans.items()})
+                run.planned.update({(index, locale): PlanSummary.of(planned) for locale, planned in plans.items()})
                 templates.append((template_path(config, run.sources[index].document.slug), template_text))
                 if glossary is not None:
                     remember_matches(glossary, matches)
@@ -512,7 +532,7 @@ def build(
             for function in review.check_functions():
                 code_stamp(function)  # once, here: every worker inherits them
             items = [(index, locale) for index in range(len(run.sources)) for locale in options.locales]
-            finished = _map(jobs, _finish, [(item,) for item in items], partial(_settle_finished, cache))
+            finished = _map(jobs, _finish, [(item,) for item in items], partial(_settle_finished, run, iter(items)))
         finally:
             _RUN = None
         results: list[LocaleResult] = []
@@ -551,7 +571,7 @@ def build(
                     text, article, pages, count = _merge_again(run, index, locale)
                     all_settled = False  # planned from a save the rest of the run never saw
                     locales_written.append(path)  # its machine records, at least
-            planned = run.plans[(index, locale)]
+            planned = run.planned[(index, locale)]
             results.append(
                 LocaleResult(
                     article,
@@ -560,7 +580,7 @@ def build(
                     engines[locale].name,
                     planned.redrafted,
                     planned.provenance,
-                    len(planned.from_memory),
+                    planned.from_memory,
                 )
             )
             if pages is not None:
@@ -620,6 +640,7 @@ def _merge_again(
         memory=run.memory.get(locale),
     )
     run.plans[(index, locale)] = planned
+    run.planned[(index, locale)] = PlanSummary.of(planned)
     run.drafts.pop((index, locale), None)
     if planned.pending:
         engine_texts = {(s.text, s.key): s.text_for_engine for s in source.segments}
@@ -713,8 +734,9 @@ def write_dist(
     )
     for relative_path, _ in files:  # names come from slugs and tags: checked, yet never trusted to stay inside
         require_inside(dist / relative_path, dist, "a file in the dist folder")
-    for relative_path, content in files:
+    for relative_path, text in files:
         target = dist / relative_path
+        content = text()  # one page at a time: a newsroom's site is never all in memory
         if _same_file(target, content):  # an unchanged page is left alone (no rewrite, no fsync)
             unchanged.append(target)
         else:

@@ -41,7 +41,7 @@ def article(config: Config, tag: str, name: str = "short-article.md", **choices)
 
 def files_of(config, articles, previous=None, now=NOW, **options) -> dict[str, str]:
     return {
-        str(path): text for path, text in dist_files(config, articles, previous_manifest=previous, now=now, **options)
+        str(path): text() for path, text in dist_files(config, articles, previous_manifest=previous, now=now, **options)
     }
 
 

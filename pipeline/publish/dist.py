@@ -88,7 +88,10 @@ def article_folder(article: LocalizedArticle) -> PurePosixPath:
     return PurePosixPath(article.locale.folder)
 
 
-def without_collisions(files: list[tuple[PurePosixPath, str]]) -> list[tuple[PurePosixPath, str]]:
+Text = Callable[[], str]  # a dist/ file's content, made when it is written
+
+
+def without_collisions(files: list[tuple[PurePosixPath, Text]]) -> list[tuple[PurePosixPath, Text]]:
     """Two outputs with one path (an article named index, or x.review next to x) would overwrite each other."""
     seen: set[PurePosixPath] = set()
     for path, _ in files:
@@ -163,20 +166,25 @@ def merged_manifest(
 
 
 def locale_entry(
-    article: LocalizedArticle, record: dict, page: str | None, review: str, previous: dict | None, built_at: str
+    article: LocalizedArticle,
+    record: dict,
+    page_digest: str | None,
+    review_digest: str,
+    previous: dict | None,
+    built_at: str,
 ) -> dict:
-    """The manifest entry: this run's counts; the publish page as it now stands on disk."""
+    """The manifest entry: this run's counts; the publish page (None: not written) as it now stands on disk."""
     folder = article_folder(article)
     slug = article.document.slug
     entry = {
         **record,
         "built": built_at,
         "review_path": str(folder / f"{slug}.review.html"),
-        "review_sha256": sha256(review),
-        "publish_blocked": page is None,
+        "review_sha256": review_digest,
+        "publish_blocked": page_digest is None,
     }
-    if page is not None:
-        digest = sha256(page)
+    if page_digest is not None:
+        digest = page_digest
         updated = previous.get("updated") if previous is not None and previous.get("sha256") == digest else None
         entry |= {
             "path": str(folder / f"{slug}.html"),
@@ -276,11 +284,15 @@ class RenderedPages:
     published: date
     _page: bytes | None
     _review: bytes
+    page_sha256: str | None  # what the manifest records, known without opening the page again
+    review_sha256: str
 
     def __init__(self, published: date, page: str | None, review: str):
         object.__setattr__(self, "published", published)
         object.__setattr__(self, "_page", None if page is None else zlib.compress(page.encode("utf-8"), 1))
         object.__setattr__(self, "_review", zlib.compress(review.encode("utf-8"), 1))
+        object.__setattr__(self, "page_sha256", None if page is None else sha256(page))
+        object.__setattr__(self, "review_sha256", sha256(review))
 
     @property
     def page(self) -> str | None:
@@ -357,8 +369,9 @@ def dist_files(
     marks: Sequence[MarkKind] = (),
     current_slugs: Collection[str] | None = None,
     memo: Callable[[Locale, list[dict], set[str], Callable[[], str]], str] = lambda *inputs: inputs[-1](),
-) -> list[tuple[PurePosixPath, str]]:
-    """(path under dist/, content) for every file this run writes.
+) -> list[tuple[PurePosixPath, Text]]:
+    """(path under dist/, its content when asked) for every file this run writes: a newsroom's pages
+    are made one at a time as they are written, never all held at once.
 
     ``publish_view=False`` (strict run with errors): review pages only; the manifest keeps
     pointing at the publish page an earlier run wrote, if any. ``rendered`` holds each
@@ -375,7 +388,7 @@ def dist_files(
         gone = {slug for slug in before if slug not in current_slugs}
         listed_locales += [Locale(tag) for slug in sorted(gone) for tag in before[slug]["locales"]]
         before = {slug: record for slug, record in before.items() if slug not in gone}
-    files: list[tuple[PurePosixPath, str]] = []
+    files: list[tuple[PurePosixPath, Text]] = []
     built: dict[tuple[str, str], dict] = {}
     available = available_locales(previous_manifest, articles, publish_view)
     for index, article in enumerate(articles):
@@ -386,24 +399,37 @@ def dist_files(
             else render_pages(config, article, publish_view, marks, available.get(slug, set()))
         )
         published = pages.published
-        page = pages.page if publish_view else None
-        if page is not None:
-            files.append((folder / f"{slug}.html", page))
-        review = pages.review
-        files.append((folder / f"{slug}.review.html", review))
+        page_digest = pages.page_sha256 if publish_view else None
+        if page_digest is not None:
+            files.append((folder / f"{slug}.html", partial(_page_of, pages)))
+        files.append((folder / f"{slug}.review.html", partial(_review_of, pages)))
         record = page_record(config, article, published)
         earlier = before.get(slug, {}).get("locales", {}).get(tag)
-        built[(slug, tag)] = locale_entry(article, record, page, review, earlier, built_at)
+        built[(slug, tag)] = locale_entry(article, record, page_digest, pages.review_sha256, earlier, built_at)
     manifest = merged_manifest(config, before, built, {a.document.slug: a.document.path for a in articles}, built_at)
     indexed = {tag for record in manifest["articles"].values() for tag in record["locales"]}
     for locale in dict.fromkeys(listed_locales):
         listed = listed_pages(manifest, locale.tag)
         render_index = partial(index_page, config, locale, listed, indexed)
-        files.append((PurePosixPath(locale.folder) / "index.html", memo(locale, listed, indexed, render_index)))
-        files.append((PurePosixPath(locale.folder) / "feed.xml", atom_feed(config, locale, listed, GENERATOR)))
+        files.append((PurePosixPath(locale.folder) / "index.html", _known(memo(locale, listed, indexed, render_index))))
+        files.append((PurePosixPath(locale.folder) / "feed.xml", _known(atom_feed(config, locale, listed, GENERATOR))))
     if isinstance(previous_manifest, dict) and _without_build_times(previous_manifest) == _without_build_times(
         manifest
     ):
         manifest = previous_manifest  # nothing but the time would change: dist/ stays as it is, byte for byte
-    files.append((MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    files.append((MANIFEST, _known(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")))
     return without_collisions([(checked_path(path), content) for path, content in files])
+
+
+def _page_of(pages: RenderedPages) -> str:
+    page = pages.page
+    assert page is not None  # listed only when there is one
+    return page
+
+
+def _review_of(pages: RenderedPages) -> str:
+    return pages.review
+
+
+def _known(text: str) -> Text:
+    return partial(str, text)
