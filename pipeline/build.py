@@ -25,10 +25,12 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import threading
 import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -379,13 +381,18 @@ def _finish(item: tuple[int, Locale]) -> Finished:
     path = catalog_path(run.config, source.document.slug, locale)
     text = _catalog_text(run, catalog, run.on_disk[path], "PO-Revision-Date")
     drafts = updated_records(path, catalog)
-    leaves_settled = not run.options.retranslate and settled(
-        source.template,
-        run.existing[path],
-        catalog,
-        locale,
-        _translator(run, locale, [source]),
-        memory=run.memory.get(locale) if run.options.memory else None,
+    # A catalog this run found with nothing to do and left as it was is settled: no second plan.
+    as_found = text is None and not (planned.pending or planned.from_memory or planned.redrafted)
+    leaves_settled = not run.options.retranslate and (
+        as_found
+        or settled(
+            source.template,
+            run.existing[path],
+            catalog,
+            locale,
+            _translator(run, locale, [source]),
+            memory=run.memory.get(locale) if run.options.memory else None,
+        )
     )
     return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally(), leaves_settled
 
@@ -443,11 +450,31 @@ def _settle_finished(run: _Run, order: Iterator[tuple[int, Locale]], finished: F
     del run.plans[item]
     run.drafts.pop(item, None)
     text, records, article, pages, changes, tally, leaves_settled = finished
+    article = _sharing_the_source(article, run.sources[item[0]])
     run.cache.absorb(changes, tally)
     run.cache.flush_when_large()
     kept_records = None if records is None else (records[0], _pack(records[1]))
     packed = None if text is None else _pack(text)
     return packed, kept_records, article, pages, {}, (Counter(), Counter()), leaves_settled
+
+
+def _sharing_the_source(article: LocalizedArticle, source: SourceArticle) -> LocalizedArticle:
+    """The article as a worker sent it back (a copy of its document and segments per locale, and of the
+    provenance per view), made to point at the writer's own: half the objects the writer keeps."""
+    if article.document is source.document:
+        return article  # made here, not in a worker
+    segments = {segment: segment for segment in source.segments}
+    provenances: dict[Provenance | None, Provenance | None] = {}  # one engine's drafts share one
+    views = tuple(
+        dataclasses.replace(
+            view,
+            segment=segments.get(view.segment, view.segment),
+            provenance=provenances.setdefault(view.provenance, view.provenance),
+        )
+        for view in article.views
+    )
+    document = source.document if article.document == source.document else article.document
+    return dataclasses.replace(article, document=document, views=views)
 
 
 def _pack(text: str) -> bytes:
@@ -521,14 +548,16 @@ def build(
         _RUN = run
         try:
             templates: list[tuple[Path, str | None]] = []
-            planned_articles = _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
-            for index, (plans, matches, template_text) in enumerate(planned_articles):
+            # (not kept in a variable: run.plans alone holds the merged catalogs, let go as items finish)
+            for index, (plans, matches, template_text) in enumerate(
+                _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
+            ):
                 run.plans.update({(index, locale): planned for locale, planned in plans.items()})
                 run.planned.update({(index, locale): PlanSummary.of(planned) for locale, planned in plans.items()})
                 templates.append((template_path(config, run.sources[index].document.slug), template_text))
                 if glossary is not None:
                     remember_matches(glossary, matches)
-            translated = _translate(run, progress_factory)
+            translated = _translate(run, progress_factory, jobs)
             for function in review.check_functions():
                 code_stamp(function)  # once, here: every worker inherits them
             items = [(index, locale) for index in range(len(run.sources)) for locale in options.locales]
@@ -676,9 +705,12 @@ def memory_matches(
         index.close()
 
 
-def _translate(run: _Run, progress_factory: ProgressFactory | None) -> dict[tuple[int, Locale], int]:
-    """Stage 2: per locale, one engine batch holding every article's pending entries."""
+def _translate(run: _Run, progress_factory: ProgressFactory | None, jobs: int) -> dict[tuple[int, Locale], int]:
+    """Stage 2: per locale, one engine batch holding every article's pending entries. Locales whose
+    engine runs apart (Apertium processes) run side by side, up to ``jobs`` at once, under one
+    progress bar; the drafts are the same as one after another (each depends only on its input)."""
     translated: dict[tuple[int, Locale], int] = {}
+    batches: list[tuple[Locale, list[tuple[tuple[int, Locale], Key, str]], list[str]]] = []
     for locale in run.options.locales:
         wanted: list[tuple[tuple[int, Locale], Key, str]] = []
         for index, source in enumerate(run.sources):
@@ -687,16 +719,62 @@ def _translate(run: _Run, progress_factory: ProgressFactory | None) -> dict[tupl
             translated[item] = len(pending)
             engine_texts = {(s.text, s.key): s.text_for_engine for s in source.segments}
             wanted += [(item, key, engine_texts.get(key, key[0])) for key in pending]
-        if not wanted:
-            continue
-        unique = list(dict.fromkeys(text for _, _, text in wanted))
-        translator = _translator(run, locale, run.sources)
-        label = f"{locale.tag} ({run.engines[locale].name}, {len({item for item, _, _ in wanted})} article(s))"
-        with progress_factory(label, len(unique)) if progress_factory else contextlib.nullcontext(None) as bar:
-            drafts = dict(zip(unique, translator.translate(unique, progress=bar), strict=True))
+        if wanted:
+            batches.append((locale, wanted, list(dict.fromkeys(text for _, _, text in wanted))))
+    apart = [batch for batch in batches if run.engines[batch[0]].runs_apart]
+    if jobs < 2 or len(apart) < 2:
+        apart = []
+    drafts: dict[Locale, list[Draft]] = {}
+    side_by_side = {locale for locale, _, _ in apart}
+    for locale, wanted, unique in batches:
+        if locale not in side_by_side:
+            translator = _translator(run, locale, run.sources)
+            with _progress(progress_factory, [(locale, wanted, unique)], run) as parts:
+                drafts[locale] = translator.translate(unique, progress=parts[0])
+    if apart:
+        translators = [_translator(run, locale, run.sources) for locale, _, _ in apart]
+        with (
+            _progress(progress_factory, apart, run) as parts,
+            ThreadPoolExecutor(min(jobs, len(apart))) as pool,
+        ):
+            running = [
+                pool.submit(translator.translate, unique, progress=part)
+                for translator, (_, _, unique), part in zip(translators, apart, parts, strict=True)
+            ]
+            for (locale, _, _), future in zip(apart, running, strict=True):
+                drafts[locale] = future.result()
+    for locale, wanted, unique in batches:
+        by_text = dict(zip(unique, drafts[locale], strict=True))
         for item, _, text in wanted:
-            run.drafts.setdefault(item, []).append(drafts[text])
+            run.drafts.setdefault(item, []).append(by_text[text])
     return translated
+
+
+@contextlib.contextmanager
+def _progress(
+    progress_factory: ProgressFactory | None, batches: Sequence[tuple[Locale, Sequence, Sequence[str]]], run: _Run
+) -> Iterator[list[Progress | None]]:
+    """One progress bar over the batches (one locale, or those running side by side); a callback for each."""
+    if progress_factory is None:
+        yield [None] * len(batches)
+        return
+    tags = ", ".join(locale.tag for locale, _, _ in batches)
+    engine_names = ", ".join(dict.fromkeys(run.engines[locale].name for locale, _, _ in batches))
+    articles = len({index for _, wanted, _ in batches for (index, _), _, _ in wanted})
+    label = f"{tags} ({engine_names}, {articles} article(s))"
+    done = [0] * len(batches)
+    lock = threading.Lock()
+    with progress_factory(label, sum(len(unique) for _, _, unique in batches)) as bar:
+
+        def part(number: int) -> Progress:
+            def update(finished: int) -> None:
+                with lock:
+                    done[number] = finished
+                    bar(sum(done))
+
+            return update
+
+        yield [part(number) for number in range(len(batches))]
 
 
 def write_dist(

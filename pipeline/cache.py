@@ -297,6 +297,15 @@ class Row:
         return result
 
 
+def _text_size(parts: Mapping[str, list[Any]]) -> int:
+    """The characters of a row's text values ([stamp, value] per part; a value may be a list of texts)."""
+    size = 0
+    for _, value in parts.values():
+        for text in value if isinstance(value, list) else (value,):
+            size += len(text) if isinstance(text, str) else 0
+    return size
+
+
 class ResultCache:
     """Rows by key, read from the project's cache file on demand; new results written by ``flush``."""
 
@@ -309,6 +318,7 @@ class ResultCache:
         self.computed: Counter[str] = Counter()  # computed parts by name
         # What the build has absorbed from its tasks: written by flush, reported.
         self.to_write: dict[str, dict[str, list[Any]]] = {}
+        self._waiting_chars = 0  # about how much text to_write holds (rendered pages are most of it)
         self.total: Counter[str] = Counter()
         self.total_computed: Counter[str] = Counter()
         self._connection: sqlite3.Connection | None = None
@@ -406,13 +416,15 @@ class ResultCache:
     def absorb(self, changes: Mapping[str, dict[str, list[Any]]], tally: Tally | None = None) -> None:
         """A task's changed rows and tally, to be written by ``flush`` and reported."""
         self.to_write.update(changes)
+        self._waiting_chars += sum(_text_size(parts) for parts in changes.values())
         if tally is not None:
             self.total.update(tally[0])
             self.total_computed.update(tally[1])
 
-    def flush_when_large(self, rows: int = 2000) -> None:
-        """``flush`` once this many rows wait: a long build keeps its new results on disk, not in memory."""
-        if len(self.to_write) >= rows and not self._flush_failed:
+    def flush_when_large(self, rows: int = 2000, chars: int = 1_000_000) -> None:
+        """``flush`` once this many rows, or this much text, wait: a long build keeps its new results on
+        disk, not in memory (200 articles' rendered pages alone are over 100 MB)."""
+        if (len(self.to_write) >= rows or self._waiting_chars >= chars) and not self._flush_failed:
             self.flush()
             self._flush_failed = bool(self.to_write)  # locked or read-only: kept for the last flush only
 
@@ -432,6 +444,7 @@ class ResultCache:
                     db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, parts TEXT NOT NULL)")
                     db.executemany("INSERT OR REPLACE INTO results (key, parts) VALUES (?, ?)", rows)
                 self.to_write = {}
+                self._waiting_chars = 0
                 return
             except sqlite3.OperationalError:
                 return  # locked by another run for too long, or read-only: this run's results are not kept

@@ -4,6 +4,7 @@ output from the cache, without it, and from any number of worker processes."""
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,3 +159,29 @@ def test_a_changed_spelling_dictionary_analyses_the_english_again(project, monke
     monkeypatch.setattr(spelling, "fingerprint", lambda name: f"upgraded {name}")
     run(project)
     assert analysed == [1]
+
+
+def test_engines_that_run_apart_translate_locales_side_by_side(project, tmp_path, monkeypatch):
+    """--jobs 2 with an engine whose work runs in other processes: two locales' batches at once (or the
+    barrier times out), and the same catalogs and pages as one locale after another."""
+    from pipeline.engines.pseudo import PseudoEngine
+
+    translate = PseudoEngine.translate
+    meeting = threading.Barrier(2, timeout=10)
+    calls = []
+
+    def side_by_side(self, texts, *args, **kwargs):
+        calls.append(threading.get_ident())
+        if len(calls) <= 2:
+            meeting.wait()
+        return translate(self, texts, *args, **kwargs)
+
+    other = tmp_path / "other"
+    shutil.copytree(project, other)
+    serial = run(project, jobs=1)
+    monkeypatch.setattr(PseudoEngine, "runs_apart", True)
+    monkeypatch.setattr(PseudoEngine, "translate", side_by_side)
+    parallel = run(other, jobs=2)
+    assert len(calls) == len(LOCALES) and len(set(calls[:2])) == 2
+    assert outputs(project) == outputs(other)
+    assert [r.translated for r in serial.results] == [r.translated for r in parallel.results]

@@ -22,6 +22,7 @@ import html
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -217,12 +218,16 @@ class ApertiumEngine:
     marks: tuple[MarkKind, ...] = MARKS
     placeholders = PROXY_PLACEHOLDERS
     offers_alternatives = False
+    runs_apart = True  # each mode is an apertium process; translate is safe from several threads
 
     def __init__(self, chains: Mapping[str, Sequence[str]] | None = None, post_edit: bool = True):
         self.chains = {tag: tuple(chain) for tag, chain in (chains or {}).items()}
         self.post_edit = post_edit
         # (mode, input text) → the mode's raw output, for this engine's lifetime (one build).
         self._steps: dict[tuple[str, str], str] = {}
+        # (mode, input text) → set when the thread running it is done (es and pt-BR share eng-spa)
+        self._running: dict[tuple[str, str], threading.Event] = {}
+        self._lock = threading.Lock()
         self.runs: list[tuple[str, int]] = []  # (mode, texts) for every Apertium process run
 
     def chain(self, target: Locale) -> tuple[str, ...]:
@@ -292,12 +297,30 @@ class ApertiumEngine:
         return hypotheses
 
     def _run_once(self, mode: str, texts: Sequence[str]) -> list[str]:
-        """``run_mode`` over the texts this engine has not yet run through ``mode`` (each distinct one once)."""
-        missing = list(dict.fromkeys(text for text in texts if (mode, text) not in self._steps))
-        if missing:
-            self.runs.append((mode, len(missing)))
-            self._steps.update(zip(((mode, text) for text in missing), self.run_mode(mode, missing), strict=True))
-        return [self._steps[(mode, text)] for text in texts]
+        """``run_mode`` over the texts this engine has not yet run through ``mode`` (each distinct one once,
+        also when another thread is running the same step: this one waits for it)."""
+        while True:
+            with self._lock:
+                steps = [(mode, text) for text in dict.fromkeys(texts) if (mode, text) not in self._steps]
+                if not steps:
+                    return [self._steps[(mode, text)] for text in texts]
+                others = {self._running[step] for step in steps if step in self._running}
+                mine = [step for step in steps if step not in self._running]
+                done = threading.Event()
+                self._running.update(dict.fromkeys(mine, done))
+            try:
+                if mine:
+                    self.runs.append((mode, len(mine)))
+                    outputs = self.run_mode(mode, [text for _, text in mine])
+                    with self._lock:
+                        self._steps.update(zip(mine, outputs, strict=True))
+            finally:
+                with self._lock:
+                    for step in mine:
+                        del self._running[step]
+                done.set()
+            for event in others:  # then look again: a failed run elsewhere leaves its texts to this one
+                event.wait()
 
     @staticmethod
     def run_mode(mode: str, texts: Sequence[str]) -> list[str]:

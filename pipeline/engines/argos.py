@@ -77,6 +77,7 @@ class ArgosEngine:
     marks: tuple[MarkKind, ...] = ()
     placeholders = TAG_PLACEHOLDERS
     offers_alternatives = True
+    runs_apart = False  # CTranslate2 already uses every core
 
     def __init__(
         self,

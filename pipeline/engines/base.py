@@ -28,6 +28,9 @@ class Engine(Protocol):
     marks: tuple[MarkKind, ...]
     placeholders: PlaceholderStyle  # glossary placeholders it hands back in place
     offers_alternatives: bool  # fills Hypothesis.alternatives (N-best), so a glossary term can be chosen
+    # Its work runs in other processes and translate may be called from several threads at once,
+    # so the build runs locales side by side (an in-process engine uses every core by itself).
+    runs_apart: bool
 
     def available(self, source: str, target: Locale) -> bool:
         """True when this engine can translate the pair on this machine."""

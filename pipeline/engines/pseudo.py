@@ -34,6 +34,7 @@ class PseudoEngine:
     marks: tuple[MarkKind, ...] = ()
     placeholders = TAG_PLACEHOLDERS
     offers_alternatives = False
+    runs_apart = False
 
     def available(self, source: str, target: Locale) -> bool:
         return True

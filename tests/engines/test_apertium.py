@@ -1,5 +1,9 @@
 """Real Apertium calls (Debian's pairs are installed by .ci/run and make setup)."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from pipeline.engines import apertium
@@ -234,3 +238,64 @@ def test_every_shipped_rule_group_is_tested():
 def test_a_regex_rule_keeps_the_capital_of_a_sentence_start():
     rule = PostEdit("x", r"re:\b[Dd]e(?= México)", "do", "article")
     assert post_edit("De México. de México", "x", [rule]) == "Do México. do México"
+
+
+def fake_chains(monkeypatch, slow_mode):
+    monkeypatch.setattr(apertium, "installed_pairs", lambda: frozenset({"eng-spa", "es-pt_BR", "eng-cat"}))
+    monkeypatch.setattr(ApertiumEngine, "run_mode", staticmethod(slow_mode))
+    return ApertiumEngine({"es": ["eng-spa"], "pt-BR": ["eng-spa", "es-pt_BR"], "ca": ["eng-cat"]})
+
+
+def test_locales_translated_side_by_side_share_the_pivot_step(monkeypatch):
+    """Threads for es and pt-BR at once: English→Spanish still runs once per text, and every draft
+    is what one locale after another gives."""
+    ran: list[tuple[str, tuple[str, ...]]] = []
+    both_started = threading.Barrier(2, timeout=10)
+
+    def slow_mode(mode, texts):
+        ran.append((mode, tuple(texts)))
+        if mode in ("eng-spa", "eng-cat"):
+            both_started.wait()  # eng-spa and eng-cat run at the same time, or this times out
+        return [f"{mode}({text})" for text in texts]
+
+    engine = fake_chains(monkeypatch, slow_mode)
+    texts = ["One.", "Two.", "One."]
+    with ThreadPoolExecutor(3) as pool:
+        spanish, brazilian, catalan = pool.map(
+            lambda tag: engine.translate(texts, "en", Locale(tag)), ["es", "pt-BR", "ca"]
+        )
+    assert sorted(mode for mode, _ in ran) == ["eng-cat", "eng-spa", "es-pt_BR"]
+    assert [(mode, sorted(texts)) for mode, texts in ran if mode == "eng-spa"] == [("eng-spa", ["One.", "Two."])]
+    assert [h.text for h in brazilian] == [
+        "es-pt_BR(eng-spa(One.))",
+        "es-pt_BR(eng-spa(Two.))",
+        "es-pt_BR(eng-spa(One.))",
+    ]
+    assert [h.text for h in spanish] == ["eng-spa(One.)", "eng-spa(Two.)", "eng-spa(One.)"]
+    assert [h.text for h in catalan] == ["eng-cat(One.)", "eng-cat(Two.)", "eng-cat(One.)"]
+
+
+def test_a_step_that_failed_in_another_thread_is_run_again_by_the_one_waiting(monkeypatch):
+    calls = []
+    first_is_running = threading.Event()
+    second_is_waiting = threading.Event()
+
+    def failing_once(mode, texts):
+        calls.append(mode)
+        if len(calls) == 1:
+            first_is_running.set()
+            second_is_waiting.wait(timeout=10)
+            raise apertium.EngineError("Apertium eng-spa failed: killed")
+        return [f"{mode}({text})" for text in texts]
+
+    engine = fake_chains(monkeypatch, failing_once)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(engine.translate, ["One."], "en", Locale("es"))
+        first_is_running.wait(timeout=10)
+        second = pool.submit(engine.translate, ["One."], "en", Locale("pt-BR"))
+        time.sleep(0.2)  # the second thread finds eng-spa running and waits for it
+        second_is_waiting.set()
+        with pytest.raises(apertium.EngineError):
+            first.result()
+        assert [h.text for h in second.result()] == ["es-pt_BR(eng-spa(One.))"]
+    assert calls == ["eng-spa", "eng-spa", "es-pt_BR"]

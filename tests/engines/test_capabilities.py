@@ -19,6 +19,7 @@ def test_every_engine_declares_its_capabilities(name):
     engine = make_engine(name)
     assert isinstance(engine.placeholders, PlaceholderStyle)
     assert isinstance(engine.offers_alternatives, bool)
+    assert isinstance(engine.runs_apart, bool)
     assert all(kind.symbol and kind.code and kind.meaning for kind in engine.marks)
 
 
@@ -26,6 +27,7 @@ def test_capabilities_by_engine():
     apertium, argos, pseudo = (make_engine(name) for name in ("apertium", "argos", "pseudo"))
     assert apertium.placeholders.kind == "proxy" and apertium.placeholders.proxies
     assert argos.offers_alternatives and not apertium.offers_alternatives and not pseudo.offers_alternatives
+    assert apertium.runs_apart and not argos.runs_apart and not pseudo.runs_apart  # processes vs in-process
     assert [kind.symbol for kind in apertium.marks] == ["*", "#", "@"] and not argos.marks
     assert known_marks() == MARKS
 
