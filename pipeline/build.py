@@ -301,19 +301,26 @@ def _glossary_fingerprints(run: _Run, source: SourceArticle) -> dict[tuple[str, 
 
 
 def _catalog_text(run: _Run, catalog: Catalog, on_disk: str | None, date_field: str) -> str | None:
-    """``updated_text``, without rendering when the cache knows this content renders to the file as it is."""
+    """``updated_text``, without rendering when the cache knows this content renders to the file as it is
+    (and, for a text written now, the next build will know it)."""
+    content = catalog_content(catalog)
     if on_disk is None or po.header_of(on_disk) is None:  # no header to keep: the catalog's own is written
-        return updated_text(catalog, on_disk, date_field)
-    rendered: list[str | None] = []
+        text = updated_text(catalog, on_disk, date_field)
+    else:
+        rendered: list[str | None] = []
 
-    def unchanged() -> bool:
-        rendered.append(updated_text(catalog, on_disk, date_field))
-        return rendered[0] is None
+        def unchanged() -> bool:
+            rendered.append(updated_text(catalog, on_disk, date_field))
+            return rendered[0] is None
 
-    row = run.cache.row("catalog", date_field, hashlib.sha256(on_disk.encode()).hexdigest(), catalog_content(catalog))
-    if row.value("unchanged", (updated_text, catalog_content), unchanged):
-        return None
-    return rendered[0] if rendered else updated_text(catalog, on_disk, date_field)
+        row = run.cache.row("catalog", date_field, hashlib.sha256(on_disk.encode()).hexdigest(), content)
+        if row.value("unchanged", (updated_text, catalog_content), unchanged):
+            return None
+        text = rendered[0] if rendered else updated_text(catalog, on_disk, date_field)
+    if text is not None:
+        written = run.cache.row("catalog", date_field, hashlib.sha256(text.encode()).hexdigest(), content)
+        written.value("unchanged", (updated_text, catalog_content), lambda: True)
+    return text
 
 
 def _pages(run: _Run, article: LocalizedArticle, available: Collection[str]) -> RenderedPages:

@@ -185,3 +185,18 @@ def test_engines_that_run_apart_translate_locales_side_by_side(project, tmp_path
     assert len(calls) == len(LOCALES) and len(set(calls[:2])) == 2
     assert outputs(project) == outputs(other)
     assert [r.translated for r in serial.results] == [r.translated for r in parallel.results]
+
+
+def test_the_rebuild_after_a_cold_build_renders_no_catalog_to_compare(project, monkeypatch):
+    """The cold build recorded that what it wrote is what its catalogs render to: the next build,
+    finding them as written, trusts that instead of rendering each catalog again."""
+    from pipeline import po
+
+    run(project)
+    render = po.render
+    rendered = []
+    monkeypatch.setattr(po, "render", lambda *args, **kwargs: rendered.append(args) or render(*args, **kwargs))
+    before = outputs(project)
+    report = run(project)
+    assert report.changed_nothing and outputs(project) == before
+    assert rendered == []
