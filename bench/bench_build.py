@@ -19,7 +19,8 @@ time per article flat from 10 to 200 articles (within 20 %), peak RSS < 1 GB at 
   sharing the English→Spanish step between es and pt-BR, which the build does).
 - scale: N variants of the sample, every segment changed per copy (a reporter's name
   added), so no copy is a repeat of another; peak RSS is the largest process of the
-  build (newsloc, a worker, or an Apertium process).
+  build (newsloc, a worker, or an Apertium process), and "all processes at once" the largest
+  sum of their PSS while it ran (sampled every 0.25 s; Apertium chains run side by side).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,18 +129,49 @@ def clean(project: Path) -> None:
         shutil.rmtree(project / name, ignore_errors=True)
 
 
-def build(project: Path, *options: str) -> tuple[float, int]:
-    """One `newsloc build --lang all` in a new process: (seconds, peak RSS in KiB of its largest process)."""
+def build(project: Path, *options: str, memory: list[int] | None = None) -> tuple[float, int]:
+    """One `newsloc build --lang all` in a new process: (seconds, peak RSS in KiB of its largest process).
+
+    With ``memory``, the build's processes are also sampled as they run (newsloc, its workers and the
+    Apertium processes running side by side), and the largest sum of their PSS (KiB) is appended.
+    """
     command = [sys.executable, "-c", "from pipeline.cli import main; main()", "build", "--lang", "all", *options]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = None
+    if memory is not None:
+        peak = [0]
+        sampler = threading.Thread(target=sample_total_pss, args=(process.pid, peak), daemon=True)
+        sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    if sampler is not None and memory is not None:
+        sampler.join()
+        memory.append(peak[0])
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"newsloc build failed in {project}: {errors.strip().splitlines()[-1:]}")
     return seconds, usage.ru_maxrss
+
+
+def sample_total_pss(root: int, peak: list[int], every: float = 0.25) -> None:
+    """The largest sum of PSS (proportional set size: shared pages counted once) over ``root`` and its
+    descendants, sampled until ``root`` exits."""
+    while os.path.exists(f"/proc/{root}/smaps_rollup"):
+        total, pending = 0, [root]
+        while pending:
+            pid = pending.pop()
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+                    total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                        pending += [int(child) for child in children.read().split()]
+            except (OSError, ValueError):
+                continue  # exited meanwhile
+        peak[0] = max(peak[0], total)
+        time.sleep(every)
 
 
 def bare_engine(project: Path) -> Callable[[], float]:
@@ -285,12 +318,13 @@ def jobs(work: Path, rounds: int) -> None:
 def scale(work: Path, sizes: list[int], rounds: int) -> None:
     projects = {size: make_project(work / f"n{size}", size) for size in sizes}
     measured: dict[int, list[tuple[float, int, float]]] = {size: [] for size in sizes}
+    together: dict[int, list[int]] = {size: [] for size in sizes}
     for round_number in range(rounds):
         for size in sizes:  # interleaved: every size once per round
             if size >= 200 and round_number > 0:
                 continue
             clean(projects[size])
-            seconds, peak = build(projects[size])
+            seconds, peak = build(projects[size], memory=together[size])
             warm, _ = build(projects[size])
             measured[size].append((seconds, peak, warm))
     print(f"scale: N articles, cold (and warm) --lang all ({rounds} round(s), 1 at N ≥ 200)")
@@ -302,7 +336,8 @@ def scale(work: Path, sizes: list[int], rounds: int) -> None:
         per_article[size] = statistics.median(times) / size
         print(
             f"  N={size:<4} cold {spread(times)}  {per_article[size]:5.2f} s/article  "
-            f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB"
+            f"warm median {statistics.median(warm_times):6.2f} s  peak RSS {peak / 1024:6.0f} MiB "
+            f"(all processes at once: {max(together[size]) / 1024:6.0f} MiB PSS)"
         )
     flat = [per_article[size] for size in sizes if size >= 10]
     if len(flat) > 1:

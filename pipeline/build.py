@@ -337,7 +337,7 @@ def _pages(run: _Run, article: LocalizedArticle, available: Collection[str]) -> 
     return RenderedPages(published, page, review_page)
 
 
-def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
+def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None, dict, Tally]:
     """Stage 1, continued under the catalog locks: the article merged into each locale's catalog."""
     run = _state()
     source = run.sources[index]
@@ -356,7 +356,7 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None]:
             memory=run.memory.get(locale),
         )
     matches = take_matches(run.glossary) if run.glossary is not None else {}
-    return plans, matches, template_text
+    return plans, matches, template_text, run.cache.take_changes(), run.cache.take_tally()
 
 
 # (catalog text or None: unchanged; machine records; the article's views; its pages; new cache rows;
@@ -556,9 +556,10 @@ def build(
         try:
             templates: list[tuple[Path, str | None]] = []
             # (not kept in a variable: run.plans alone holds the merged catalogs, let go as items finish)
-            for index, (plans, matches, template_text) in enumerate(
+            for index, (plans, matches, template_text, changes, tally) in enumerate(
                 _map(jobs, _plan_article, [(i,) for i in range(len(paths))])
             ):
+                cache.absorb(changes, tally)  # the template's rows (a worker's would be lost)
                 run.plans.update({(index, locale): planned for locale, planned in plans.items()})
                 run.planned.update({(index, locale): PlanSummary.of(planned) for locale, planned in plans.items()})
                 templates.append((template_path(config, run.sources[index].document.slug), template_text))
@@ -748,8 +749,13 @@ def _translate(run: _Run, progress_factory: ProgressFactory | None, jobs: int) -
                 pool.submit(translator.translate, unique, progress=part)
                 for translator, (_, _, unique), part in zip(translators, apart, parts, strict=True)
             ]
-            for (locale, _, _), future in zip(apart, running, strict=True):
-                drafts[locale] = future.result()
+            try:
+                for (locale, _, _), future in zip(apart, running, strict=True):
+                    drafts[locale] = future.result()
+            except BaseException:
+                for future in running:  # the locales not started yet are not started after a failure
+                    future.cancel()
+                raise
     for locale, wanted, unique in batches:
         by_text = dict(zip(unique, drafts[locale], strict=True))
         for item, _, text in wanted:

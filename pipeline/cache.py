@@ -300,7 +300,8 @@ class Row:
 def _text_size(parts: Mapping[str, list[Any]]) -> int:
     """The characters of a row's text values ([stamp, value] per part; a value may be a list of texts)."""
     size = 0
-    for _, value in parts.values():
+    for part in parts.values():
+        value = part[1] if isinstance(part, list) and len(part) == 2 else None  # a damaged row weighs nothing
         for text in value if isinstance(value, list) else (value,):
             size += len(text) if isinstance(text, str) else 0
     return size

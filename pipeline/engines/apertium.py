@@ -213,6 +213,14 @@ def from_html(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
 
 
+class _Running:
+    """One thread's run of a mode over some texts, which other threads needing those texts wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
 class ApertiumEngine:
     name = "apertium"
     marks: tuple[MarkKind, ...] = MARKS
@@ -225,8 +233,8 @@ class ApertiumEngine:
         self.post_edit = post_edit
         # (mode, input text) → the mode's raw output, for this engine's lifetime (one build).
         self._steps: dict[tuple[str, str], str] = {}
-        # (mode, input text) → set when the thread running it is done (es and pt-BR share eng-spa)
-        self._running: dict[tuple[str, str], threading.Event] = {}
+        # (mode, input text) → the run in progress in another thread (es and pt-BR share eng-spa)
+        self._running: dict[tuple[str, str], _Running] = {}
         self._lock = threading.Lock()
         self.runs: list[tuple[str, int]] = []  # (mode, texts) for every Apertium process run
 
@@ -298,29 +306,35 @@ class ApertiumEngine:
 
     def _run_once(self, mode: str, texts: Sequence[str]) -> list[str]:
         """``run_mode`` over the texts this engine has not yet run through ``mode`` (each distinct one once,
-        also when another thread is running the same step: this one waits for it)."""
-        while True:
-            with self._lock:
-                steps = [(mode, text) for text in dict.fromkeys(texts) if (mode, text) not in self._steps]
-                if not steps:
-                    return [self._steps[(mode, text)] for text in texts]
-                others = {self._running[step] for step in steps if step in self._running}
-                mine = [step for step in steps if step not in self._running]
-                done = threading.Event()
-                self._running.update(dict.fromkeys(mine, done))
-            try:
-                if mine:
-                    self.runs.append((mode, len(mine)))
-                    outputs = self.run_mode(mode, [text for _, text in mine])
-                    with self._lock:
-                        self._steps.update(zip(mine, outputs, strict=True))
-            finally:
+        also when another thread is running the same step: this one waits for it, and fails as it did)."""
+        with self._lock:
+            steps = [(mode, text) for text in dict.fromkeys(texts) if (mode, text) not in self._steps]
+            others = {self._running[step] for step in steps if step in self._running}
+            mine = [step for step in steps if step not in self._running]
+            running = _Running()
+            self._running.update(dict.fromkeys(mine, running))
+        try:
+            if mine:
+                self.runs.append((mode, len(mine)))
+                outputs = self.run_mode(mode, [text for _, text in mine])
                 with self._lock:
-                    for step in mine:
-                        del self._running[step]
-                done.set()
-            for event in others:  # then look again: a failed run elsewhere leaves its texts to this one
-                event.wait()
+                    self._steps.update(zip(mine, outputs, strict=True))
+        except BaseException as error:
+            running.error = error
+            raise
+        finally:
+            with self._lock:
+                for step in mine:
+                    del self._running[step]
+            running.done.set()
+        for other in others:
+            other.done.wait()
+            if isinstance(other.error, EngineError):  # the same failure, not a second wait for it
+                raise EngineError(str(other.error)) from other.error
+            if other.error is not None:
+                raise EngineError(f"Apertium {mode} failed: {other.error}") from other.error
+        with self._lock:
+            return [self._steps[(mode, text)] for text in texts]
 
     @staticmethod
     def run_mode(mode: str, texts: Sequence[str]) -> list[str]:

@@ -275,27 +275,35 @@ def test_locales_translated_side_by_side_share_the_pivot_step(monkeypatch):
     assert [h.text for h in catalan] == ["eng-cat(One.)", "eng-cat(Two.)", "eng-cat(One.)"]
 
 
-def test_a_step_that_failed_in_another_thread_is_run_again_by_the_one_waiting(monkeypatch):
+def test_a_step_that_fails_fails_the_threads_waiting_for_it_too(monkeypatch):
+    """pt-BR waits for the English→Spanish run es started; that run fails: pt-BR fails with the same
+    error at once, without running the step a second time (a 10-minute timeout is not paid twice)."""
     calls = []
-    first_is_running = threading.Event()
-    second_is_waiting = threading.Event()
+    someone_waits = threading.Event()
 
-    def failing_once(mode, texts):
+    class WatchedEvent(threading.Event):
+        def wait(self, timeout=None):
+            someone_waits.set()
+            return super().wait(timeout)
+
+    class WatchedRunning(apertium._Running):
+        def __init__(self):
+            super().__init__()
+            self.done = WatchedEvent()
+
+    def failing(mode, texts):
         calls.append(mode)
-        if len(calls) == 1:
-            first_is_running.set()
-            second_is_waiting.wait(timeout=10)
-            raise apertium.EngineError("Apertium eng-spa failed: killed")
-        return [f"{mode}({text})" for text in texts]
+        assert someone_waits.wait(timeout=10), "pt-BR never waited for the running step"
+        raise apertium.EngineError("Apertium eng-spa failed: killed")
 
-    engine = fake_chains(monkeypatch, failing_once)
+    monkeypatch.setattr(apertium, "_Running", WatchedRunning)
+    engine = fake_chains(monkeypatch, failing)
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(engine.translate, ["One."], "en", Locale("es"))
-        first_is_running.wait(timeout=10)
+        while not engine._running:  # es has started eng-spa
+            time.sleep(0.01)
         second = pool.submit(engine.translate, ["One."], "en", Locale("pt-BR"))
-        time.sleep(0.2)  # the second thread finds eng-spa running and waits for it
-        second_is_waiting.set()
-        with pytest.raises(apertium.EngineError):
-            first.result()
-        assert [h.text for h in second.result()] == ["es-pt_BR(eng-spa(One.))"]
-    assert calls == ["eng-spa", "eng-spa", "es-pt_BR"]
+        for future in (first, second):
+            with pytest.raises(apertium.EngineError, match="^Apertium eng-spa failed: killed$"):
+                future.result()
+    assert calls == ["eng-spa"]
