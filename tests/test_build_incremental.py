@@ -200,3 +200,12 @@ def test_the_rebuild_after_a_cold_build_renders_no_catalog_to_compare(project, m
     report = run(project)
     assert report.changed_nothing and outputs(project) == before
     assert rendered == []
+
+
+def test_engines_let_go_of_their_batches_once_everything_is_translated(project, monkeypatch):
+    from pipeline.engines.pseudo import PseudoEngine
+
+    released = []
+    monkeypatch.setattr(PseudoEngine, "release", lambda self: released.append(self))
+    run(project)
+    assert len(released) == 1  # one engine shared by the three locales, released once

@@ -123,6 +123,12 @@ class ArgosEngine:
         package = self.package(source, target)
         return Provenance("argos", package.name, package.version)
 
+    def release(self) -> None:
+        """Unload the models (hundreds of MB each, which every check worker would inherit); a later
+        batch, such as a catalog merged again after a save, loads them again."""
+        self._translators.clear()
+        self._tokenizers.clear()
+
     def translate(
         self,
         texts: Sequence[str],

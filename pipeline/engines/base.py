@@ -41,6 +41,10 @@ class Engine(Protocol):
         A machine draft recorded with another provenance is re-drafted by the build.
         """
 
+    def release(self) -> None:
+        """The run's batches are all translated: let go of what was kept for them (the build's check
+        workers would each inherit it)."""
+
     def translate(
         self,
         texts: Sequence[str],

@@ -42,6 +42,9 @@ class PseudoEngine:
     def provenance(self, source: str, target: Locale) -> Provenance:
         return Provenance("pseudo", f"{source}-{target.tag}", VERSION)
 
+    def release(self) -> None:
+        """Nothing kept between batches."""
+
     def translate(
         self, texts: Sequence[str], source: str, target: Locale, progress: Progress | None = None
     ) -> list[Hypothesis]:

@@ -307,3 +307,13 @@ def test_a_step_that_fails_fails_the_threads_waiting_for_it_too(monkeypatch):
             with pytest.raises(apertium.EngineError, match="^Apertium eng-spa failed: killed$"):
                 future.result()
     assert calls == ["eng-spa"]
+
+
+def test_release_forgets_the_steps_kept_for_the_runs_batches(monkeypatch):
+    engine = fake_chains(monkeypatch, lambda mode, texts: [f"{mode}({text})" for text in texts])
+    engine.translate(["One."], "en", Locale("es"))
+    engine.translate(["One."], "en", Locale("es"))
+    assert engine.runs == [("eng-spa", 1)]
+    engine.release()
+    assert [h.text for h in engine.translate(["One."], "en", Locale("es"))] == ["eng-spa(One.)"]
+    assert engine.runs == [("eng-spa", 1), ("eng-spa", 1)]
