@@ -354,9 +354,29 @@ def _plan_article(index: int) -> tuple[dict[Locale, Plan], dict, str | None, dic
     return plans, matches, template_text, run.cache.take_changes(), run.cache.take_tally()
 
 
-# (catalog text or None: unchanged; machine records; the article's views; its pages; new cache rows;
-# their tally; whether a rerun would find this catalog settled, see workflow.settled)
-Finished = tuple[str | None, tuple[Path, str] | None, LocalizedArticle, RenderedPages | None, dict, Tally, bool]
+@dataclass(frozen=True)
+class Finished:
+    """One article × locale drafted, checked and rendered, for the writer (from here or a worker)."""
+
+    catalog_text: str | None  # None: the file already says the same
+    records: tuple[Path, str] | None  # the machine-records file and its new text (None: unchanged)
+    article: LocalizedArticle
+    pages: RenderedPages | None
+    changes: dict  # new cache rows
+    tally: Tally
+    settled: bool  # a rerun would find this catalog with nothing to do (workflow.settled)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the writer keeps of a finished item until its turn: the texts compressed, the rows gone
+    to the cache."""
+
+    catalog_text: bytes | None
+    records: tuple[Path, bytes] | None
+    article: LocalizedArticle
+    pages: RenderedPages | None
+    settled: bool
 
 
 def _finish(item: tuple[int, Locale]) -> Finished:
@@ -396,7 +416,7 @@ def _finish(item: tuple[int, Locale]) -> Finished:
             memory=run.memory.get(locale) if run.options.memory else None,
         )
     )
-    return text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally(), leaves_settled
+    return Finished(text, drafts, article, pages, run.cache.take_changes(), run.cache.take_tally(), leaves_settled)
 
 
 def _call(task: tuple[Callable[..., Any], tuple]) -> Any:
@@ -445,10 +465,6 @@ def _map(
     return results
 
 
-# What the writer keeps of a finished item until its turn: the catalog and records texts compressed.
-Kept = tuple[bytes | None, tuple[Path, bytes] | None, LocalizedArticle, RenderedPages | None, dict, Tally, bool]
-
-
 def _settle_finished(run: _Run, order: Iterator[tuple[int, Locale]], finished: Finished) -> Kept:
     """A finished item's new cache rows go to the cache (written in batches), not held to the end:
     across 200 articles they would outweigh everything else the writer keeps; so would its texts,
@@ -457,13 +473,16 @@ def _settle_finished(run: _Run, order: Iterator[tuple[int, Locale]], finished: F
     item = next(order)
     del run.plans[item]
     run.drafts.pop(item, None)
-    text, records, article, pages, changes, tally, leaves_settled = finished
-    article = _sharing_the_source(article, run.sources[item[0]])
-    run.cache.absorb(changes, tally)
+    run.cache.absorb(finished.changes, finished.tally)
     run.cache.flush_when_large()
-    kept_records = None if records is None else (records[0], _pack(records[1]))
-    packed = None if text is None else _pack(text)
-    return packed, kept_records, article, pages, {}, (Counter(), Counter()), leaves_settled
+    text, records = finished.catalog_text, finished.records
+    return Kept(
+        None if text is None else _pack(text),
+        None if records is None else (records[0], _pack(records[1])),
+        _sharing_the_source(finished.article, run.sources[item[0]]),
+        finished.pages,
+        finished.settled,
+    )
 
 
 def _sharing_the_source(article: LocalizedArticle, source: SourceArticle) -> LocalizedArticle:
@@ -580,16 +599,16 @@ def build(
             remove_stale_temp_files(folder)  # a crashed run's leftovers are never shipped
         finished_items = list(zip(items, finished, strict=True))
         # Records before catalogs: after a crash between them, the old catalog's mt: comments still hold.
-        settled_records = ((f[1][0], _unpack(f[1][1])) for _, f in finished_items if f[1] is not None)
+        settled_records = ((kept.records[0], _unpack(kept.records[1])) for _, kept in finished_items if kept.records)
         for path, text in itertools.chain(settled_records, templates):
             if text is not None:  # None: the file already says the same
                 write_atomic(path, text)
                 locales_written.append(path)
         all_settled = True
-        for (index, locale), (packed, _records, article, pages, changes, counts, leaves_settled) in finished_items:
-            all_settled = all_settled and leaves_settled
-            cache.absorb(changes, counts)
-            text = None if packed is None else _unpack(packed)
+        for (index, locale), kept in finished_items:
+            all_settled = all_settled and kept.settled
+            article, pages = kept.article, kept.pages
+            text = None if kept.catalog_text is None else _unpack(kept.catalog_text)
             path = catalog_path(config, article.document.slug, locale)
             count = translated[(index, locale)]
             # Replaced only if unchanged since read; a person's save meanwhile is read and merged again.
@@ -688,13 +707,13 @@ def _merge_again(
         run.drafts[(index, locale)] = [drafts[text] for text in wanted]
     _RUN = run
     try:
-        new_text, records, article, pages, changes, counts, _ = _finish((index, locale))
-        if records is not None:  # the machine records of the new merge, before its catalog
-            write_atomic(*records)
+        finished = _finish((index, locale))
+        if finished.records is not None:  # the machine records of the new merge, before its catalog
+            write_atomic(*finished.records)
     finally:
         _RUN = None
-    run.cache.absorb(changes, counts)
-    return new_text, article, pages, len(planned.pending)
+    run.cache.absorb(finished.changes, finished.tally)
+    return finished.catalog_text, finished.article, finished.pages, len(planned.pending)
 
 
 def memory_matches(
