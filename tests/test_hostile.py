@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests_helpers import pseudo_project, write
 
 from pipeline.cli import main
 
@@ -57,14 +58,6 @@ class Case:
 
 
 # ---------------------------------------------------------------- spoiling a project
-
-
-def write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
 
 
 def symlink_article(project: Path, outside: Path) -> None:
@@ -1132,13 +1125,7 @@ SWEEP = [
 @pytest.fixture(scope="module")
 def built_project(tmp_path_factory) -> Path:
     """A small project, built once: locales/ and dist/ have content a case must not spoil."""
-    project = tmp_path_factory.mktemp("hostile-template") / "project"
-    write(project / "articles" / "story.txt", STORY)
-    write(project / "pyproject.toml", '[tool.newsloc]\nlocales = ["es", "fr"]\nengine = "pseudo"\n')
-    shutil.copytree(REPO / "glossary", project / "glossary")
-    result = CliRunner().invoke(main, ["build", "--project", str(project)])
-    assert result.exit_code == 0, result.output
-    return project
+    return pseudo_project(tmp_path_factory.mktemp("hostile-template") / "project", STORY, ("es", "fr"))
 
 
 def snapshot(folder: Path) -> dict[str, str]:

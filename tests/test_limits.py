@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests_helpers import pseudo_project, write
 
 from pipeline import checks, fileio, lint, marks, po, pre_edit, segment
 from pipeline.cli import main
@@ -40,20 +41,10 @@ PO_PATH = Path("locales/es/LC_MESSAGES/story.po")
 FOLDERS = ("articles", "locales", "glossary", "dist", "tm")
 
 
-def write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A small project built once with the pseudo engine: catalogs, records and pages to keep intact."""
-    project = tmp_path_factory.mktemp("limits") / "project"
-    write(project / "articles" / "story.txt", STORY)
-    write(project / "pyproject.toml", '[tool.newsloc]\nlocales = ["es"]\nengine = "pseudo"\n')
-    shutil.copytree(REPO / "glossary", project / "glossary")
-    result = CliRunner().invoke(main, ["build", "--project", str(project)])
-    assert result.exit_code == 0, result.output
+    project = pseudo_project(tmp_path_factory.mktemp("limits") / "project", STORY, ("es",))
     result = CliRunner().invoke(main, ["xliff", "export", "--project", str(project)])
     assert result.exit_code == 0, result.output
     return project

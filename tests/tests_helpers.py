@@ -1,6 +1,7 @@
 """Small helpers shared by CLI tests."""
 
 import os
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,6 +17,22 @@ def invoke(project: Path, *args: str):
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
     finally:
         os.chdir(previous)
+
+
+def write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def pseudo_project(project: Path, story: str, locales: tuple[str, ...]) -> Path:
+    """``project`` with one article, the repo's glossary and the pseudo engine, built once."""
+    write(project / "articles" / "story.txt", story)
+    tags = ", ".join(f'"{tag}"' for tag in locales)
+    write(project / "pyproject.toml", f'[tool.newsloc]\nlocales = [{tags}]\nengine = "pseudo"\n')
+    shutil.copytree(Path(__file__).resolve().parent.parent / "glossary", project / "glossary")
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    return project
 
 
 # An OmegaT project for English → Spanish with its default folders (console-mode tests).
