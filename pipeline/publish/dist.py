@@ -184,11 +184,10 @@ def locale_entry(
         "publish_blocked": page_digest is None,
     }
     if page_digest is not None:
-        digest = page_digest
-        updated = previous.get("updated") if previous is not None and previous.get("sha256") == digest else None
+        updated = previous.get("updated") if previous is not None and previous.get("sha256") == page_digest else None
         entry |= {
             "path": str(folder / f"{slug}.html"),
-            "sha256": digest,
+            "sha256": page_digest,
             "updated": updated or built_at,
         }
     elif previous is not None and previous.get("path"):
